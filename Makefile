@@ -1,0 +1,45 @@
+# flowscope — the two set-up commands (see README):
+#   make brief   create .venv, install flowscope, load the bundled data into a fresh store,
+#                print the brief and write brief.html
+#   make test    create .venv with the dev extra (and what the tests need), run the suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORE  ?= .flowscope/brief.duckdb
+PYTEST_ARGS ?=
+
+.PHONY: brief test lint bench bundle clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@ $(VENV)/.installed
+
+brief: $(VENV)/.installed
+	@mkdir -p $(dir $(STORE))
+	@rm -f $(STORE) $(STORE).wal
+	$(BIN)/flowscope --db $(STORE) init
+	$(BIN)/flowscope --db $(STORE) brief --html brief.html
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest benchmarks -q -p no:randomly --benchmark-only
+
+bundle: $(VENV)/.installed
+	$(BIN)/python scripts/build_bundle.py --shared ../shared/data
+
+clean:
+	rm -rf $(VENV) .flowscope brief.html

@@ -1,0 +1,56 @@
+"""The ``flowscope`` command line (typer + rich).
+
+Global options (``--db``, ``--config``) come before the command:
+``flowscope --db /tmp/x.duckdb status``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flowscope.cli import _core, events, flows, rates, rotation, season, tone
+from flowscope.cli._common import state
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="flowscope",
+    help="Where Bitcoin's money is going and why: ETF flows, Fed odds, FOMC tone, AI rotation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _global(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="DuckDB store file (default: FLOWSCOPE_DB or the user data dir)."
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Settings TOML file (default: FLOWSCOPE_CONFIG)."),
+    ] = None,
+) -> None:
+    state.db = db
+    state.config = config
+
+
+_core.register(app)
+app.add_typer(flows.app, name="flows")
+app.add_typer(rates.app, name="rates")
+app.add_typer(tone.app, name="tone")
+app.add_typer(rotation.app, name="rotation")
+app.add_typer(events.app, name="events")
+app.add_typer(season.app, name="season")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

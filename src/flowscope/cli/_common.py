@@ -1,0 +1,127 @@
+"""Shared CLI plumbing: the store from the global ``--db`` option, output formats, errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flowscope.config import Settings, load_settings
+from flowscope.errors import FlowscopeError
+from flowscope.storage import Store
+
+__all__ = [
+    "CliState",
+    "console",
+    "err_console",
+    "frame_to_table",
+    "handle_errors",
+    "open_cli_store",
+    "print_frame",
+    "state",
+]
+
+console = Console()
+err_console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliState:
+    """Options of the top-level callback, shared with every command."""
+
+    def __init__(self) -> None:
+        self.db: Path | None = None
+        self.config: Path | None = None
+
+    def settings(self) -> Settings:
+        """Settings with ``--db``/``--config`` applied."""
+        return load_settings(self.config, db_path=self.db)
+
+
+state = CliState()
+
+
+def open_cli_store(*, read_only: bool = False) -> Store:
+    """Open the store chosen by ``--db`` / ``FLOWSCOPE_DB`` / settings."""
+    return Store(state.settings().resolved_db_path, read_only=read_only)
+
+
+def handle_errors(func: F) -> F:
+    """Turn flowscope errors into a red one-line message and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (FlowscopeError, FileNotFoundError) as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fmt_cell(v: Any, floatfmt: str) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+        return "-"
+    if isinstance(v, pd.Timestamp):
+        if v.tz is None and v == v.normalize():
+            return v.strftime("%Y-%m-%d")
+        return v.isoformat()
+    if isinstance(v, float):
+        return format(v, floatfmt)
+    return str(v)
+
+
+def frame_to_table(df: pd.DataFrame, *, title: str | None = None, floatfmt: str = ",.2f") -> Table:
+    """Render a DataFrame as a rich Table (negative numbers in red)."""
+    table = Table(title=title, show_lines=False, header_style="bold")
+    numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
+    for c in df.columns:
+        table.add_column(str(c), justify="right" if c in numeric else "left")
+    for row in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(df.columns, row, strict=True):
+            text = _fmt_cell(v, floatfmt)
+            if c in numeric and isinstance(v, int | float) and not pd.isna(v) and v < 0:
+                text = f"[red]{text}[/]"
+            cells.append(text)
+        table.add_row(*cells)
+    return table
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d") if v.tz is None and v == v.normalize() else v.isoformat()
+    return str(v)
+
+
+def frame_to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready records: dates as ISO strings, NaN as null."""
+    out = df.astype(object).where(df.notna(), None)
+    return [
+        {k: (_json_default(v) if isinstance(v, pd.Timestamp) else v) for k, v in r.items()}
+        for r in out.to_dict("records")
+    ]
+
+
+def print_frame(
+    df: pd.DataFrame, fmt: str = "table", *, title: str | None = None, floatfmt: str = ",.2f"
+) -> None:
+    """Print ``df`` as a rich table, CSV or JSON records on stdout."""
+    if fmt == "table":
+        console.print(frame_to_table(df, title=title, floatfmt=floatfmt))
+    elif fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False, date_format="%Y-%m-%d"))
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(frame_to_records(df), indent=2, default=_json_default) + "\n")
+    else:
+        msg = f"unknown format {fmt!r}; use table, csv or json"
+        raise typer.BadParameter(msg)

@@ -1,0 +1,9 @@
+"""`flowscope flows ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+__all__ = ["app"]
+
+app = typer.Typer(help="flows commands.", no_args_is_help=True)

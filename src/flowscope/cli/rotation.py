@@ -1,0 +1,9 @@
+"""`flowscope rotation ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+__all__ = ["app"]
+
+app = typer.Typer(help="rotation commands.", no_args_is_help=True)

@@ -1,0 +1,62 @@
+"""The daily brief's building blocks: a context handed to every section, and what a section returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from flowscope.storage import Store
+
+__all__ = ["BriefContext", "BriefSection"]
+
+
+@dataclass(frozen=True)
+class BriefContext:
+    """What a brief section may use.
+
+    Attributes
+    ----------
+    store
+        The open store (read only by sections).
+    asof
+        The brief's date (naive, midnight): sections use data known up to this day.
+    """
+
+    store: Store
+    asof: pd.Timestamp
+
+
+@dataclass
+class BriefSection:
+    """One section of the brief.
+
+    Attributes
+    ----------
+    key
+        Stable id (``"flows"``, ``"rates"`` …), used as the HTML anchor and JSON key.
+    title
+        Heading.
+    bullets
+        Short sentences with the numbers (plain text; shown in the terminal and HTML).
+    table
+        Optional small table.
+    figures
+        Plotly figures for the HTML brief.
+    facts
+        Machine-readable numbers behind the bullets (for the JSON API and checks).
+    provenance
+        Where the numbers come from: ``"etf_flows: farside (2024-01-11..2026-04-10)"``.
+    """
+
+    key: str
+    title: str
+    bullets: list[str] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    figures: list[go.Figure] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    provenance: list[str] = field(default_factory=list)

@@ -1,0 +1,12 @@
+"""Brief section: rotation (filled in by the rotation front)."""
+
+from __future__ import annotations
+
+from flowscope.report._brief_model import BriefContext, BriefSection
+
+__all__ = ["build"]
+
+
+def build(ctx: BriefContext) -> BriefSection | None:
+    """Return the rotation section, or None when nothing is held for it."""
+    return None

@@ -1,0 +1,30 @@
+"""Canonical datasets ("standard models"): columns, keys, units, time zones."""
+
+from flowscope.schemas._spec import Column, DatasetSpec
+from flowscope.schemas.datasets import (
+    BOOK_SNAPSHOTS,
+    DATASETS,
+    ETF_FLOWS,
+    FED_FUTURES,
+    FOMC_DOCS,
+    FOMC_MEETINGS,
+    PRICES,
+    RATES,
+    get_dataset,
+    register_dataset,
+)
+
+__all__ = [
+    "BOOK_SNAPSHOTS",
+    "DATASETS",
+    "ETF_FLOWS",
+    "FED_FUTURES",
+    "FOMC_DOCS",
+    "FOMC_MEETINGS",
+    "PRICES",
+    "RATES",
+    "Column",
+    "DatasetSpec",
+    "get_dataset",
+    "register_dataset",
+]

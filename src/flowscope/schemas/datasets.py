@@ -1,0 +1,193 @@
+"""The canonical datasets of the flowscope store.
+
+Time discipline: every timestamp is UTC (``TIMESTAMPTZ``); dates are calendar dates of the
+market they describe (US trading day for ETF flows and equities, UTC day for BTC, the
+observation date for FRED). ``ts_ingested`` (UTC) is when flowscope learned the row.
+"""
+
+from __future__ import annotations
+
+from flowscope.schemas._spec import Column, DatasetSpec
+
+__all__ = [
+    "BOOK_SNAPSHOTS",
+    "DATASETS",
+    "ETF_FLOWS",
+    "FED_FUTURES",
+    "FOMC_DOCS",
+    "FOMC_MEETINGS",
+    "PRICES",
+    "RATES",
+    "get_dataset",
+    "register_dataset",
+]
+
+ETF_FLOWS = DatasetSpec(
+    name="etf_flows",
+    description="US spot-Bitcoin ETF daily net flows per fund (and the all-fund Total)",
+    columns=(
+        Column("date", "DATE", "US trading day", "NYSE session the flow belongs to", False),
+        Column("fund", "VARCHAR", "", "Fund ticker (IBIT, FBTC …); 'Total' = all funds", False),
+        Column("flow_usd", "DOUBLE", "USD", "Net creation (+) / redemption (-) in US dollars"),
+        Column("aum_usd", "DOUBLE", "USD", "Assets under management, when the source has it"),
+    ),
+    key=("date", "fund"),
+    time_column="date",
+    group_column="fund",
+    track_revisions=True,
+)
+
+PRICES = DatasetSpec(
+    name="prices",
+    description="OHLCV bars for BTC and equities",
+    columns=(
+        Column(
+            "ts",
+            "TIMESTAMPTZ",
+            "UTC",
+            "Bar start; daily bars: 00:00 UTC of the bar's date (UTC day for crypto, "
+            "exchange session date for equities)",
+            False,
+        ),
+        Column("symbol", "VARCHAR", "", "Instrument (BTC-USD, NVDA, QQQ …)", False),
+        Column("interval", "VARCHAR", "", "Bar length: '1d', '1h', '1m'", False),
+        Column("open", "DOUBLE", "quote ccy", "Open price"),
+        Column("high", "DOUBLE", "quote ccy", "High price"),
+        Column("low", "DOUBLE", "quote ccy", "Low price"),
+        Column("close", "DOUBLE", "quote ccy", "Close price"),
+        Column("volume", "DOUBLE", "base units", "Traded volume (BTC for BTC-USD, shares)"),
+        Column(
+            "adjusted",
+            "VARCHAR",
+            "",
+            "Price adjustment: 'none', 'split' or 'split_dividend'",
+            False,
+        ),
+    ),
+    key=("symbol", "interval", "ts"),
+    time_column="ts",
+    group_column="symbol",
+)
+
+RATES = DatasetSpec(
+    name="rates",
+    description="Policy and money-market rates (FRED): target range, EFFR, SOFR …",
+    columns=(
+        Column("series", "VARCHAR", "", "FRED series id (DFEDTARL, DFEDTARU, EFFR …)", False),
+        Column("date", "DATE", "observation date", "Observation date", False),
+        Column("value", "DOUBLE", "%", "Rate in percent per year"),
+    ),
+    key=("series", "date"),
+    time_column="date",
+    group_column="series",
+)
+
+FOMC_MEETINGS = DatasetSpec(
+    name="fomc_meetings",
+    description="FOMC meeting calendar: scheduled and unscheduled meetings, SEP, decisions",
+    columns=(
+        Column("meeting_date", "DATE", "US/Eastern date", "Last day of the meeting", False),
+        Column("start_date", "DATE", "US/Eastern date", "First day of the meeting"),
+        Column(
+            "kind",
+            "VARCHAR",
+            "",
+            "'scheduled', 'unscheduled' or 'notation_vote'",
+            False,
+        ),
+        Column("sep", "BOOLEAN", "", "Summary of Economic Projections released"),
+        Column("statement_release", "TIMESTAMPTZ", "UTC", "Statement release time"),
+        Column("minutes_release", "DATE", "US/Eastern date", "Minutes release date"),
+        Column("target_lower", "DOUBLE", "%", "Target range lower bound after the meeting"),
+        Column("target_upper", "DOUBLE", "%", "Target range upper bound after the meeting"),
+        Column("decision", "VARCHAR", "", "'hike', 'cut', 'hold' or NULL if not known"),
+    ),
+    key=("meeting_date",),
+    time_column="meeting_date",
+)
+
+FED_FUTURES = DatasetSpec(
+    name="fed_futures",
+    description="30-day fed funds futures (ZQ) daily settlements per contract month",
+    columns=(
+        Column("date", "DATE", "US trading day", "Settlement (trade) date", False),
+        Column("contract", "VARCHAR", "", "CME symbol with 2-digit year, e.g. ZQU23", False),
+        Column("contract_month", "DATE", "", "First day of the delivery month", False),
+        Column("open", "DOUBLE", "price", "Open (100 - rate)"),
+        Column("high", "DOUBLE", "price", "High"),
+        Column("low", "DOUBLE", "price", "Low"),
+        Column("settle", "DOUBLE", "price", "Settlement / close price (100 - implied rate %)"),
+        Column("volume", "DOUBLE", "contracts", "Volume"),
+        Column("open_interest", "DOUBLE", "contracts", "Open interest"),
+    ),
+    key=("contract", "date"),
+    time_column="date",
+    group_column="contract",
+)
+
+FOMC_DOCS = DatasetSpec(
+    name="fomc_docs",
+    description="FOMC statements, minutes and press conferences (text)",
+    columns=(
+        Column("meeting_date", "DATE", "US/Eastern date", "Meeting (end) date", False),
+        Column(
+            "kind",
+            "VARCHAR",
+            "",
+            "'statement', 'minutes', 'presconf' or 'implementation_note'",
+            False,
+        ),
+        Column("release_ts", "TIMESTAMPTZ", "UTC", "Release time (date at 00:00 UTC if unknown)"),
+        Column("title", "VARCHAR", "", "Document title"),
+        Column("url", "VARCHAR", "", "Where the text was read"),
+        Column("text", "VARCHAR", "", "Full text (UTF-8, encoding damage repaired)"),
+    ),
+    key=("kind", "meeting_date"),
+    time_column="meeting_date",
+    group_column="kind",
+)
+
+BOOK_SNAPSHOTS = DatasetSpec(
+    name="book_snapshots",
+    description="Exchange L2 order-book snapshots (one row per level)",
+    columns=(
+        Column("ts", "TIMESTAMPTZ", "UTC", "Snapshot time", False),
+        Column("venue", "VARCHAR", "", "Exchange (binance, hyperliquid …)", False),
+        Column("symbol", "VARCHAR", "", "Venue symbol", False),
+        Column("side", "VARCHAR", "", "'bid' or 'ask'", False),
+        Column("level", "INTEGER", "", "0 = best", False),
+        Column("price", "DOUBLE", "quote ccy", "Level price"),
+        Column("size", "DOUBLE", "base units", "Level size"),
+    ),
+    key=("venue", "symbol", "ts", "side", "level"),
+    time_column="ts",
+    group_column="symbol",
+)
+
+DATASETS: dict[str, DatasetSpec] = {
+    d.name: d
+    for d in (ETF_FLOWS, PRICES, RATES, FOMC_MEETINGS, FED_FUTURES, FOMC_DOCS, BOOK_SNAPSHOTS)
+}
+
+
+def register_dataset(spec: DatasetSpec) -> DatasetSpec:
+    """Add a dataset to the registry (its table must come from a migration)."""
+    DATASETS[spec.name] = spec
+    return spec
+
+
+def get_dataset(name: str) -> DatasetSpec:
+    """Return the spec of dataset ``name``.
+
+    Raises
+    ------
+    UnknownDatasetError
+        If no dataset has that name (the message lists the known ones).
+    """
+    from flowscope.errors import UnknownDatasetError
+
+    try:
+        return DATASETS[name]
+    except KeyError:
+        msg = f"unknown dataset {name!r}; known datasets: {', '.join(sorted(DATASETS))}"
+        raise UnknownDatasetError(msg) from None

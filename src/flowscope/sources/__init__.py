@@ -1,0 +1,60 @@
+"""Data connectors (online sources) and file importers.
+
+Online connectors register under a name (``get_source("farside")``); file layouts register
+as :class:`~flowscope.sources._files.FileFormat` (``read_file(path, dataset)``).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from flowscope.errors import ValidationError
+from flowscope.sources._base import Query, Source
+from flowscope.sources._files import (
+    FileFormat,
+    ParsedFile,
+    RowIssue,
+    detect_format,
+    list_formats,
+    read_file,
+    register_format,
+)
+
+__all__ = [
+    "SOURCES",
+    "FileFormat",
+    "ParsedFile",
+    "Query",
+    "RowIssue",
+    "Source",
+    "detect_format",
+    "get_source",
+    "list_formats",
+    "list_sources",
+    "read_file",
+    "register_format",
+]
+
+#: Online connectors: name -> "module:Class" (imported lazily).
+SOURCES: dict[str, str] = {
+    "farside": "flowscope.sources.farside:FarsideEtfFlowsSource",
+    "sosovalue": "flowscope.sources.sosovalue:SoSoValueEtfFlowsSource",
+    "fred": "flowscope.sources.fred:FredSeriesSource",
+    "fomc": "flowscope.sources.fomc:FederalReserveFomcSource",
+}
+
+
+def list_sources() -> list[str]:
+    """Names of the online connectors."""
+    return sorted(SOURCES)
+
+
+def get_source(name: str) -> type[Source]:  # type: ignore[type-arg]
+    """Return the connector class registered as ``name``."""
+    try:
+        target = SOURCES[name]
+    except KeyError:
+        msg = f"unknown source {name!r}; known: {', '.join(list_sources()) or 'none'}"
+        raise ValidationError(msg, param_name="source", received=name) from None
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]

@@ -1,0 +1,69 @@
+"""The connector contract: build_query -> extract (bytes, the only I/O) -> transform (frame).
+
+Each online connector subclasses :class:`Source`. The HTTP client is injected, so tests run
+``transform`` on recorded payloads and ``fetch`` through ``httpx.MockTransport``; no test
+touches the network.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+import httpx
+import pandas as pd
+
+from flowscope.config import Settings
+
+__all__ = ["Query", "Source"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Query:
+    """Base query: a date range (inclusive, naive dates). Connectors subclass it."""
+
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+
+
+Q = TypeVar("Q", bound=Query)
+
+
+class Source(abc.ABC, Generic[Q]):
+    """An online data connector for one canonical dataset.
+
+    Class attributes
+    ----------------
+    name
+        Registry name (``"farside"``); also the ``source`` stored on every row.
+    dataset
+        Canonical dataset it feeds.
+    requires_key
+        Settings field holding a credential (``"sosovalue_key"``) or ``None``.
+    """
+
+    name: ClassVar[str]
+    dataset: ClassVar[str]
+    requires_key: ClassVar[str | None] = None
+
+    def __init__(self, client: httpx.Client, settings: Settings | None = None) -> None:
+        self.client = client
+        self.settings = settings or Settings()
+
+    @abc.abstractmethod
+    def build_query(self, **params: Any) -> Q:
+        """Validate parameters and fill defaults (no I/O)."""
+
+    @abc.abstractmethod
+    def extract(self, query: Q) -> bytes:
+        """Fetch the raw payload (the only method that does I/O)."""
+
+    @abc.abstractmethod
+    def transform(self, query: Q, raw: bytes) -> pd.DataFrame:
+        """Parse a raw payload into the canonical frame of :attr:`dataset`."""
+
+    def fetch(self, **params: Any) -> pd.DataFrame:
+        """``transform(query, extract(query))`` for ``query = build_query(**params)``."""
+        query = self.build_query(**params)
+        return self.transform(query, self.extract(query))

@@ -1,0 +1,10 @@
+"""Built-in file formats; importing this package registers them.
+
+One module per provider / family. Each module registers its formats at import.
+"""
+
+from flowscope.sources.formats import (  # noqa: F401
+    fomc_calendar,
+    fred,
+    prices,
+)

@@ -1,0 +1,3 @@
+"""File formats: fomc_calendar."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""File formats: fred."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""File formats: prices."""
+
+from __future__ import annotations

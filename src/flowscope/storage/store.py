@@ -1,0 +1,674 @@
+"""The flowscope store: one embedded DuckDB file holding every canonical dataset.
+
+Writes are idempotent upserts inside one transaction: importing the same rows twice changes
+nothing (not even ``ts_ingested``), a row whose values changed is replaced (and, for datasets
+that track revisions, the superseded row is kept in ``<dataset>__revisions``), and a batch
+that fails half-way leaves the store exactly as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib.resources
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from flowscope._typing import DateLike
+from flowscope.errors import (
+    MigrationError,
+    StorageError,
+    ValidationError,
+)
+from flowscope.schemas import DATASETS, DatasetSpec, get_dataset
+
+__all__ = ["Store", "UpsertResult", "open_store"]
+
+_MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+Calendar = Literal["XNYS", "24/7"]
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What an upsert did: rows ``inserted`` (new keys), ``updated`` (values changed) and
+    ``unchanged`` (identical rows already held)."""
+
+    dataset: str
+    source: str
+    inserted: int
+    updated: int
+    unchanged: int
+
+    @property
+    def rows(self) -> int:
+        """Rows offered to the store."""
+        return self.inserted + self.updated + self.unchanged
+
+
+def _utc_now() -> pd.Timestamp:
+    return pd.Timestamp.now(tz="UTC")
+
+
+def _to_date(value: DateLike) -> dt.date:
+    ts = pd.Timestamp(value)
+    return ts.date()
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    pkg = importlib.resources.files("flowscope.storage") / "migrations"
+    out = []
+    for entry in pkg.iterdir():
+        m = _MIGRATION_RE.match(entry.name)
+        if m:
+            out.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    out.sort()
+    versions = [v for v, _, _ in out]
+    if len(set(versions)) != len(versions):
+        msg = f"two migrations share a number: {[n for _, n, _ in out]}"
+        raise MigrationError(msg)
+    return out
+
+
+class Store:
+    """An open flowscope store (a DuckDB file, or ``":memory:"``).
+
+    Parameters
+    ----------
+    path
+        DuckDB file; its folder is created if needed. ``":memory:"`` for a throw-away store.
+    read_only
+        Open without write access (no migrations are run).
+
+    Examples
+    --------
+    >>> store = Store(":memory:")
+    >>> sorted(store.datasets())[:3]
+    ['book_snapshots', 'etf_flows', 'fed_futures']
+    >>> store.close()
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+        self.path = path if path == ":memory:" else Path(path).expanduser()
+        if isinstance(self.path, Path) and not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            msg = f"cannot open store {self.path}: {exc}"
+            raise StorageError(msg) from exc
+        self._con.execute("SET TimeZone = 'UTC'")
+        self._in_tx = False
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The underlying DuckDB connection (for ad-hoc SQL; prefer :meth:`sql`)."""
+        return self._con
+
+    # -- schema ----------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply pending numbered migrations (each in its own transaction); return their names."""
+        con = self._con
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for version, name, sql in _migrations():
+            if version in done:
+                continue
+            try:
+                con.execute("BEGIN TRANSACTION")
+                con.execute(sql)
+                con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [version, name, _utc_now().to_pydatetime()],
+                )
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                con.execute("ROLLBACK")
+                msg = f"migration {name} failed: {exc}"
+                raise MigrationError(msg) from exc
+            applied.append(name)
+        return applied
+
+    def schema_version(self) -> int:
+        """Highest applied migration number."""
+        row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def datasets(self) -> list[str]:
+        """Names of the canonical datasets that have a table in this store."""
+        tables = {
+            r[0]
+            for r in self._con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        return sorted(name for name in DATASETS if name in tables)
+
+    # -- transactions ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group several writes into one all-or-nothing transaction.
+
+        Examples
+        --------
+        >>> store = Store(":memory:")
+        >>> with store.transaction():
+        ...     _ = store.upsert("rates", pd.DataFrame(
+        ...         {"series": ["EFFR"], "date": ["2025-11-18"], "value": [3.88]}), source="doc")
+        >>> len(store.read("rates"))
+        1
+        """
+        if self._in_tx:
+            yield self
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        else:
+            self._con.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    # -- writes ----------------------------------------------------------------------------
+    def upsert(
+        self,
+        dataset: str,
+        frame: pd.DataFrame,
+        *,
+        source: str | None = None,
+        ts_ingested: dt.datetime | pd.Timestamp | None = None,
+        origin: str | None = None,
+    ) -> UpsertResult:
+        """Insert new rows and replace changed ones, atomically and idempotently.
+
+        Parameters
+        ----------
+        dataset
+            Dataset name (see :data:`flowscope.schemas.DATASETS`).
+        frame
+            Rows in canonical columns. Key columns are required; other data columns may be
+            missing (stored as NULL). A ``source`` column may replace the ``source`` argument.
+        source
+            Source name stored on every row (e.g. ``"farside"``).
+        ts_ingested
+            When the data was retrieved (UTC); defaults to now.
+        origin
+            Free text recorded in the ingest log (file path or URL).
+
+        Returns
+        -------
+        UpsertResult
+
+        Raises
+        ------
+        ValidationError
+            Unknown columns, missing key columns, NULL keys, or duplicate keys in ``frame``
+            (nothing is written).
+        """
+        spec = get_dataset(dataset)
+        staged = self._prepare(spec, frame, source=source, ts_ingested=ts_ingested)
+        src = (
+            ",".join(sorted(staged["source"].unique().tolist())) if len(staged) else (source or "")
+        )
+        key = spec.store_key
+        on = " AND ".join(f"t.{k} = s.{k}" for k in key)
+        differs = (
+            " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in spec.value_columns) or "FALSE"
+        )
+        cols = ", ".join(spec.column_names)
+        casts = ", ".join(f"CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in spec.columns)
+        con = self._con
+        view = "_flowscope_staged_df"
+        with self.transaction():
+            con.register(view, staged)
+            try:
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {casts}, "
+                    f"CAST(source AS VARCHAR) AS source, "
+                    f"CAST(ts_ingested AS TIMESTAMPTZ) AS ts_ingested FROM {view}"
+                )
+            except duckdb.ConversionException as exc:
+                msg = f"{dataset}: a value cannot be converted to its column type: {exc}"
+                raise ValidationError(msg) from exc
+            finally:
+                con.unregister(view)
+            changed = con.execute(
+                f"SELECT count(*) FROM {spec.name} t JOIN _staged s ON {on} WHERE {differs}"
+            ).fetchone()[0]
+            held = con.execute(
+                f"SELECT count(*) FROM {spec.name} t JOIN _staged s ON {on}"
+            ).fetchone()[0]
+            if changed:
+                if spec.track_revisions:
+                    con.execute(
+                        f"INSERT INTO {spec.name}__revisions SELECT {', '.join('t.' + c for c in spec.column_names)}, "
+                        f"now() FROM {spec.name} t JOIN _staged s ON {on} WHERE {differs}"
+                    )
+                con.execute(f"DELETE FROM {spec.name} t USING _staged s WHERE {on} AND ({differs})")
+            con.execute(
+                f"INSERT INTO {spec.name} ({cols}) SELECT {', '.join('s.' + c for c in spec.column_names)} "
+                f"FROM _staged s ANTI JOIN {spec.name} t ON {on}"
+            )
+            inserted = len(staged) - held
+            result = UpsertResult(spec.name, src, inserted, int(changed), int(held - changed))
+            next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingest_log").fetchone()[0]
+            con.execute(
+                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    next_id,
+                    _utc_now().to_pydatetime(),
+                    spec.name,
+                    src,
+                    origin,
+                    len(staged),
+                    result.inserted,
+                    result.updated,
+                    result.unchanged,
+                ],
+            )
+            con.execute("DROP TABLE _staged")
+        return result
+
+    def _prepare(
+        self,
+        spec: DatasetSpec,
+        frame: pd.DataFrame,
+        *,
+        source: str | None,
+        ts_ingested: dt.datetime | pd.Timestamp | None,
+    ) -> pd.DataFrame:
+        allowed = set(spec.column_names)
+        unknown = [c for c in frame.columns if c not in allowed]
+        if unknown:
+            msg = (
+                f"{spec.name}: unknown column(s) {unknown}; "
+                f"canonical columns are {list(spec.column_names)}"
+            )
+            raise ValidationError(msg, param_name="frame", received=unknown)
+        missing = [k for k in spec.key if k not in frame.columns]
+        if missing:
+            msg = f"{spec.name}: key column(s) {missing} missing from the frame"
+            raise ValidationError(msg, param_name="frame", received=list(frame.columns))
+        out = frame.copy()
+        if "source" not in out.columns:
+            if not source:
+                msg = f"{spec.name}: give source= or a 'source' column"
+                raise ValidationError(msg, param_name="source")
+            out["source"] = source
+        elif source:
+            out["source"] = source
+        if "ts_ingested" not in out.columns:
+            out["ts_ingested"] = pd.Timestamp(ts_ingested or _utc_now())
+        for c in spec.columns:
+            if c.name not in out.columns:
+                out[c.name] = None
+        out = out[list(spec.column_names)]
+        not_null = [c.name for c in spec.columns if not c.nullable] + ["source"]
+        nulls = out[not_null].isna()
+        if nulls.to_numpy().any():
+            row, col = np.argwhere(nulls.to_numpy())[0]
+            msg = f"{spec.name}: column {not_null[col]!r} is empty in row {row} of the batch"
+            raise ValidationError(msg, param_name=not_null[col])
+        dup = out.duplicated(list(spec.store_key), keep=False)
+        if dup.any():
+            first = out.loc[dup, list(spec.store_key)].head(2).to_dict("records")
+            msg = f"{spec.name}: duplicate keys {list(spec.store_key)} in the batch, e.g. {first}"
+            raise ValidationError(msg, param_name="frame", received=first)
+        return out
+
+    def delete(self, dataset: str, *, source: str) -> int:
+        """Delete every row of ``dataset`` from ``source``; return how many were deleted."""
+        spec = get_dataset(dataset)
+        with self.transaction():
+            n = self._con.execute(
+                f"SELECT count(*) FROM {spec.name} WHERE source = ?", [source]
+            ).fetchone()[0]
+            self._con.execute(f"DELETE FROM {spec.name} WHERE source = ?", [source])
+        return int(n)
+
+    # -- reads -----------------------------------------------------------------------------
+    def read(
+        self,
+        dataset: str,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        source: str | Sequence[str] | None = None,
+        where: Mapping[str, Any] | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Read rows of ``dataset`` as a DataFrame sorted by key.
+
+        Parameters
+        ----------
+        dataset
+            Dataset name.
+        start, end
+            Inclusive bounds on the dataset's time column (dates; UTC for timestamps).
+        source
+            Keep only these sources.
+        where
+            Equality filters, ``{"fund": "IBIT"}`` or ``{"fund": ["IBIT", "FBTC"]}``.
+        columns
+            Columns to return (default: all, with ``source`` and ``ts_ingested``).
+
+        Returns
+        -------
+        DataFrame
+            One row per stored row, canonical columns; ``DATE`` columns as
+            ``datetime64`` (midnight), timestamps tz-aware UTC.
+        """
+        spec = get_dataset(dataset)
+        clauses, params = self._filters(spec, start, end, source, where)
+        cols = list(columns) if columns else list(spec.column_names)
+        bad = [c for c in cols if c not in spec.column_names]
+        if bad:
+            msg = f"{dataset}: unknown column(s) {bad}"
+            raise ValidationError(msg, param_name="columns", received=bad)
+        sql = f"SELECT {', '.join(cols)} FROM {spec.name}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        order = [k for k in spec.store_key if k in cols]
+        if order:
+            sql += " ORDER BY " + ", ".join(order)
+        return self._df(sql, params)
+
+    def _filters(
+        self,
+        spec: DatasetSpec,
+        start: DateLike | None,
+        end: DateLike | None,
+        source: str | Sequence[str] | None,
+        where: Mapping[str, Any] | None,
+    ) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        tcol = spec.time_column
+        is_ts = spec.column(tcol).sql_type == "TIMESTAMPTZ"
+        if start is not None:
+            clauses.append(f"{tcol} >= ?")
+            params.append(pd.Timestamp(start, tz="UTC") if is_ts else _to_date(start))
+        if end is not None:
+            if is_ts:
+                e = pd.Timestamp(end, tz="UTC")
+                if e == e.normalize():
+                    e = e + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+                clauses.append(f"{tcol} <= ?")
+                params.append(e)
+            else:
+                clauses.append(f"{tcol} <= ?")
+                params.append(_to_date(end))
+        filters: dict[str, Any] = dict(where or {})
+        if source is not None:
+            filters["source"] = source
+        for col, val in filters.items():
+            if col not in spec.column_names:
+                msg = f"{spec.name}: cannot filter on unknown column {col!r}"
+                raise ValidationError(msg, param_name="where", received=col)
+            if isinstance(val, str) or not isinstance(val, Sequence):
+                clauses.append(f"{col} = ?")
+                params.append(val)
+            else:
+                vals = list(val)
+                clauses.append(f"{col} IN ({', '.join('?' * len(vals))})")
+                params.extend(vals)
+        return clauses, params
+
+    def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        df = self._con.execute(sql, list(params)).df()
+        for col in df.columns:
+            s = df[col]
+            if isinstance(s.dtype, pd.DatetimeTZDtype):
+                df[col] = s.dt.tz_convert("UTC")
+        return df
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run read-only SQL against the store and return a DataFrame."""
+        return self._df(query, params)
+
+    def revisions(self, dataset: str, **filters: Any) -> pd.DataFrame:
+        """Superseded rows of a dataset that tracks revisions (oldest first)."""
+        spec = get_dataset(dataset)
+        if not spec.track_revisions:
+            msg = f"dataset {dataset!r} does not track revisions"
+            raise ValidationError(msg, param_name="dataset", received=dataset)
+        clauses, params = self._filters(spec, None, None, None, filters)
+        sql = f"SELECT * FROM {spec.name}__revisions"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return self._df(sql + " ORDER BY ts_superseded", params)
+
+    # -- dataset readers (documented columns) ----------------------------------------------
+    def etf_flows(
+        self,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        funds: str | Sequence[str] | None = None,
+        source: str | Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """ETF flows, one row per (date, fund, source).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``date`` (US trading day), ``fund`` (ticker or ``"Total"``),
+            ``flow_usd`` (USD), ``aum_usd`` (USD), ``source``, ``ts_ingested`` (UTC).
+        """
+        where = {"fund": funds} if funds is not None else None
+        return self.read("etf_flows", start=start, end=end, source=source, where=where)
+
+    def prices(
+        self,
+        symbol: str | Sequence[str] | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        interval: str = "1d",
+        source: str | Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """OHLCV bars.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``ts`` (UTC bar start), ``symbol``, ``interval``, ``open``, ``high``,
+            ``low``, ``close``, ``volume``, ``adjusted``, ``source``, ``ts_ingested``.
+        """
+        where: dict[str, Any] = {"interval": interval}
+        if symbol is not None:
+            where["symbol"] = symbol
+        return self.read("prices", start=start, end=end, source=source, where=where)
+
+    def rates(
+        self,
+        series: str | Sequence[str] | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        source: str | Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Rate series (percent per year): columns ``series``, ``date``, ``value``, ``source``,
+        ``ts_ingested``."""
+        where = {"series": series} if series is not None else None
+        return self.read("rates", start=start, end=end, source=source, where=where)
+
+    def fomc_meetings(
+        self, *, start: DateLike | None = None, end: DateLike | None = None
+    ) -> pd.DataFrame:
+        """FOMC meetings: ``meeting_date``, ``start_date``, ``kind``, ``sep``,
+        ``statement_release`` (UTC), ``minutes_release``, ``target_lower``/``upper`` (%),
+        ``decision``, ``source``, ``ts_ingested``."""
+        return self.read("fomc_meetings", start=start, end=end)
+
+    # -- coverage --------------------------------------------------------------------------
+    def coverage(self, dataset: str | None = None, *, by_group: bool = False) -> pd.DataFrame:
+        """What the store holds.
+
+        Parameters
+        ----------
+        dataset
+            One dataset, or ``None`` for all.
+        by_group
+            Split each dataset by its group column (fund, symbol, series …).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``dataset``, (``group``,) ``source``, ``rows``, ``start``, ``end``,
+            ``last_ingested``; one row per dataset and source (datasets with no rows appear
+            once with ``rows`` 0).
+        """
+        names = [get_dataset(dataset).name] if dataset else self.datasets()
+        parts = []
+        for name in names:
+            spec = DATASETS[name]
+            t = spec.time_column
+            grp = spec.group_column if by_group and spec.group_column else None
+            g_sel = f'CAST({grp} AS VARCHAR) AS "group", ' if grp else ""
+            g_by = f"{grp}, " if grp else ""
+            df = self._df(
+                f"SELECT '{name}' AS dataset, {g_sel}source, count(*) AS rows, "
+                f'CAST(min({t}) AS DATE) AS start, CAST(max({t}) AS DATE) AS "end", '
+                f"max(ts_ingested) AS last_ingested FROM {name} GROUP BY {g_by}source "
+                f"ORDER BY {g_by}source"
+            )
+            if df.empty:
+                df = pd.DataFrame(
+                    {
+                        "dataset": [name],
+                        **({"group": [None]} if grp else {}),
+                        "source": [None],
+                        "rows": [0],
+                        "start": [pd.NaT],
+                        "end": [pd.NaT],
+                        "last_ingested": [pd.NaT],
+                    }
+                )
+                df["last_ingested"] = pd.to_datetime(df["last_ingested"], utc=True)
+            parts.append(df)
+        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        if not out.empty:
+            out["rows"] = out["rows"].astype("int64")
+        return out
+
+    def missing_intervals(
+        self,
+        dataset: str,
+        *,
+        start: DateLike,
+        end: DateLike,
+        where: Mapping[str, Any] | None = None,
+        source: str | Sequence[str] | None = None,
+        calendar: Calendar | None = None,
+    ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+        """Disjoint, sorted date gaps in ``[start, end]`` for which no row is held.
+
+        Parameters
+        ----------
+        dataset
+            Dataset name (daily granularity on its time column).
+        start, end
+            Inclusive date range to check.
+        where, source
+            Restrict to one series / source (as in :meth:`read`).
+        calendar
+            ``"XNYS"`` (NYSE sessions, via exchange-calendars) or ``"24/7"`` (every day).
+            Default: XNYS for ``etf_flows`` and ``fed_futures``, 24/7 otherwise.
+
+        Returns
+        -------
+        list of (first_missing_day, last_missing_day)
+            Each gap as a pair of dates (``Timestamp`` at midnight); expected days only.
+        """
+        spec = get_dataset(dataset)
+        if calendar is None:
+            calendar = "XNYS" if spec.name in {"etf_flows", "fed_futures"} else "24/7"
+        s, e = pd.Timestamp(_to_date(start)), pd.Timestamp(_to_date(end))
+        if e < s:
+            msg = f"end {e.date()} is before start {s.date()}"
+            raise ValidationError(msg, param_name="end", received=str(end))
+        expected = _expected_days(s, e, calendar)
+        clauses, params = self._filters(spec, s, e, source, where)
+        t = spec.time_column
+        held = self._con.execute(
+            f"SELECT DISTINCT CAST({t} AS DATE) AS d FROM {spec.name}"
+            + (" WHERE " + " AND ".join(clauses) if clauses else ""),
+            params,
+        ).df()
+        held_days = pd.DatetimeIndex(pd.to_datetime(held["d"])).normalize()
+        missing = expected[~expected.isin(held_days)]
+        if missing.empty:
+            return []
+        pos = expected.get_indexer(missing)
+        breaks = np.flatnonzero(np.diff(pos) != 1)
+        starts = np.r_[0, breaks + 1]
+        ends = np.r_[breaks, len(pos) - 1]
+        return [(missing[a], missing[b]) for a, b in zip(starts, ends, strict=True)]
+
+
+def _expected_days(start: pd.Timestamp, end: pd.Timestamp, calendar: Calendar) -> pd.DatetimeIndex:
+    if calendar == "24/7":
+        return pd.date_range(start, end, freq="D")
+    if calendar == "XNYS":
+        from flowscope.calendars import sessions_in_range
+
+        return sessions_in_range(start, end)
+    msg = f"calendar must be 'XNYS' or '24/7', got {calendar!r}"
+    raise ValidationError(msg, param_name="calendar", received=calendar)
+
+
+def open_store(
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+) -> Store:
+    """Open (creating if needed) the flowscope store.
+
+    Parameters
+    ----------
+    path
+        DuckDB file. ``None`` uses the settings (``FLOWSCOPE_DB``, ``FLOWSCOPE_DB_PATH``, the
+        TOML file, or ``<user data dir>/flowscope/flowscope.duckdb``).
+    read_only
+        Open without write access.
+
+    Returns
+    -------
+    Store
+    """
+    if path is None:
+        from flowscope.config import load_settings
+
+        path = load_settings().resolved_db_path
+    return Store(path, read_only=read_only)

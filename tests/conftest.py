@@ -1,0 +1,53 @@
+"""Shared fixtures: real data from ../shared/data, a real DuckDB store in a temp dir."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flowscope.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("FLOWSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Isolate tests from the user's settings and store."""
+    for key in list(os.environ):
+        if key.startswith("FLOWSCOPE_") and key != "FLOWSCOPE_SHARED_DATA":
+            monkeypatch.delenv(key)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("FLOWSCOPE_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(home / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public data folder (``../shared/data``); skips nothing: it must exist."""
+    assert SHARED_DATA.is_dir(), f"real data folder missing: {SHARED_DATA}"
+    return SHARED_DATA
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh real DuckDB store in a temp dir."""
+    s = Store(tmp_path / "test.duckdb")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A store loaded with the bundled snapshot (built once per session; read it, don't write)."""
+    from flowscope._bundle import load_bundle
+
+    path = tmp_path_factory.mktemp("bundled") / "bundled.duckdb"
+    s = Store(path)
+    load_bundle(s)
+    yield s
+    s.close()
