@@ -1,0 +1,441 @@
+"""File formats: Farside Investors spot-Bitcoin ETF flow tables.
+
+Farside publishes one row per US trading day and one column per fund, in **US$ millions**,
+plus a ``Total`` column (all funds). Conventions shared by every Farside layout:
+
+* ``-`` or an empty cell means *no figure* (fund not listed yet, or not reported): the
+  canonical frame has **no row** for that (date, fund); ``0.0`` is a reported zero and is kept.
+* ``(44.5)`` is -44.5; ``1,119.9`` and ``"1,119.90"`` carry thousands separators.
+* The ``Total``, ``Average``, ``Maximum`` and ``Minimum`` summary rows at the bottom cover the
+  whole history; they are set aside.
+* Flows are converted to **USD** (x 1e6, rounded to whole dollars to remove float noise).
+
+Rows kept out of the canonical series and reported as :class:`~flowscope.sources.RowIssue`:
+
+* dates that are not NYSE sessions (weekends, holidays, a bogus New Year's Day row …);
+* session rows whose every figure is zero or missing (scraped before Farside published the day);
+* later duplicates of a date already seen in the file.
+
+A session row whose funds do not add up to its Total (beyond 0.1 $M per fund of rounding) is
+kept but reported.
+
+Registered formats: ``farside-wide-csv`` (``date,IBIT,…,Total`` with ISO dates, e.g. the
+moltovy and ciyberpunk copies), ``farside-raw-csv`` (Farside's own text export: ``12 Mar 2024``
+dates, quoted thousands, summary rows at the bottom; any subset of fund columns) and
+``farside-html`` (a saved Farside BTC page).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from flowscope.calendars import is_session
+from flowscope.errors import ParseError
+from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
+
+__all__ = [
+    "SUMMARY_LABELS",
+    "farside_table_to_frame",
+    "parse_farside_csv",
+    "parse_farside_number",
+]
+
+SOURCE = "farside"
+#: First-cell labels of Farside's summary rows (case-insensitive).
+SUMMARY_LABELS = frozenset({"total", "average", "maximum", "minimum", "sum", "avg", "max", "min"})
+_MISSING = frozenset({"", "-", "–", "—", "n/a", "na", "nan"})
+_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y")
+
+
+def parse_farside_number(text: str) -> float | None:
+    """Parse one Farside cell in $M: ``-``/empty -> None, ``(44.5)`` -> -44.5, ``1,119.9``.
+
+    Returns
+    -------
+    float or None
+        The value in US$ millions, or None for a missing figure.
+
+    Raises
+    ------
+    ValueError
+        If the cell is not a number (the caller names file, row and column).
+
+    Examples
+    --------
+    >>> parse_farside_number("(1,113.7)"), parse_farside_number("-"), parse_farside_number("0.0")
+    (-1113.7, None, 0.0)
+    """
+    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    if s.lower() in _MISSING:
+        return None
+    neg = False
+    if s.startswith("(") and s.endswith(")"):
+        neg, s = True, s[1:-1]
+    s = s.replace(",", "").replace("$", "")
+    if not _NUM_RE.match(s):
+        raise ValueError(text)
+    v = float(s)
+    if not np.isfinite(v):
+        raise ValueError(text)
+    return -v if neg else v
+
+
+def _parse_date(text: str) -> pd.Timestamp | None:
+    s = " ".join(text.split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return pd.Timestamp(pd.to_datetime(s, format=fmt))
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def _session_mask(days: pd.DatetimeIndex) -> np.ndarray:
+    """Whether each day is an NYSE session (exchange-calendars)."""
+    with warnings.catch_warnings():
+        # exchange-calendars builds its calendar with a pandas call that pandas 3.1 deprecates;
+        # the result is correct, the warning is not about flowscope's data.
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+        return is_session(days).to_numpy(dtype=bool)
+
+
+def _norm_fund(name: str) -> str:
+    n = " ".join(str(name).split())
+    return "Total" if n.lower() == "total" else n.upper()
+
+
+def farside_table_to_frame(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    path: str | Path,
+    first_row: int = 2,
+) -> tuple[pd.DataFrame, list[RowIssue]]:
+    """Turn a Farside table of text cells into canonical ``etf_flows`` rows.
+
+    Parameters
+    ----------
+    header
+        Column names: the date column first, then fund tickers and ``Total``.
+    rows
+        Data rows as text cells (same length as ``header``), in file order.
+    path
+        File (or URL) named in errors and issues.
+    first_row
+        1-based row number of ``rows[0]`` in the original file (header = row 1).
+
+    Returns
+    -------
+    frame, issues
+        ``frame``: columns ``date`` (naive midnight, US trading day), ``fund``, ``flow_usd``
+        (USD, whole dollars), one row per published figure, sorted by date then fund.
+        ``issues``: rows kept out (non-sessions, unpublished all-zero rows, duplicates,
+        summary rows) and rows whose funds do not add up to the Total.
+
+    Raises
+    ------
+    ParseError
+        A cell is neither a number nor a missing marker, a date cannot be read, a row has
+        the wrong number of cells, or the header is unusable.
+    """
+    funds = [_norm_fund(h) for h in header[1:]]
+    if not funds or any(not f for f in funds):
+        msg = "header needs a date column followed by fund columns"
+        raise ParseError(
+            msg,
+            path=path,
+            row=1,
+            expected="date,IBIT,…,Total",
+            received=",".join(header),
+        )
+    dup = sorted({f for f in funds if funds.count(f) > 1})
+    if dup:
+        msg = f"fund column(s) {dup} appear twice"
+        raise ParseError(msg, path=path, row=1, column=dup[0])
+    issues: list[RowIssue] = []
+    dates: list[pd.Timestamp] = []
+    rownos: list[int] = []
+    values: list[list[float]] = []
+    seen: dict[pd.Timestamp, int] = {}
+    ncol = len(header)
+    for i, cells in enumerate(rows):
+        rowno = first_row + i
+        if not cells or all(not str(c).strip() for c in cells):
+            continue
+        label = str(cells[0]).strip()
+        if label.lower().rstrip(":") in SUMMARY_LABELS:
+            issues.append(RowIssue(rowno, "summary row set aside", detail=label))
+            continue
+        if len(cells) != ncol:
+            msg = f"row has {len(cells)} cells"
+            raise ParseError(
+                msg,
+                path=path,
+                row=rowno,
+                expected=f"{ncol} cells like the header",
+                received=len(cells),
+            )
+        day = _parse_date(label)
+        if day is None:
+            msg = "cannot read the date"
+            raise ParseError(
+                msg,
+                path=path,
+                row=rowno,
+                column=str(header[0]),
+                expected="a date like 2024-01-11 or 11 Jan 2024",
+                received=label,
+            )
+        vals: list[float] = []
+        for j, cell in enumerate(cells[1:], start=1):
+            try:
+                v = parse_farside_number(str(cell))
+            except ValueError:
+                msg = "not a number"
+                raise ParseError(
+                    msg,
+                    path=path,
+                    row=rowno,
+                    column=str(header[j]).strip(),
+                    expected="a figure in US$ m such as 12.3, (4.5), 1,119.9 or -",
+                    received=str(cell),
+                ) from None
+            vals.append(np.nan if v is None else v)
+        if day in seen:
+            issues.append(
+                RowIssue(
+                    rowno,
+                    "duplicate date: later row ignored",
+                    date=f"{day:%Y-%m-%d}",
+                    detail=f"first seen in row {seen[day]}",
+                )
+            )
+            continue
+        seen[day] = rowno
+        dates.append(day)
+        rownos.append(rowno)
+        values.append(vals)
+
+    if not dates:
+        empty = pd.DataFrame(
+            {
+                "date": pd.Series([], dtype="datetime64[ns]"),
+                "fund": pd.Series([], dtype=object),
+                "flow_usd": pd.Series([], dtype="float64"),
+            }
+        )
+        return empty, issues
+
+    mat = np.asarray(values, dtype="float64")  # $M, NaN = missing
+    didx = pd.DatetimeIndex(dates)
+    session = _session_mask(didx)
+    published = np.nan_to_num(np.abs(mat), nan=0.0).sum(axis=1) > 0
+    keep = session & published
+    fund_cols = [j for j, f in enumerate(funds) if f != "Total"]
+    total_col = funds.index("Total") if "Total" in funds else None
+    for k in np.flatnonzero(~keep):
+        d = didx[k]
+        if not session[k]:
+            kind = "weekend" if d.day_of_week >= 5 else "NYSE holiday / non-session"
+            nz = int(np.count_nonzero(np.nan_to_num(mat[k])))
+            issues.append(
+                RowIssue(
+                    rownos[k],
+                    f"not an NYSE session ({kind}): row kept out",
+                    date=f"{d:%Y-%m-%d}",
+                    detail=f"{nz} non-zero figure(s)" if nz else "all figures zero or missing",
+                )
+            )
+        else:
+            issues.append(
+                RowIssue(
+                    rownos[k],
+                    "every figure is zero or missing: not yet published, row kept out",
+                    date=f"{d:%Y-%m-%d}",
+                )
+            )
+    if total_col is not None and fund_cols:
+        sub = mat[:, fund_cols]
+        has_any = ~np.all(np.isnan(sub), axis=1)
+        fsum = np.nansum(sub, axis=1)
+        tol = 0.1 * np.maximum(1, np.sum(~np.isnan(sub), axis=1)) + 1e-9
+        bad = (
+            keep & has_any & ~np.isnan(mat[:, total_col]) & (np.abs(fsum - mat[:, total_col]) > tol)
+        )
+        for k in np.flatnonzero(bad):
+            issues.append(
+                RowIssue(
+                    rownos[k],
+                    "funds do not add up to the Total (row kept)",
+                    date=f"{didx[k]:%Y-%m-%d}",
+                    detail=f"sum of funds {fsum[k]:.1f} vs Total {mat[k, total_col]:.1f} $M",
+                )
+            )
+    kept = mat[keep]
+    kd = didx[keep]
+    n, m = kept.shape
+    frame = pd.DataFrame(
+        {
+            "date": np.repeat(kd.to_numpy(), m),
+            "fund": np.tile(np.asarray(funds, dtype=object), n),
+            "flow_usd": np.round(kept.reshape(-1) * 1e6),
+        }
+    )
+    frame = frame[frame["flow_usd"].notna()]
+    frame = frame.sort_values(["date", "fund"], kind="stable").reset_index(drop=True)
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    issues.sort(key=lambda r: (r.row is None, r.row or 0))
+    return frame, issues
+
+
+def _read_csv_cells(path: Path) -> tuple[list[str], list[list[str]]]:
+    text = path.read_bytes()
+    if text[:2] == b"\x1f\x8b":
+        import gzip
+
+        text = gzip.decompress(text)
+    try:
+        decoded = text.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text ({exc.reason})"
+        raise ParseError(msg, path=path) from None
+    try:
+        all_rows = list(csv.reader(io.StringIO(decoded)))
+    except csv.Error as exc:
+        msg = f"malformed CSV: {exc}"
+        raise ParseError(msg, path=path) from None
+    if not all_rows or not any(c.strip() for c in all_rows[0]):
+        msg = "empty file: no header"
+        raise ParseError(msg, path=path, row=1)
+    header = [c.strip() for c in all_rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    n = len(header)
+    body = [r[:n] if len(r) > n and not any(x.strip() for x in r[n:]) else r for r in all_rows[1:]]
+    return header, body
+
+
+def parse_farside_csv(path: str | Path, *, format_name: str = "farside-wide-csv") -> ParsedFile:
+    """Parse a Farside-style CSV (wide per-fund or raw text export) into ``etf_flows`` rows.
+
+    Parameters
+    ----------
+    path
+        CSV file: a ``date`` column then one column per fund and/or ``Total``, in US$ m.
+    format_name
+        Format name recorded on the result.
+
+    Returns
+    -------
+    ParsedFile
+        ``frame`` columns ``date``, ``fund``, ``flow_usd`` (USD); ``source`` ``"farside"``;
+        ``issues`` lists every row kept out (see the module docstring).
+
+    Raises
+    ------
+    ParseError
+        Names the file, row and column of the first unreadable cell.
+    """
+    p = Path(path)
+    header, body = _read_csv_cells(p)
+    if header[0].strip().lower() not in {"date", "day", "trading day"}:
+        msg = "first column must be the date"
+        raise ParseError(
+            msg,
+            path=p,
+            row=1,
+            column=header[0],
+            expected="'date'",
+            received=header[0],
+        )
+    frame, issues = farside_table_to_frame(header, body, path=p, first_row=2)
+    return ParsedFile("etf_flows", frame, SOURCE, format_name, str(p), issues)
+
+
+_TICKER_RE = re.compile(r"^[A-Za-z]{2,6}$")
+
+
+def _header_fields(head: str) -> tuple[list[str], str]:
+    lines = [ln for ln in head.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return [], ""
+    fields = [f.strip().strip('"') for f in lines[0].split(",")]
+    return fields, lines[1]
+
+
+def _sniff_wide(path: Path, head: str) -> bool:
+    fields, first = _header_fields(head)
+    if not fields or fields[0].lower() != "date":
+        return False
+    rest = [f for f in fields[1:] if f]
+    if "Total" not in rest and "IBIT" not in rest:
+        return False
+    return (
+        bool(rest)
+        and all(_TICKER_RE.match(f) for f in rest)
+        and bool(re.match(r"^\d{4}-\d{2}-\d{2},", first))
+    )
+
+
+def _sniff_raw(path: Path, head: str) -> bool:
+    fields, first = _header_fields(head)
+    if not fields or fields[0].lower() != "date":
+        return False
+    rest = [f for f in fields[1:] if f]
+    return (
+        bool(rest)
+        and all(_TICKER_RE.match(f) for f in rest)
+        and bool(re.match(r"^\"?\d{1,2} [A-Za-z]{3,9} \d{4}\"?,", first))
+    )
+
+
+def _sniff_html(path: Path, head: str) -> bool:
+    low = head.lower()
+    return "<table" in low and 'class="etf"' in low and "ibit" in low
+
+
+def _parse_html_file(path: Path) -> ParsedFile:
+    from flowscope.sources.farside import parse_farside_html
+
+    raw = Path(path).read_bytes()
+    frame, issues = parse_farside_html(raw, origin=str(path))
+    return ParsedFile("etf_flows", frame, SOURCE, "farside-html", str(path), issues)
+
+
+register_format(
+    FileFormat(
+        name="farside-wide-csv",
+        dataset="etf_flows",
+        description="Farside per-fund daily table as CSV: date (ISO), one column per fund, Total; US$ m",
+        sniff=_sniff_wide,
+        parse=lambda p: parse_farside_csv(p, format_name="farside-wide-csv"),
+    )
+)
+register_format(
+    FileFormat(
+        name="farside-raw-csv",
+        dataset="etf_flows",
+        description="Farside text export: 'Date,Total' (or funds), '11 Jan 2024' dates, quoted "
+        "thousands, summary rows at the end; US$ m",
+        sniff=_sniff_raw,
+        parse=lambda p: parse_farside_csv(p, format_name="farside-raw-csv"),
+    )
+)
+register_format(
+    FileFormat(
+        name="farside-html",
+        dataset="etf_flows",
+        description="Saved Farside bitcoin-etf-flow-all-data page (HTML table class 'etf'); US$ m",
+        sniff=_sniff_html,
+        parse=_parse_html_file,
+    )
+)

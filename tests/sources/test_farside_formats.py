@@ -1,0 +1,133 @@
+"""Farside file formats on the real copies in ../shared/data/etf_flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flowscope.errors import ParseError
+from flowscope.sources import detect_format, read_file
+
+MOLTOVY = "etf_flows/moltovy_farside_btc_etf_flows_daily.csv"
+CIYBER = "etf_flows/ciyberpunk_farside_btc_etf_flows_wide_daily.csv"
+RAW = "etf_flows/mohammadhannan_farside_btc_total_flows_raw_format.csv"
+HTML = "etf_flows/juanbarmo10_farside_btc_page_trimmed_2026-07.html"
+
+
+def _m(frame: pd.DataFrame, day: str, fund: str) -> float:
+    sel = frame[(frame["date"] == pd.Timestamp(day)) & (frame["fund"] == fund)]
+    assert len(sel) == 1, (day, fund, sel)
+    return float(sel["flow_usd"].iloc[0]) / 1e6
+
+
+def test_wide_csv_detected_and_values_in_usd(shared_data: Path) -> None:
+    path = shared_data / MOLTOVY
+    assert detect_format(path, "etf_flows").name == "farside-wide-csv"
+    parsed = read_file(path, "etf_flows", format="farside-wide-csv")
+    f = parsed.frame
+    assert parsed.source == "farside"
+    assert list(f.columns) == ["date", "fund", "flow_usd"]
+    # the Nov 2025 outflow week: IBIT alone vs the all-fund Total (US$ m)
+    ibit = [_m(f, d, "IBIT") for d in ("2025-11-13", "2025-11-14", "2025-11-17", "2025-11-18")]
+    tot = [_m(f, d, "Total") for d in ("2025-11-13", "2025-11-14", "2025-11-17", "2025-11-18")]
+    assert ibit == [-256.6, -463.1, -145.6, -523.2]
+    assert tot == [-866.7, -492.1, -254.6, -372.8]
+    # whole dollars, no float noise
+    assert (f["flow_usd"] == f["flow_usd"].round()).all()
+    assert _m(f, "2024-01-11", "IBIT") * 1e6 == 111_700_000.0
+
+
+def test_wide_csv_missing_vs_zero_and_holidays(shared_data: Path) -> None:
+    parsed = read_file(shared_data / MOLTOVY, "etf_flows")
+    f = parsed.frame
+    # empty cell (MSBT before its launch, BTC mini before July 2024) = no row; 0.0 kept
+    first = f[f["date"] == pd.Timestamp("2024-01-11")]
+    assert "MSBT" not in set(first["fund"])
+    assert "BTC" not in set(first["fund"])
+    assert _m(f, "2024-01-12", "EZBC") == 0.0
+    # the 16 holiday rows (Total 0.0, funds empty) are kept out and reported
+    holiday = [i for i in parsed.issues if "not an NYSE session" in i.reason]
+    assert len(holiday) == 16
+    assert {"2024-01-15", "2025-01-09", "2025-06-19"} <= {i.date for i in holiday}
+    assert pd.Timestamp("2024-01-15") not in set(f["date"])
+    # funds sum to the Total on every kept day
+    wide = f.pivot(index="date", columns="fund", values="flow_usd")
+    diff = (wide.drop(columns="Total").sum(axis=1) - wide["Total"]).abs()
+    assert diff.max() <= 0.1e6 * 12
+    assert f["date"].nunique() == 579 - 16
+
+
+def test_calendar_day_copy_flags_weekends_holidays_and_unpublished(shared_data: Path) -> None:
+    parsed = read_file(shared_data / CIYBER, "etf_flows")
+    weekend = [i for i in parsed.issues if "weekend" in i.reason]
+    assert len(weekend) == 172
+    unpublished = [i for i in parsed.issues if "not yet published" in i.reason]
+    assert [i.date for i in unpublished] == ["2025-09-03"]
+    assert pd.Timestamp("2025-09-03") not in set(parsed.frame["date"])
+    assert parsed.frame["date"].dt.day_of_week.max() <= 4
+
+
+def test_raw_text_total_file(shared_data: Path) -> None:
+    path = shared_data / RAW
+    assert detect_format(path, "etf_flows").name == "farside-raw-csv"
+    parsed = read_file(path, "etf_flows")
+    f = parsed.frame
+    assert set(f["fund"]) == {"Total"}
+    summary = [i for i in parsed.issues if i.reason.startswith("summary")]
+    assert [i.detail for i in summary] == ["Total", "Average", "Maximum", "Minimum"]
+    assert _m(f, "2024-01-11", "Total") == 655.3
+    assert _m(f, "2024-01-12", "Total") == 203.0
+    assert f["flow_usd"].max() / 1e6 == 1373.8
+    assert f["flow_usd"].min() / 1e6 == -1113.7
+    # 2026-01-02 was captured before publication (0): kept out
+    assert [i.date for i in parsed.issues if "not yet published" in i.reason] == ["2026-01-02"]
+    # equals the per-fund file's Total on every shared date
+    main = read_file(shared_data / MOLTOVY, "etf_flows").frame
+    main = main[main["fund"] == "Total"].set_index("date")["flow_usd"]
+    both = f.set_index("date")["flow_usd"].align(main, join="inner")
+    assert len(both[0]) == len(f)
+    assert (both[0] == both[1]).all()
+
+
+def test_html_page_exact_values(shared_data: Path) -> None:
+    path = shared_data / HTML
+    assert detect_format(path, "etf_flows").name == "farside-html"
+    parsed = read_file(path, "etf_flows")
+    f = parsed.frame
+    assert f["date"].min() == pd.Timestamp("2026-07-06")
+    assert f["date"].max() == pd.Timestamp("2026-07-22")
+    assert f["date"].nunique() == 13
+    assert _m(f, "2026-07-06", "GBTC") == -44.5
+    assert _m(f, "2026-07-06", "MSBT") == 11.0
+    assert _m(f, "2026-07-06", "Total") == 265.7
+    assert _m(f, "2026-07-13", "FBTC") == -245.6
+    assert _m(f, "2026-07-13", "Total") == -424.7
+    assert _m(f, "2026-07-22", "IBIT") == 38.8
+    assert set(f["fund"]) >= {"IBIT", "FBTC", "MSBT", "GBTC", "BTC", "Total"}
+    reasons = [i.reason for i in parsed.issues]
+    assert sum(r.startswith("summary") for r in reasons) == 4
+    assert [i.date for i in parsed.issues if "not yet published" in i.reason] == ["2026-07-23"]
+
+
+def test_bad_cell_names_file_row_column(tmp_path: Path) -> None:
+    p = tmp_path / "flows.csv"
+    p.write_text("date,IBIT,Total\n2025-11-13,-256.6,-866.7\n2025-11-14,abc,-492.1\n")
+    with pytest.raises(ParseError) as ei:
+        read_file(p, "etf_flows", format="farside-wide-csv")
+    e = ei.value
+    assert e.row == 3
+    assert e.column == "IBIT"
+    assert str(p) in str(e)
+    assert "abc" in str(e)
+
+
+def test_bad_date_and_short_row(tmp_path: Path) -> None:
+    p = tmp_path / "flows.csv"
+    p.write_text("date,IBIT,Total\n2025-11-13,-256.6,-866.7\n2025-13-45,1,1\n")
+    with pytest.raises(ParseError, match="row 3"):
+        read_file(p, "etf_flows", format="farside-wide-csv")
+    p.write_text("date,IBIT,Total\n2025-11-13,-256.6\n")
+    with pytest.raises(ParseError, match="row 2"):
+        read_file(p, "etf_flows", format="farside-wide-csv")
