@@ -271,15 +271,15 @@ def farside_table_to_frame(
         bad = (
             keep & has_any & ~np.isnan(mat[:, total_col]) & (np.abs(fsum - mat[:, total_col]) > tol)
         )
-        for k in np.flatnonzero(bad):
-            issues.append(
-                RowIssue(
-                    rownos[k],
-                    "funds do not add up to the Total (row kept)",
-                    date=f"{didx[k]:%Y-%m-%d}",
-                    detail=f"sum of funds {fsum[k]:.1f} vs Total {mat[k, total_col]:.1f} $M",
-                )
+        issues.extend(
+            RowIssue(
+                rownos[k],
+                "funds do not add up to the Total (row kept)",
+                date=f"{didx[k]:%Y-%m-%d}",
+                detail=f"sum of funds {fsum[k]:.1f} vs Total {mat[k, total_col]:.1f} $M",
             )
+            for k in np.flatnonzero(bad)
+        )
     kept = mat[keep]
     kd = didx[keep]
     n, m = kept.shape
