@@ -92,7 +92,8 @@ FOMC_MEETINGS = DatasetSpec(
             "kind",
             "VARCHAR",
             "",
-            "'scheduled', 'unscheduled' or 'notation_vote'",
+            "'scheduled', 'unscheduled', 'notation_vote', or 'rate_change' (pre-1994 target "
+            "change dates, when decisions were not announced)",
             False,
         ),
         Column("sep", "BOOLEAN", "", "Summary of Economic Projections released"),

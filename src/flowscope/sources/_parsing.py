@@ -1,0 +1,157 @@
+"""Strict, vectorised parsing helpers that report the file, row and column of bad values.
+
+Row numbers are 1-based *file lines* as a spreadsheet or editor shows them: the header is
+line 1, so the first data row is line 2 (``header_lines`` shifts this for multi-line headers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from flowscope.errors import ParseError
+
+__all__ = ["read_csv_text", "require_columns", "strict_dates", "strict_numeric"]
+
+
+def read_csv_text(path: Path, **kwargs: object) -> pd.DataFrame:
+    """Read a CSV (optionally gzipped) with every cell as a string, no NA guessing.
+
+    Raises
+    ------
+    ParseError
+        If the CSV is malformed (e.g. a line with too many fields), naming the line.
+    """
+    try:
+        return pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            compression="infer",
+            **kwargs,  # type: ignore[arg-type]
+        )
+    except pd.errors.ParserError as exc:
+        raise ParseError(f"malformed CSV: {exc}", path=path) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise ParseError("the file is empty", path=path) from exc
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], *, path: Path) -> None:
+    """Raise :class:`ParseError` naming the first expected column that is missing."""
+    for col in columns:
+        if col not in df.columns:
+            raise ParseError(
+                "missing column",
+                path=path,
+                row=1,
+                column=col,
+                expected=f"a header with {list(columns)}",
+                received=list(df.columns),
+            )
+
+
+def _line(df: pd.DataFrame, pos: int, header_lines: int) -> int:
+    return int(pos) + header_lines + 1
+
+
+def strict_numeric(
+    df: pd.DataFrame,
+    column: str,
+    *,
+    path: Path,
+    required: bool = False,
+    header_lines: int = 1,
+    missing: Iterable[str] = ("", ".", "-", "NaN", "nan", "null", "None"),
+    thousands: bool = False,
+) -> pd.Series:
+    """Convert a string column to float64; missing markers become NaN.
+
+    Parameters
+    ----------
+    df, column
+        Frame of strings and the column to convert.
+    path
+        File, for error messages.
+    required
+        If true, a missing value is an error (e.g. a truncated line).
+    header_lines
+        Lines before the first data row (1 for a one-line header).
+    missing
+        Cell texts that mean "no value".
+    thousands
+        Strip ``,`` thousands separators first.
+
+    Raises
+    ------
+    ParseError
+        Naming the line, column and offending text of the first bad cell.
+    """
+    raw = df[column].astype(str).str.strip()
+    if thousands:
+        raw = raw.str.replace(",", "", regex=False)
+    is_missing = raw.isin(list(missing))
+    values = pd.to_numeric(raw.where(~is_missing), errors="coerce").astype("float64")
+    bad = values.isna().to_numpy() & ~is_missing.to_numpy()
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise ParseError(
+            "not a number",
+            path=path,
+            row=_line(df, pos, header_lines),
+            column=column,
+            expected="a number",
+            received=df[column].iloc[pos],
+        )
+    if required and is_missing.any():
+        pos = int(np.flatnonzero(is_missing.to_numpy())[0])
+        raise ParseError(
+            "missing value (truncated line?)",
+            path=path,
+            row=_line(df, pos, header_lines),
+            column=column,
+            expected="a number",
+            received=df[column].iloc[pos],
+        )
+    return values
+
+
+def strict_dates(
+    df: pd.DataFrame,
+    column: str,
+    *,
+    path: Path,
+    fmt: str | None = None,
+    header_lines: int = 1,
+    utc: bool = False,
+) -> pd.Series:
+    """Convert a string column to dates (naive midnight), or UTC timestamps if ``utc``.
+
+    Date-times with offsets (``2015-01-02 00:00:00-05:00``) keep their local calendar date.
+
+    Raises
+    ------
+    ParseError
+        Naming the line and text of the first cell that is not a date.
+    """
+    raw = df[column].astype(str).str.strip()
+    if utc:
+        parsed = pd.to_datetime(raw, errors="coerce", utc=True, format=fmt or "mixed")
+    else:
+        local = raw.str.replace(r"([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)([+-]\d\d:?\d\d|Z)$", "", regex=True)
+        parsed = pd.to_datetime(local, errors="coerce", format=fmt or "mixed").dt.normalize()
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise ParseError(
+            "not a date",
+            path=path,
+            row=_line(df, pos, header_lines),
+            column=column,
+            expected=f"a date{' like ' + fmt if fmt else ''}",
+            received=df[column].iloc[pos],
+        )
+    return parsed
