@@ -1,9 +1,272 @@
-"""`flowscope flows ...` commands."""
+"""``flowscope flows ...``: spot-Bitcoin ETF flows (show, records, reconcile, revisions, chart).
+
+Units: the store holds ``flow_usd`` in US dollars. Tables, CSV and JSON show both
+``flow_musd`` (US$ millions, rounded to 0.1 as Farside publishes them) and ``flow_usd``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+
+from flowscope.analytics import flows as fa
+from flowscope.cli._common import console, handle_errors, open_cli_store, print_frame
+from flowscope.errors import InsufficientDataError, ValidationError
 
 __all__ = ["app"]
 
-app = typer.Typer(help="flows commands.", no_args_is_help=True)
+app = typer.Typer(
+    help="Spot-Bitcoin ETF flows: per fund and all-fund Total (USD; $M in tables).",
+    no_args_is_help=True,
+)
+
+FundOpt = Annotated[
+    list[str] | None,
+    typer.Option("--fund", "-f", help="Fund ticker or 'Total' (repeatable; default: all)."),
+]
+StartOpt = Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD).")]
+EndOpt = Annotated[str | None, typer.Option("--end", help="Last day (YYYY-MM-DD).")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", help="Output: table, csv or json.", case_sensitive=False)
+]
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        "-s",
+        help="Only these sources (repeatable; default: all, one value per day and fund "
+        "chosen by preference farside > sosovalue > defillama > artemis).",
+    ),
+]
+
+
+def _day(value: str | None, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).normalize()
+    except ValueError:
+        msg = f"--{name}: not a date: {value!r} (use YYYY-MM-DD)"
+        raise ValidationError(msg, param_name=name, received=value) from None
+
+
+def _norm_funds(funds: list[str] | None) -> list[str] | None:
+    if not funds:
+        return None
+    return ["Total" if f.strip().lower() == "total" else f.strip().upper() for f in funds]
+
+
+def _read(
+    funds: list[str] | None,
+    start: str | None,
+    end: str | None,
+    sources: list[str] | None,
+) -> pd.DataFrame:
+    s, e = _day(start, "start"), _day(end, "end")
+    if s is not None and e is not None and e < s:
+        msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
+        raise ValidationError(msg, param_name="end", received=end)
+    with open_cli_store(read_only=False) as store:
+        df = store.etf_flows(start=s, end=e, funds=_norm_funds(funds), source=sources or None)
+    if df.empty:
+        what = ", ".join(_norm_funds(funds) or ["any fund"])
+        msg = (
+            f"no ETF flows held for {what} in {start or 'the beginning'}..{end or 'now'}; "
+            "run `flowscope init` or `flowscope import etf_flows FILE`"
+        )
+        raise InsufficientDataError(msg)
+    return df
+
+
+@app.command("show")
+@handle_errors
+def show(
+    fund: FundOpt = None,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    fmt: FormatOpt = "table",
+    source: SourceOpt = None,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="One column per fund ($M) instead of one row each.")
+    ] = False,
+) -> None:
+    """Daily net flows per fund and the all-fund Total.
+
+    Long output has columns date, fund, flow_musd ($M), flow_usd (USD), aum_usd, source.
+    'Total' is all US spot-Bitcoin ETFs together, not IBIT.
+    """
+    df = fa.select_canonical(_read(fund, start, end, source))
+    df = df[df["flow_usd"].notna() | df["aum_usd"].notna()]
+    if wide:
+        w = fa.flows_wide(df)
+        out = (w / 1e6).round(1).reset_index()
+        print_frame(out, fmt.lower(), title="ETF net flows, US$ M", floatfmt=",.1f")
+        return
+    order = {f: i for i, f in enumerate(sorted(set(df["fund"]) - {"Total"}))}
+    order["Total"] = len(order)
+    df = df.assign(_o=df["fund"].map(order)).sort_values(["date", "_o"]).drop(columns="_o")
+    out = pd.DataFrame(
+        {
+            "date": df["date"],
+            "fund": df["fund"],
+            "flow_musd": (df["flow_usd"] / 1e6).round(1),
+            "flow_usd": df["flow_usd"],
+            "aum_usd": df["aum_usd"],
+            "source": df["source"],
+        }
+    ).reset_index(drop=True)
+    if out["aum_usd"].isna().all():
+        out = out.drop(columns="aum_usd")
+    print_frame(out, fmt.lower(), title="ETF net flows (flow_musd in US$ M)", floatfmt=",.1f")
+
+
+@app.command("records")
+@handle_errors
+def records(
+    fund: Annotated[str, typer.Option("--fund", "-f", help="Fund ticker or 'Total'.")] = "Total",
+    windows: Annotated[
+        list[int] | None,
+        typer.Option("--window", "-w", help="Window lengths in sessions (default 1 and 4)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Windows listed per length.")] = 3,
+    ending: Annotated[
+        str | None,
+        typer.Option(
+            "--rank-ending",
+            help="Also rank the windows ending on this day (YYYY-MM-DD) among all windows.",
+        ),
+    ] = None,
+    fmt: FormatOpt = "table",
+    source: SourceOpt = None,
+) -> None:
+    """Since-inception records: first outflow day, largest 1-/N-day outflows with rank,
+    longest outflow streak, cumulative net flow."""
+    name = _norm_funds([fund])[0]  # type: ignore[index]
+    df = fa.select_canonical(_read([name], None, None, source))
+    series = df.set_index("date")["flow_usd"].dropna()
+    wins = tuple(windows or (1, 4))
+    rec = fa.flow_records(series, fund=name, windows=wins, top=top)
+    out = rec.to_frame()
+    if ending is not None:
+        day = _day(ending, "rank-ending")
+        extra = []
+        for n in wins:
+            sums = series.rolling(n, min_periods=n).sum()
+            if day not in sums.index or pd.isna(sums.loc[day]):
+                msg = f"{name}: no {n}-session window ends on {day:%Y-%m-%d}"
+                raise InsufficientDataError(msg)
+            start_day = series.index[series.index.get_loc(day) - n + 1]
+            extra.append(
+                {
+                    "fund": name,
+                    "record": f"{n}-day window ending {day:%Y-%m-%d}",
+                    "date": start_day,
+                    "end": day,
+                    "value_musd": round(float(sums.loc[day]) / 1e6, 1),
+                    "rank": fa.window_rank(series, n, day),
+                    "note": f"rank among all {int(sums.notna().sum())} {n}-session windows "
+                    "(overlapping), 1 = largest outflow",
+                }
+            )
+        out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+    out["rank"] = out["rank"].astype("Int64")
+    print_frame(out, fmt.lower(), title=f"{name} flow records (US$ M)", floatfmt=",.1f")
+
+
+@app.command("reconcile")
+@handle_errors
+def reconcile(
+    fund: FundOpt = None,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", help="Agreement tolerance in US$ M.")
+    ] = 0.05,
+    only_disagree: Annotated[
+        bool, typer.Option("--disagree", help="Show only rows where sources disagree.")
+    ] = False,
+    fmt: FormatOpt = "table",
+    source: SourceOpt = None,
+) -> None:
+    """Values of every source side by side per day and fund ($M), disagreements flagged."""
+    df = _read(fund, start, end, source)
+    rec = fa.reconcile_sources(df, tolerance_usd=tolerance * 1e6)
+    srcs = [
+        c for c in rec.columns if c not in {"date", "fund", "n_sources", "spread_usd", "status"}
+    ]
+    for c in srcs:
+        rec[c] = (rec[c] / 1e6).round(1)
+    rec["spread_musd"] = (rec.pop("spread_usd") / 1e6).round(1)
+    if only_disagree:
+        rec = rec[rec["status"] == "disagree"]
+    counts = rec["status"].value_counts().to_dict()
+    print_frame(
+        rec.reset_index(drop=True),
+        fmt.lower(),
+        title="ETF flows by source (US$ M)",
+        floatfmt=",.1f",
+    )
+    if fmt.lower() == "table":
+        console.print(
+            ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing to compare"
+        )
+
+
+@app.command("revisions")
+@handle_errors
+def revisions(
+    fund: FundOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Superseded values (first releases later revised), beside the current value ($M)."""
+    funds = _norm_funds(fund)
+    with open_cli_store() as store:
+        old = store.revisions("etf_flows", **({"fund": funds} if funds else {}))
+        cur = store.etf_flows(funds=funds)
+    if old.empty:
+        console.print("no revisions held")
+        return
+    m = old.merge(
+        cur[["date", "fund", "source", "flow_usd", "ts_ingested"]],
+        on=["date", "fund", "source"],
+        how="left",
+        suffixes=("_old", "_current"),
+    )
+    out = pd.DataFrame(
+        {
+            "date": m["date"],
+            "fund": m["fund"],
+            "source": m["source"],
+            "old_musd": (m["flow_usd_old"] / 1e6).round(1),
+            "current_musd": (m["flow_usd_current"] / 1e6).round(1),
+            "old_ingested": m["ts_ingested_old"],
+            "superseded": m["ts_superseded"],
+        }
+    )
+    print_frame(out, fmt.lower(), title="ETF flow revisions (US$ M)", floatfmt=",.1f")
+
+
+@app.command("chart")
+@handle_errors
+def chart(
+    fund: Annotated[str, typer.Option("--fund", "-f", help="Fund ticker or 'Total'.")] = "Total",
+    start: StartOpt = None,
+    end: EndOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "flows.html"
+    ),
+    source: SourceOpt = None,
+) -> None:
+    """Self-contained HTML chart: red/green daily bars and the cumulative net flow line."""
+    from flowscope.report.sections.flows import flow_figure
+
+    name = _norm_funds([fund])[0]  # type: ignore[index]
+    df = fa.select_canonical(_read([name], start, end, source))
+    series = df.set_index("date")["flow_usd"].dropna()
+    fig = flow_figure(series, label=name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.write_html(str(out), include_plotlyjs=True, full_html=True)
+    console.print(f"wrote {out} ({len(series)} days of {name})")

@@ -1,12 +1,172 @@
-"""Brief section: flows (filled in by the flows front)."""
+"""Brief section: spot-Bitcoin ETF flows (latest day per fund and Total, sums, streak, records).
+
+Also provides :func:`flow_figure`, the red/green daily-bar chart with a cumulative line used by
+``flowscope flows chart`` and the HTML brief.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from flowscope.analytics import flows as fa
 from flowscope.report._brief_model import BriefContext, BriefSection
 
-__all__ = ["build"]
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = ["build", "flow_figure"]
+
+GREEN = "#2e9d5b"
+RED = "#d64545"
+
+
+def flow_figure(series: pd.Series, *, label: str = "Total") -> go.Figure:
+    """Daily net flow bars (green in, red out, US$ M) with the cumulative net flow line.
+
+    Parameters
+    ----------
+    series
+        Daily flows in USD indexed by US trading day.
+    label
+        Fund ticker or ``"Total"`` for the title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Bars on the left axis ($M per day), cumulative line on the right axis ($M).
+    """
+    import plotly.graph_objects as go
+
+    s = series.dropna().sort_index() / 1e6
+    cum = s.cumsum()
+    colors = np.where(s.to_numpy() < 0, RED, GREEN)
+    fig = go.Figure()
+    fig.add_bar(
+        x=s.index,
+        y=s.round(1),
+        marker_color=colors.tolist(),
+        name="daily net flow ($M)",
+        hovertemplate="%{x|%Y-%m-%d}: %{y:,.1f} $M<extra></extra>",
+    )
+    fig.add_scatter(
+        x=cum.index,
+        y=cum.round(1),
+        mode="lines",
+        name="cumulative ($M)",
+        yaxis="y2",
+        line={"color": "#3b5bdb", "width": 2},
+        hovertemplate="%{x|%Y-%m-%d}: %{y:,.1f} $M cumulative<extra></extra>",
+    )
+    who = "all US spot-Bitcoin ETFs (Total)" if label == "Total" else label
+    fig.update_layout(
+        title=f"Daily net flows, {who}, US$ M (US trading days)",
+        yaxis={"title": "daily net flow, US$ M"},
+        yaxis2={
+            "title": "cumulative, US$ M",
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+        },
+        legend={"orientation": "h", "y": -0.15},
+        bargap=0.1,
+        template="plotly_white",
+        margin={"l": 60, "r": 60, "t": 60, "b": 40},
+    )
+    return fig
+
+
+def _musd(v: float) -> str:
+    return f"{v / 1e6:+,.1f} $M"
 
 
 def build(ctx: BriefContext) -> BriefSection | None:
-    """Return the flows section, or None when nothing is held for it."""
-    return None
+    """ETF-flows section: latest day per fund and Total, 5/20-day sums, streak, records, chart.
+
+    Returns None when no ETF flows are held up to ``ctx.asof``.
+    """
+    flows = ctx.store.etf_flows(end=ctx.asof)
+    if flows.empty or flows["flow_usd"].notna().sum() == 0:
+        return None
+    wide = fa.flows_wide(flows)
+    if "Total" not in wide.columns or wide["Total"].dropna().empty:
+        return None
+    total = wide["Total"].dropna()
+    last = total.index[-1]
+    sec = BriefSection(key="flows", title="Spot-Bitcoin ETF flows")
+    day = wide.loc[last].dropna()
+    funds = day.drop(labels="Total")
+    movers = funds[funds != 0].reindex(funds[funds != 0].abs().sort_values(ascending=False).index)
+    top = ", ".join(f"{f} {_musd(v)}" for f, v in movers.head(4).items()) or "no fund moved"
+    sec.bullets.append(
+        f"{last:%Y-%m-%d} (latest US trading day held): all-fund Total {_musd(day['Total'])}; {top}."
+    )
+    roll = fa.rolling_flows(total, (5, 20)).iloc[-1]
+    streak = int(fa.flow_streaks(total).iloc[-1])
+    kind = "inflow" if streak > 0 else "outflow" if streak < 0 else "flat"
+    sec.bullets.append(
+        f"Total over 5 sessions {_musd(roll['sum_5d'])}, over 20 sessions {_musd(roll['sum_20d'])}; "
+        f"streak: {abs(streak)} {kind} day(s)."
+    )
+    z = fa.flow_zscore(total).iloc[-1]
+    rank1 = fa.window_rank(total, 1, last, direction="outflow" if day["Total"] < 0 else "inflow")
+    n_days = len(total)
+    word = "outflow" if day["Total"] < 0 else "inflow"
+    sec.bullets.append(
+        f"The day ranks #{rank1} of {n_days} sessions as {word} since {total.index[0]:%Y-%m-%d}"
+        + (f" (z-score {z:+.1f} vs the previous 60 sessions)." if pd.notna(z) else ".")
+    )
+    rec = fa.flow_records(total, fund="Total", windows=(1, 4), top=1)
+    big1 = rec.largest[1].iloc[0] if not rec.largest[1].empty else None
+    big4 = rec.largest[4].iloc[0] if not rec.largest[4].empty else None
+    if big1 is not None and big4 is not None:
+        sec.bullets.append(
+            f"Records (Total): largest 1-day outflow {big1['sum_musd']:,.1f} $M on "
+            f"{big1['end']:%Y-%m-%d}; largest 4-day outflow {big4['sum_musd']:,.1f} $M "
+            f"({big4['start']:%Y-%m-%d}..{big4['end']:%Y-%m-%d})."
+        )
+    rank = fa.cumulative_rank(wide)
+    if not rank.empty:
+        lead = rank.iloc[0]
+        sec.bullets.append(
+            f"Largest net buyer since {wide.index[0]:%Y-%m-%d}: {lead['fund']} "
+            f"{lead['net_musd']:+,.1f} $M (all funds {total.sum() / 1e6:+,.1f} $M)."
+        )
+    rev = fa.detect_reversals(total)
+    if not rev.empty:
+        r = rev.iloc[-1]
+        sec.bullets.append(
+            f"Last regime flip (5-session sum beyond ±250 $M): to {r['to']} on {r['date']:%Y-%m-%d}."
+        )
+    # table: latest day, 5- and 20-session sums per fund
+    sums = fa.rolling_flows(wide, (5, 20))
+    tab = pd.DataFrame(
+        {
+            "fund": wide.columns,
+            "latest_musd": (wide.loc[last] / 1e6).round(1).to_numpy(),
+            "sum_5d_musd": (sums["sum_5d"].iloc[-1] / 1e6).round(1).to_numpy(),
+            "sum_20d_musd": (sums["sum_20d"].iloc[-1] / 1e6).round(1).to_numpy(),
+        }
+    )
+    sec.table = tab[tab["latest_musd"].notna()].reset_index(drop=True)
+    sec.figures.append(flow_figure(total.iloc[-120:], label="Total"))
+    sec.facts = {
+        "date": f"{last:%Y-%m-%d}",
+        "total_usd": float(day["Total"]),
+        "funds_usd": {k: float(v) for k, v in funds.items()},
+        "sum_5d_usd": float(roll["sum_5d"]) if pd.notna(roll["sum_5d"]) else None,
+        "sum_20d_usd": float(roll["sum_20d"]) if pd.notna(roll["sum_20d"]) else None,
+        "streak_days": streak,
+        "zscore_60d": float(z) if pd.notna(z) else None,
+        "rank_1d": rank1,
+        "largest_1d_outflow_usd": float(big1["sum_usd"]) if big1 is not None else None,
+        "largest_4d_outflow_usd": float(big4["sum_usd"]) if big4 is not None else None,
+    }
+    src = flows[flows["flow_usd"].notna()].groupby("source")["date"].agg(["min", "max", "size"])
+    sec.provenance = [
+        f"etf_flows: {s} ({r['min']:%Y-%m-%d}..{r['max']:%Y-%m-%d}, {r['size']:,} rows, USD)"
+        for s, r in src.iterrows()
+    ]
+    return sec
