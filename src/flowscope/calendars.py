@@ -6,6 +6,7 @@ US ETF flows and equity bars exist on NYSE sessions only; BTC trades every day (
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -26,7 +27,13 @@ def nyse_calendar() -> exchange_calendars.ExchangeCalendar:
     import exchange_calendars as xcals
 
     end = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.DateOffset(years=2)
-    return xcals.get_calendar("XNYS", start="1990-01-01", end=end.strftime("%Y-%m-%d"))
+    with warnings.catch_warnings():
+        # exchange-calendars uses pandas APIs that pandas 3.1 deprecates; nothing to act on here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        if hasattr(pd.errors, "Pandas4Warning"):
+            warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
+        return xcals.get_calendar("XNYS", start="1990-01-01", end=end.strftime("%Y-%m-%d"))
 
 
 def sessions_in_range(start: DateLike, end: DateLike) -> pd.DatetimeIndex:

@@ -240,63 +240,70 @@ class Store:
         src = (
             ",".join(sorted(staged["source"].unique().tolist())) if len(staged) else (source or "")
         )
-        key = spec.store_key
-        on = " AND ".join(f"t.{k} = s.{k}" for k in key)
-        differs = (
-            " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in spec.value_columns) or "FALSE"
-        )
-        cols = ", ".join(spec.column_names)
         casts = ", ".join(f"CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in spec.columns)
         con = self._con
         view = "_flowscope_staged_df"
-        with self.transaction():
-            con.register(view, staged)
-            try:
-                con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {casts}, "
-                    f"CAST(source AS VARCHAR) AS source, "
-                    f"CAST(ts_ingested AS TIMESTAMPTZ) AS ts_ingested FROM {view}"
-                )
-            except duckdb.ConversionException as exc:
-                msg = f"{dataset}: a value cannot be converted to its column type: {exc}"
-                raise ValidationError(msg) from exc
-            finally:
-                con.unregister(view)
-            changed = con.execute(
-                f"SELECT count(*) FROM {spec.name} t JOIN _staged s ON {on} WHERE {differs}"
-            ).fetchone()[0]
-            held = con.execute(
-                f"SELECT count(*) FROM {spec.name} t JOIN _staged s ON {on}"
-            ).fetchone()[0]
-            if changed:
-                if spec.track_revisions:
+        con.register(view, staged)
+        try:
+            with self.transaction():
+                try:
                     con.execute(
-                        f"INSERT INTO {spec.name}__revisions SELECT {', '.join('t.' + c for c in spec.column_names)}, "
-                        f"now() FROM {spec.name} t JOIN _staged s ON {on} WHERE {differs}"
+                        f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {casts}, "
+                        f"CAST(source AS VARCHAR) AS source, "
+                        f"CAST(ts_ingested AS TIMESTAMPTZ) AS ts_ingested FROM {view}"
                     )
-                con.execute(f"DELETE FROM {spec.name} t USING _staged s WHERE {on} AND ({differs})")
-            con.execute(
-                f"INSERT INTO {spec.name} ({cols}) SELECT {', '.join('s.' + c for c in spec.column_names)} "
-                f"FROM _staged s ANTI JOIN {spec.name} t ON {on}"
-            )
-            inserted = len(staged) - held
-            result = UpsertResult(spec.name, src, inserted, int(changed), int(held - changed))
-            next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingest_log").fetchone()[0]
-            con.execute(
-                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    next_id,
-                    _utc_now().to_pydatetime(),
-                    spec.name,
-                    src,
-                    origin,
-                    len(staged),
-                    result.inserted,
-                    result.updated,
-                    result.unchanged,
-                ],
-            )
-            con.execute("DROP TABLE _staged")
+                except duckdb.ConversionException as exc:
+                    msg = f"{dataset}: a value cannot be converted to its column type: {exc}"
+                    raise ValidationError(msg) from exc
+                result = self._merge_staged(spec, len(staged), src, origin)
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(view)
+        return result
+
+    def _merge_staged(
+        self, spec: DatasetSpec, n_rows: int, src: str, origin: str | None
+    ) -> UpsertResult:
+        """Merge the temp table ``_staged`` into the dataset (inside the caller's transaction)."""
+        con = self._con
+        on = " AND ".join(f"t.{k} = s.{k}" for k in spec.store_key)
+        differs = " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in spec.value_columns)
+        differs = differs or "FALSE"
+        t_cols = ", ".join(f"t.{c}" for c in spec.column_names)
+        s_cols = ", ".join(f"s.{c}" for c in spec.column_names)
+        (changed,) = con.execute(
+            f"SELECT count(*) FROM {spec.name} t JOIN _staged s ON {on} WHERE {differs}"
+        ).fetchone() or (0,)
+        (held,) = con.execute(
+            f"SELECT count(*) FROM {spec.name} t JOIN _staged s ON {on}"
+        ).fetchone() or (0,)
+        if changed:
+            if spec.track_revisions:
+                con.execute(
+                    f"INSERT INTO {spec.name}__revisions SELECT {t_cols}, now() "
+                    f"FROM {spec.name} t JOIN _staged s ON {on} WHERE {differs}"
+                )
+            con.execute(f"DELETE FROM {spec.name} t USING _staged s WHERE {on} AND ({differs})")
+        con.execute(
+            f"INSERT INTO {spec.name} ({', '.join(spec.column_names)}) SELECT {s_cols} "
+            f"FROM _staged s ANTI JOIN {spec.name} t ON {on}"
+        )
+        result = UpsertResult(spec.name, src, n_rows - held, int(changed), int(held - changed))
+        con.execute(
+            "INSERT INTO ingest_log SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
+            "FROM ingest_log",
+            [
+                _utc_now().to_pydatetime(),
+                spec.name,
+                src,
+                origin,
+                n_rows,
+                result.inserted,
+                result.updated,
+                result.unchanged,
+            ],
+        )
+        con.execute("DROP TABLE _staged")
         return result
 
     def _prepare(
@@ -445,7 +452,8 @@ class Store:
         return clauses, params
 
     def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        df = self._con.execute(sql, list(params)).df()
+        table = self._con.sql(sql, params=list(params) or None).to_arrow_table()
+        df = table.to_pandas(date_as_object=False)
         for col in df.columns:
             s = df[col]
             if isinstance(s.dtype, pd.DatetimeTZDtype):
@@ -621,11 +629,11 @@ class Store:
         expected = _expected_days(s, e, calendar)
         clauses, params = self._filters(spec, s, e, source, where)
         t = spec.time_column
-        held = self._con.execute(
+        held = self._df(
             f"SELECT DISTINCT CAST({t} AS DATE) AS d FROM {spec.name}"
             + (" WHERE " + " AND ".join(clauses) if clauses else ""),
             params,
-        ).df()
+        )
         held_days = pd.DatetimeIndex(pd.to_datetime(held["d"])).normalize()
         missing = expected[~expected.isin(held_days)]
         if missing.empty:
