@@ -1,0 +1,251 @@
+"""`flowscope flows ...` on the bundled real data (and real files imported on top)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flowscope._bundle import load_bundle
+from flowscope.cli import app
+from flowscope.storage import Store
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "flows"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("flows_cli") / "bundled.duckdb"
+    with Store(path) as s:
+        load_bundle(s)
+    return path
+
+
+@pytest.fixture
+def db(bundled_db: Path, tmp_path: Path) -> Path:
+    """A writable copy of the bundled store."""
+    p = tmp_path / "copy.duckdb"
+    shutil.copy(bundled_db, p)
+    return p
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    res = runner.invoke(app, ["--db", str(db), *args])
+    return res.exit_code, res.output
+
+
+def test_show_json_acceptance(bundled_db: Path) -> None:
+    code, out = run(
+        bundled_db,
+        "flows",
+        "show",
+        "--start",
+        "2025-11-13",
+        "--end",
+        "2025-11-18",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    rows = json.loads(out)
+    by = {(r["date"], r["fund"]): r for r in rows}
+    days = ["2025-11-13", "2025-11-14", "2025-11-17", "2025-11-18"]
+    assert [by[d, "IBIT"]["flow_musd"] for d in days] == [-256.6, -463.1, -145.6, -523.2]
+    assert [by[d, "Total"]["flow_musd"] for d in days] == [-866.7, -492.1, -254.6, -372.8]
+    assert by["2025-11-13", "Total"]["flow_usd"] == -866_700_000.0
+    assert {r["source"] for r in rows} == {"farside"}
+    assert {r["date"] for r in rows} == set(days)
+
+
+def test_show_fund_filter_wide_and_csv(bundled_db: Path) -> None:
+    code, out = run(
+        bundled_db,
+        "flows",
+        "show",
+        "-f",
+        "ibit",
+        "--start",
+        "2025-11-13",
+        "--end",
+        "2025-11-14",
+        "--format",
+        "csv",
+    )
+    assert code == 0, out
+    lines = out.strip().splitlines()
+    assert lines[0] == "date,fund,flow_musd,flow_usd,source"
+    assert lines[1].startswith("2025-11-13,IBIT,-256.6,")
+    code, out = run(
+        bundled_db,
+        "flows",
+        "show",
+        "--start",
+        "2025-11-18",
+        "--end",
+        "2025-11-18",
+        "--wide",
+        "--format",
+        "json",
+    )
+    row = json.loads(out)[0]
+    assert row["IBIT"] == -523.2
+    assert row["Total"] == -372.8
+    assert row["BTC"] == 139.6
+
+
+def test_show_bad_input(bundled_db: Path) -> None:
+    code, out = run(bundled_db, "flows", "show", "--start", "yesterday-ish")
+    assert code == 1
+    assert "--start" in out
+    code, out = run(bundled_db, "flows", "show", "--fund", "NOPE")
+    assert code == 1
+    assert "no ETF flows held for NOPE" in out
+
+
+def test_records_ibit(bundled_db: Path) -> None:
+    code, out = run(
+        bundled_db,
+        "flows",
+        "records",
+        "--fund",
+        "IBIT",
+        "--rank-ending",
+        "2025-11-18",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    rows = json.loads(out)
+    first = next(r for r in rows if r["record"] == "first outflow day")
+    assert first["date"] == "2024-05-01"
+    assert first["value_musd"] == -36.9
+    one = [r for r in rows if r["record"] == "largest 1-day outflow"]
+    assert (one[0]["date"], one[0]["value_musd"], one[0]["rank"]) == ("2026-01-30", -528.3, 1)
+    four = [r for r in rows if r["record"] == "largest 4-day outflow"]
+    assert (four[0]["date"], four[0]["end"], four[0]["rank"]) == ("2025-11-13", "2025-11-18", 1)
+    assert four[0]["value_musd"] == -1388.5
+    streak = next(r for r in rows if r["record"] == "longest outflow streak")
+    assert (streak["date"], streak["end"]) == ("2025-02-24", "2025-03-03")
+    assert streak["note"].startswith("6 consecutive")
+    ranked = {r["record"]: r["rank"] for r in rows if r["record"].endswith("ending 2025-11-18")}
+    assert ranked == {"1-day window ending 2025-11-18": 2, "4-day window ending 2025-11-18": 1}
+
+
+def test_import_unseen_farside_csv_adds_only_new_days_and_keeps_revisions(db: Path) -> None:
+    fixture = FIX / "farside_update_2026.csv"
+    code, out = run(db, "import", "etf_flows", str(fixture))
+    assert code == 0, out
+    assert "farside-raw-csv" in out
+    # flagged rows: the Saturday zero row, the unpublished 23 Jul row, 4 summary rows
+    assert "2026-04-11" in out
+    assert "weekend" in out
+    assert "2026-07-23" in out
+    assert "not yet published" in out
+    # 15 kept days x 13 columns = 195 rows: 13 new July days x 13 columns + MSBT newly
+    # reported on 2026-04-10 = 170 new; the 2026-04-10 Total revised; the rest as held
+    assert "195 rows" in out
+    assert "+170 new, 1 changed, 24 unchanged" in out
+    code, out = run(db, "import", "etf_flows", str(fixture))
+    assert "+0 new, 0 changed, 195 unchanged" in out
+    code, out = run(
+        db,
+        "flows",
+        "show",
+        "-f",
+        "Total",
+        "--start",
+        "2026-04-10",
+        "--end",
+        "2026-07-23",
+        "--format",
+        "json",
+    )
+    rows = json.loads(out)
+    assert rows[0] == {
+        "date": "2026-04-10",
+        "fund": "Total",
+        "flow_musd": 256.7,
+        "flow_usd": 256_700_000.0,
+        "source": "farside",
+    }
+    assert [r["date"] for r in rows][1:3] == ["2026-07-06", "2026-07-07"]
+    assert rows[-1]["date"] == "2026-07-22"
+    code, out = run(db, "flows", "revisions", "--format", "json")
+    assert code == 0, out
+    rev = json.loads(out)
+    assert len(rev) == 1
+    assert (rev[0]["date"], rev[0]["fund"], rev[0]["old_musd"], rev[0]["current_musd"]) == (
+        "2026-04-10",
+        "Total",
+        240.4,
+        256.7,
+    )
+
+
+def test_weekend_copy_reconciled_not_merged(db: Path, shared_data: Path) -> None:
+    copy = shared_data / "etf_flows" / "ciyberpunk_farside_btc_etf_flows_wide_daily.csv"
+    code, out = run(db, "import", "etf_flows", str(copy), "--source", "farside-ciyberpunk")
+    assert code == 0, out
+    assert out.count("weekend") == 172
+    assert "2025-09-03: every figure is zero or missing" in out.replace("(", "").replace(")", "")
+    code, out = run(
+        db,
+        "flows",
+        "reconcile",
+        "--start",
+        "2024-01-11",
+        "--end",
+        "2025-09-03",
+        "-f",
+        "Total",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    rows = json.loads(out)
+    by = {r["date"]: r for r in rows}
+    # no weekend or holiday rows entered from the calendar-day copy
+    assert "2024-01-13" not in by
+    assert "2024-01-15" not in by
+    # its unpublished all-zero last row was kept out: only the main copy has 2025-09-03
+    last = by["2025-09-03"]
+    assert (last["farside"], last["farside-ciyberpunk"], last["status"]) == (300.5, None, "single")
+    assert {r["status"] for r in rows[:-1]} == {"agree"}
+    # 428 dates shared by the two files, minus the 16 holiday rows kept out of both,
+    # plus 2025-09-03 held by the main copy only
+    assert len(rows) == 428 - 16 - 1 + 1
+    # the canonical series is still the main copy's
+    code, out = run(db, "flows", "show", "-f", "Total", "--start", "2025-09-03", "--format", "json")
+    assert json.loads(out)[0]["source"] == "farside"
+
+
+def test_reconcile_flags_disagreement(db: Path, shared_data: Path) -> None:
+    raw = shared_data / "etf_flows" / "mohammadhannan_farside_btc_total_flows_raw_format.csv"
+    run(db, "import", "etf_flows", str(raw), "--source", "farside-text")
+    code, out = run(db, "flows", "reconcile", "-f", "Total", "--disagree", "--format", "json")
+    assert code == 0, out
+    assert json.loads(out) == []  # identical on every shared date
+    fixture = FIX / "farside_update_2026.csv"
+    run(db, "import", "etf_flows", str(fixture), "--source", "farside-july")
+    code, out = run(db, "flows", "reconcile", "-f", "Total", "--disagree", "--format", "json")
+    rows = json.loads(out)
+    assert [(r["date"], r["farside"], r["farside-july"]) for r in rows] == [
+        ("2026-04-10", 240.4, 256.7)
+    ]
+    assert rows[0]["spread_musd"] == 16.3
+
+
+def test_chart_html(bundled_db: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "ibit.html"
+    code, out = run(bundled_db, "flows", "chart", "-f", "IBIT", "-o", str(out_file))
+    assert code == 0, out
+    html = out_file.read_text()
+    assert "plotly" in html.lower()
+    assert '<script src="https://cdn.plot.ly' not in html  # self-contained
+    assert "cumulative" in html
+    assert "#d64545" in html  # red outflow bars
+    assert "563 days of IBIT" in " ".join(out.split())
