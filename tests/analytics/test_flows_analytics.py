@@ -3,6 +3,7 @@ naive reference implementations."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -185,7 +186,7 @@ def test_largest_outflows_non_overlapping_and_extreme(xs: list[float], n: int) -
     # windows do not overlap, sums non-increasing in magnitude
     pos = [clean.index.get_loc(e) for e in tab["end"]]
     spans = sorted((p - n + 1, p) for p in pos)
-    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
     assert tab["sum_usd"].is_monotonic_increasing
 
 
