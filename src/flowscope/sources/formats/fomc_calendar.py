@@ -111,7 +111,9 @@ def _parse_decisions_csv(path: Path) -> ParsedFile:
     frame = pd.DataFrame(
         {
             "meeting_date": date,
-            "kind": np.where(stype == "decision", "scheduled", "unscheduled"),
+            "kind": np.where(
+                (stype == "decision") & ~date.isin(INTERMEETING_ACTIONS), "scheduled", "unscheduled"
+            ),
             "target_lower": lower,
             "target_upper": upper,
             "decision": decision,

@@ -1,0 +1,154 @@
+"""Core commands on a real store: init (bundle), status, import, update (offline), brief."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import httpx
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import flowscope.sources
+import flowscope.sources._http
+from flowscope.cli import app
+from flowscope.sources import Query, Source
+from flowscope.sources._http import get_bytes
+from flowscope.storage import Store
+
+runner = CliRunner()
+CQ = "btc_prices/moltovy_cryptoquant_btc_usd_spot_ohlcv_daily.csv"
+
+
+def _run(db, *args):
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+def _content(db) -> dict[str, list[str]]:
+    with Store(db) as s:
+        tables = [r[0] for r in s.connection.execute("SHOW TABLES").fetchall()]
+        return {
+            t: sorted(map(str, s.connection.execute(f"SELECT * FROM {t}").fetchall()))
+            for t in tables
+        }
+
+
+def test_init_loads_bundle_and_status_lists_every_dataset(tmp_path):
+    db = tmp_path / "s.duckdb"
+    res = _run(db, "init")
+    assert res.exit_code == 0, res.output
+    assert "etf_flows" in res.output and "farside" in res.output
+    res = _run(db, "status", "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    by = {(r["dataset"], r["source"]): r for r in rows}
+    assert {r["dataset"] for r in rows} >= {"etf_flows", "prices", "rates", "fomc_meetings", "fed_futures", "fomc_docs"}
+    assert by[("prices", "cryptoquant")]["start"] == "2009-10-05"
+    assert by[("prices", "cryptoquant")]["rows"] == 6033
+    assert by[("etf_flows", "farside")]["start"] == "2024-01-11"
+    assert by[("rates", "fred")]["end"] == "2026-08-21"
+
+
+def test_init_twice_changes_nothing(tmp_path):
+    db = tmp_path / "s.duckdb"
+    assert _run(db, "init").exit_code == 0
+    before = _content(db)
+    res = _run(db, "init")
+    assert res.exit_code == 0
+    assert "+0 new, 0 changed" in res.output
+    after = _content(db)
+    before.pop("ingest_log"), after.pop("ingest_log")
+    assert before == after
+
+
+def test_import_same_real_file_twice_keeps_row_counts(tmp_path, shared_data):
+    db = tmp_path / "s.duckdb"
+    f = shared_data / CQ
+    first = _run(db, "import", "prices", str(f))
+    assert first.exit_code == 0, first.output
+    assert "+6,033 new" in first.output
+    n1 = _content(db)["prices"]
+    second = _run(db, "import", "prices", str(f))
+    assert second.exit_code == 0
+    assert "+0 new, 0 changed, 6,033 unchanged" in second.output
+    assert _content(db)["prices"] == n1
+
+
+@pytest.mark.parametrize(
+    ("mangle", "expect"),
+    [
+        (lambda lines: lines[:300] + [lines[300][:12]], "row 301, column 'close'"),
+        (lambda lines: [lines[0], *lines[1:200], lines[200].replace(",", ",x", 1)], "row 201, column 'open'"),
+    ],
+)
+def test_import_malformed_file_fails_clearly_and_store_unchanged(tmp_path, shared_data, mangle, expect):
+    db = tmp_path / "s.duckdb"
+    assert _run(db, "import", "rates", str(shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv")).exit_code == 0
+    before = _content(db)
+    lines = (shared_data / CQ).read_text().splitlines()
+    bad = tmp_path / "btc_usd_bad.csv"
+    bad.write_text("\n".join(mangle(lines)) + "\n")
+    res = _run(db, "import", "prices", str(bad))
+    assert res.exit_code == 1
+    assert str(bad.name) in res.output and expect in res.output
+    assert _content(db) == before
+
+
+def test_import_unknown_dataset_lists_known(tmp_path, shared_data):
+    res = _run(tmp_path / "s.duckdb", "import", "price", str(shared_data / CQ))
+    assert res.exit_code == 1
+    assert "known datasets" in res.output
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ProbeQuery(Query):
+    pass
+
+
+class _ProbeSource(Source[_ProbeQuery]):
+    """A connector that talks to a real URL through the injected client."""
+
+    name = "probe"
+    dataset = "rates"
+
+    def build_query(self, **params):
+        return _ProbeQuery(start=params.get("start"), end=params.get("end"))
+
+    def extract(self, query):
+        return get_bytes(self.client, "https://fred.stlouisfed.org/graph/fredgraph.csv?id=EFFR", source=self.name)
+
+    def transform(self, query, raw):
+        return pd.DataFrame({"series": ["EFFR"], "date": ["2026-08-21"], "value": [3.6]})
+
+
+def test_update_offline_says_so_exits_nonzero_and_leaves_store(tmp_path, monkeypatch):
+    db = tmp_path / "s.duckdb"
+    assert _run(db, "init").exit_code == 0
+    before = _content(db)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("name resolution failed", request=request)
+
+    monkeypatch.setattr(
+        flowscope.sources._http, "make_client", lambda settings=None: httpx.Client(transport=httpx.MockTransport(refuse))
+    )
+    monkeypatch.setattr(flowscope.sources, "get_source", lambda name: _ProbeSource)
+    res = _run(db, "update", "--source", "probe")
+    assert res.exit_code == 2
+    assert "offline" in res.output and "not changed" in res.output
+    assert _content(db) == before
+
+
+def test_brief_prints_real_numbers_and_writes_html(tmp_path):
+    db = tmp_path / "s.duckdb"
+    assert _run(db, "init").exit_code == 0
+    html = tmp_path / "brief.html"
+    res = _run(db, "brief", "--html", str(html), "--asof", "2026-04-10")
+    assert res.exit_code == 0, res.output
+    # CryptoQuant BTC close on 2026-04-10 and the all-fund Total that day (first release).
+    assert "Latest ETF flow day 2026-04-10: all-fund Total +240.4 $M" in res.output
+    assert "Fed target range 3.50-3.75 %" in res.output
+    page = html.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "Data held" in page
+    assert "http://" not in page.split("<script", 1)[0]  # no external assets in the head/body
