@@ -1,9 +1,122 @@
-"""`flowscope rotation ...` commands."""
+"""`flowscope rotation [--vs NVDA]`: BTC against AI and tech stocks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from flowscope.analytics.align import align_daily
+from flowscope.analytics.rotation import (
+    ROTATION_UNIVERSE,
+    pair_metrics,
+    rotation_score,
+    rotation_snapshot,
+)
+from flowscope.cli._common import console, handle_errors, open_cli_store, print_frame
+from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.report.sections.rotation import (
+    etf_total_flows,
+    held_symbols,
+    load_close,
+    rotation_figure,
+)
 
 __all__ = ["app"]
 
-app = typer.Typer(help="rotation commands.", no_args_is_help=True)
+app = typer.Typer(
+    help="BTC vs AI/tech stocks: correlation, beta, relative strength, rotation score.",
+    invoke_without_command=True,
+)
+
+
+@app.callback(invoke_without_command=True)
+@handle_errors
+def rotation(
+    ctx: typer.Context,
+    vs: Annotated[
+        str | None,
+        typer.Option("--vs", help="One asset to compare with BTC (e.g. NVDA); default: all held."),
+    ] = None,
+    window: Annotated[
+        int, typer.Option("--window", help="Correlation/beta window in NYSE sessions.")
+    ] = 60,
+    last: Annotated[
+        int, typer.Option("--last", help="With --vs: number of most recent sessions shown.")
+    ] = 10,
+    btc_source: Annotated[
+        str | None, typer.Option("--btc-source", help="BTC price source (default: best held).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    html: Annotated[
+        Path | None, typer.Option("--html", help="With --vs: write a self-contained HTML chart.")
+    ] = None,
+) -> None:
+    """Rotation snapshot for every held asset, or the recent history of one pair (--vs)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if window < 2:
+        msg = f"--window must be at least 2 sessions, got {window}"
+        raise ValidationError(msg, param_name="window", received=window)
+    store = open_cli_store(read_only=True)
+    try:
+        held = held_symbols(store)
+        btc = load_close(store, "BTC-USD", source=btc_source)
+        flows = etf_total_flows(store)
+        assets = [vs.upper()] if vs else [a for a in ROTATION_UNIVERSE if a in held]
+        if not assets:
+            msg = "no equity prices held: run `flowscope init` or import prices"
+            raise InsufficientDataError(msg)
+        if vs is None:
+            closes = {a: load_close(store, a) for a in assets}
+            snap = rotation_snapshot(btc, closes, flows=flows, window=window)
+            snap = snap.rename(columns={"corr": f"corr_{window}", "beta": f"beta_{window}"})
+            print_frame(
+                snap, fmt, title=f"BTC vs AI/tech: last common session, {window}-session stats"
+            )
+            return
+        asset = assets[0]
+        close = load_close(store, asset)
+        al = align_daily(btc, close.rename(asset))
+        windows = sorted({30, 60, 90, window})
+        pm = pair_metrics(al, asset, windows=windows, regime_window=window)
+        sc = rotation_score(al, asset, flows=flows)
+        out = pm.join(sc[["rel_momentum", "flow_sum_usd", "rotation_score"]])
+        cols = [
+            "base_close",
+            "asset_close",
+            *[f"corr_{w}" for w in windows],
+            f"beta_{window}",
+            "rs",
+            "rs_trend",
+            "spread_20",
+            "asset_drawdown",
+            "regime",
+            "rotation_score",
+        ]
+        show = (
+            out[cols]
+            .tail(last)
+            .rename(columns={"base_close": "btc_close", "asset_close": f"{asset.lower()}_close"})
+        )
+        show.insert(0, "date", show.index)
+        print_frame(
+            show.reset_index(drop=True),
+            fmt,
+            title=f"BTC vs {asset} ({btc.attrs.get('source')} / {close.attrs.get('source')})",
+        )
+        if html is not None:
+            fig = rotation_figure(pm, asset, sc["rotation_score"])
+            fig.write_html(str(html), include_plotlyjs=True, full_html=True)  # type: ignore[attr-defined]
+            console.print(f"wrote {html}")
+        if fmt == "table":
+            lastrow = out.iloc[-1]
+            console.print(
+                f"{out.index[-1]:%Y-%m-%d}: {window}-session correlation {lastrow[f'corr_{window}']:.2f} "
+                f"({lastrow['regime']}); rotation score {lastrow['rotation_score']:+.2f} "
+                "(> 0: money moving from BTC into " + asset + ")",
+                highlight=False,
+            )
+    finally:
+        store.close()

@@ -1,9 +1,237 @@
-"""`flowscope season ...` commands."""
+"""`flowscope season ...`: calendar seasonality of BTC, split by market regime."""
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+
+from flowscope.analytics.seasonality import (
+    CHRISTMAS_WINDOW,
+    REGIME_RULES,
+    RegimeRule,
+    calendar_returns,
+    christmas_table,
+    regime_summary,
+    window_returns,
+)
+from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
+from flowscope.errors import FlowscopeWarning, ValidationError
+from flowscope.report.sections.rotation import load_close
 
 __all__ = ["app"]
 
-app = typer.Typer(help="season commands.", no_args_is_help=True)
+app = typer.Typer(
+    help="Calendar seasonality of BTC by regime (Christmas, weekdays, months).",
+    no_args_is_help=True,
+)
+
+
+def _years(spec: str) -> range:
+    try:
+        if "-" in spec:
+            a, b = (int(x) for x in spec.split("-", 1))
+        else:
+            a = b = int(spec)
+    except ValueError:
+        msg = f"--years must look like 2015-2024 or 2020, got {spec!r}"
+        raise ValidationError(msg, param_name="years", received=spec) from None
+    if b < a:
+        msg = f"--years range is reversed: {spec!r}"
+        raise ValidationError(msg, param_name="years", received=spec)
+    return range(a, b + 1)
+
+
+def _rules(rule: str) -> list[RegimeRule]:
+    if rule == "all":
+        return list(REGIME_RULES)
+    if rule not in REGIME_RULES:
+        msg = f"--rule must be one of {', '.join(REGIME_RULES)} or all, got {rule!r}"
+        raise ValidationError(msg, param_name="rule", received=rule)
+    return [rule]
+
+
+def _window(spec: str) -> tuple[str, str]:
+    parts = spec.split(":")
+    if len(parts) != 2:
+        msg = f"--window must look like 12-24:12-31, got {spec!r}"
+        raise ValidationError(msg, param_name="window", received=spec)
+    return parts[0], parts[1]
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    seen = set()
+    for w in caught:
+        if str(w.message) not in seen:
+            seen.add(str(w.message))
+            err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+
+
+def _summaries(tab: pd.DataFrame, rules: list[RegimeRule], n_boot: int, seed: int) -> pd.DataFrame:
+    parts = []
+    for rule in rules:
+        s = regime_summary(tab, rule, n_boot=n_boot, seed=seed).reset_index()
+        s.insert(0, "rule", rule)
+        parts.append(s)
+    return pd.concat(parts, ignore_index=True)
+
+
+@app.command("christmas")
+@handle_errors
+def christmas(
+    years: Annotated[
+        str, typer.Option("--years", help="Year range, e.g. 2015-2024.")
+    ] = "2015-2024",
+    window: Annotated[
+        str, typer.Option("--window", help="Calendar window MM-DD:MM-DD.")
+    ] = f"{CHRISTMAS_WINDOW[0]}:{CHRISTMAS_WINDOW[1]}",
+    rule: Annotated[
+        str, typer.Option("--rule", help="Regime rule: ma200, trailing365, drawdown or all.")
+    ] = "all",
+    latest: Annotated[
+        bool,
+        typer.Option(
+            "--latest/--no-latest",
+            help="Also show the most recent complete window after the range (e.g. 2025).",
+        ),
+    ] = True,
+    source: Annotated[str | None, typer.Option("--source", help="BTC price source.")] = None,
+    n_boot: Annotated[int, typer.Option("--boot", help="Bootstrap draws.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML bar chart.")] = None,
+) -> None:
+    """The desk note's Christmas table: per-year window return, regime by rule, agreement with
+    the note's bull (2016, 2020, 2023) / bear (2018, 2021, 2022) labels, and bootstrap CIs."""
+    yrs = _years(years)
+    rules = _rules(rule)
+    store = open_cli_store(read_only=True)
+    try:
+        btc = load_close(store, "BTC-USD", source=source)
+    finally:
+        store.close()
+    w = _window(window)
+    tab = christmas_table(btc, yrs, window=w, rules=rules)
+    if latest:
+        extra = (
+            christmas_table(btc, range(yrs[-1] + 1, btc.index[-1].year + 1), window=w, rules=rules)
+            if btc.index[-1].year > yrs[-1]
+            else None
+        )
+        if extra is not None and not extra.empty:
+            extra = extra.tail(1)
+            tab = pd.concat([tab, extra])
+    in_range = tab[tab.index.isin(list(yrs))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FlowscopeWarning)
+        summ = _summaries(in_range, rules, n_boot, seed)
+    show = tab.reset_index()
+    show["return_pct"] = show.pop("return") * 100
+    show = show.drop(columns=["start", "end"])
+    title = (
+        f"BTC {w[0]}..{w[1]} (close of the day before to close of the last day, UTC; "
+        f"{btc.attrs.get('source')})"
+    )
+    print_frame(show, fmt, title=title)
+    print_frame(
+        summ.assign(
+            mean_pct=summ["mean"] * 100,
+            ci_low_pct=summ["ci_low"] * 100,
+            ci_high_pct=summ["ci_high"] * 100,
+        )[["rule", "regime", "n", "mean_pct", "ci_low_pct", "ci_high_pct", "share_positive"]],
+        fmt,
+        title=f"Mean window return by regime, {yrs[0]}-{yrs[-1]}, bootstrap 95% CI ({n_boot} draws)",
+    )
+    if fmt == "table":
+        lab = in_range[in_range["seed_label"].notna()]
+        for r in rules:
+            agree = lab[f"agree_{r}"].dropna()
+            console.print(
+                f"{r}: agrees with the note's labels in {int(agree.sum())}/{len(agree)} labelled years",
+                highlight=False,
+            )
+        out = lab["outcome_agrees"]
+        console.print(
+            f"the window's sign matches the note (bull = up, bear = down) in "
+            f"{int(out.sum())}/{len(out)} labelled years",
+            highlight=False,
+        )
+    _print_warnings(caught)
+    if html is not None:
+        import plotly.graph_objects as go
+
+        colors = ["#16a34a" if v > 0 else "#dc2626" for v in show["return_pct"]]
+        fig = go.Figure(
+            go.Bar(
+                x=show["year"],
+                y=show["return_pct"],
+                marker_color=colors,
+                text=[str(x or "") for x in show["seed_label"]],
+            )
+        )
+        fig.update_layout(title=title, yaxis_title="window return, %")
+        fig.write_html(str(html), include_plotlyjs=True, full_html=True)
+        console.print(f"wrote {html}")
+
+
+@app.command("window")
+@handle_errors
+def window_cmd(
+    window: Annotated[
+        str, typer.Option("--window", help="Calendar window MM-DD:MM-DD.")
+    ] = "12-15:01-05",
+    years: Annotated[
+        str | None, typer.Option("--years", help="Year range (default: all held).")
+    ] = None,
+    rule: Annotated[
+        str, typer.Option("--rule", help="ma200, trailing365, drawdown or all.")
+    ] = "all",
+    source: Annotated[str | None, typer.Option("--source", help="BTC price source.")] = None,
+    n_boot: Annotated[int, typer.Option("--boot", help="Bootstrap draws.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Return over any calendar window per year, with regimes and bootstrap CIs."""
+    rules = _rules(rule)
+    store = open_cli_store(read_only=True)
+    try:
+        btc = load_close(store, "BTC-USD", source=source)
+    finally:
+        store.close()
+    yrs = _years(years) if years else None
+    tab = window_returns(btc, _window(window), years=yrs, rules=rules)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FlowscopeWarning)
+        summ = _summaries(tab, rules, n_boot, seed)
+    show = tab.reset_index().drop(columns=["start", "end"])
+    show["return_pct"] = show.pop("return") * 100
+    print_frame(show, fmt, title=f"BTC {window} per year")
+    print_frame(summ, fmt, title="mean by regime (fractions), bootstrap 95% CI", floatfmt=".4f")
+    _print_warnings(caught)
+
+
+@app.command("calendar")
+@handle_errors
+def calendar_cmd(
+    by: Annotated[str, typer.Option("--by", help="weekday or month.")] = "weekday",
+    rule: Annotated[
+        str | None, typer.Option("--rule", help="Split by ma200, trailing365 or drawdown.")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", help="First date.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last date.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="BTC price source.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Mean BTC log return by day of week (UTC) or by month, with bootstrap 95% CIs."""
+    if rule is not None:
+        _rules(rule)
+    store = open_cli_store(read_only=True)
+    try:
+        btc = load_close(store, "BTC-USD", source=source)
+    finally:
+        store.close()
+    tab = calendar_returns(btc, by, rule=rule, start=start, end=end)  # type: ignore[arg-type]
+    print_frame(tab, fmt, title=f"BTC log return by {by} (fractions)", floatfmt=".4f")

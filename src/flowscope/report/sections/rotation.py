@@ -1,12 +1,166 @@
-"""Brief section: rotation (filled in by the rotation front)."""
+"""Brief section: AI rotation (BTC against NVDA, QQQ, SMH … and the rotation score).
+
+Also home of the small store readers the rotation, events and season commands share
+(closes of one symbol from one source, ETF Total flows).
+"""
 
 from __future__ import annotations
 
-from flowscope.report._brief_model import BriefContext, BriefSection
+from collections.abc import Sequence
 
-__all__ = ["build"]
+import pandas as pd
+
+from flowscope.analytics.align import align_daily, close_series
+from flowscope.analytics.rotation import ROTATION_UNIVERSE, pair_metrics, rotation_snapshot
+from flowscope.errors import InsufficientDataError
+from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.storage import Store
+
+__all__ = ["build", "etf_total_flows", "held_symbols", "load_close", "rotation_figure"]
+
+#: Preferred source per symbol when the store holds several (best daily history first).
+SOURCE_PREFERENCE: tuple[str, ...] = ("cryptoquant", "yfinance", "tradingview", "yahoo")
+
+
+def held_symbols(store: Store) -> dict[str, list[str]]:
+    """Symbol -> sources holding daily bars."""
+    df = store.sql(
+        "SELECT symbol, source, count(*) AS n FROM prices WHERE interval = '1d' "
+        "GROUP BY symbol, source ORDER BY symbol, n DESC"
+    )
+    out: dict[str, list[str]] = {}
+    for r in df.itertuples(index=False):
+        out.setdefault(str(r.symbol), []).append(str(r.source))
+    return out
+
+
+def load_close(
+    store: Store,
+    symbol: str,
+    *,
+    source: str | None = None,
+    end: pd.Timestamp | None = None,
+) -> pd.Series:
+    """Daily closes of ``symbol`` from one source, indexed by naive date.
+
+    Without ``source`` the store's sources are tried in :data:`SOURCE_PREFERENCE` order
+    (then the one with most rows); several adjustment variants are never mixed.
+    """
+    sources = held_symbols(store).get(symbol, [])
+    if not sources:
+        msg = f"no daily prices held for {symbol}; held: {', '.join(held_symbols(store)) or 'none'}"
+        raise InsufficientDataError(msg)
+    if source is None:
+        ranked = [s for s in SOURCE_PREFERENCE if s in sources] + sources
+        source = ranked[0]
+    elif source not in sources:
+        msg = f"no {symbol} prices from source {source!r}; held sources: {', '.join(sources)}"
+        raise InsufficientDataError(msg)
+    bars = store.prices(symbol, source=source, end=end)
+    out = close_series(bars, symbol)
+    out.attrs["source"] = source
+    return out
+
+
+def etf_total_flows(store: Store, *, end: pd.Timestamp | None = None) -> pd.Series | None:
+    """All-fund spot-Bitcoin ETF net flow per trading day (USD), or None when none is held."""
+    df = store.etf_flows(funds="Total", end=end)
+    df = df.dropna(subset=["flow_usd"])
+    if df.empty:
+        return None
+    if df["source"].nunique() > 1:
+        src = "farside" if (df["source"] == "farside").any() else df["source"].iloc[0]
+        df = df[df["source"] == src]
+    s = df.set_index("date")["flow_usd"].astype(float)
+    s.index = pd.DatetimeIndex(s.index).normalize()
+    return s
+
+
+def rotation_figure(pm: pd.DataFrame, asset: str, score: pd.Series | None = None) -> object:
+    """Plotly figure: relative strength (asset/BTC), rolling correlations and the score."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    rows = 3 if score is not None else 2
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.06)
+    fig.add_trace(go.Scatter(x=pm.index, y=pm["rs"], name=f"{asset}/BTC (rebased)"), row=1, col=1)
+    for c in [c for c in pm.columns if c.startswith("corr_")]:
+        fig.add_trace(go.Scatter(x=pm.index, y=pm[c], name=c.replace("_", " ")), row=2, col=1)
+    if score is not None:
+        fig.add_trace(
+            go.Scatter(x=score.index, y=score, name="rotation score (BTC → asset)"), row=3, col=1
+        )
+    fig.update_layout(height=620, title=f"BTC vs {asset}", margin={"t": 50, "b": 30})
+    fig.update_yaxes(title_text="ratio", row=1, col=1)
+    fig.update_yaxes(title_text="corr", range=[-1, 1], row=2, col=1)
+    return fig
 
 
 def build(ctx: BriefContext) -> BriefSection | None:
-    """Return the rotation section, or None when nothing is held for it."""
-    return None
+    """BTC against the AI/tech universe on the brief's date: correlation regime, relative
+    strength trend, 20-session spread and rotation score; None without BTC and equity prices."""
+    store = ctx.store
+    end = ctx.asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    held = held_symbols(store)
+    if "BTC-USD" not in held:
+        return None
+    assets: Sequence[str] = [a for a in ROTATION_UNIVERSE if a in held]
+    if not assets:
+        return None
+    btc = load_close(store, "BTC-USD", end=end)
+    closes = {a: load_close(store, a, end=end) for a in assets}
+    flows = etf_total_flows(store, end=end)
+    snap = rotation_snapshot(btc, closes, flows=flows)
+    sec = BriefSection(key="rotation", title="AI rotation: BTC vs AI and tech stocks")
+    for r in snap.itertuples(index=False):
+        sec.facts[r.asset] = {
+            "date": f"{r.date:%Y-%m-%d}",
+            "corr_60": float(r.corr),
+            "regime": r.regime,
+            "rs_trend": float(r.rs_trend),
+            "spread_20": float(r.spread_20),
+            "rotation_score": float(r.rotation_score),
+        }
+    top = snap.sort_values("rotation_score", ascending=False).iloc[0]
+    sec.bullets.append(
+        f"Strongest pull away from BTC: {top['asset']} (rotation score {top['rotation_score']:+.2f}; "
+        f"20-session return {top['spread_20']:+.1%} vs BTC; 60-session correlation "
+        f"{top['corr']:.2f}, {top['regime']}) as of {top['date']:%Y-%m-%d}."
+    )
+    if "NVDA" in set(snap["asset"]):
+        n = snap.set_index("asset").loc["NVDA"]
+        sec.bullets.append(
+            f"NVDA vs BTC: correlation {n['corr']:.2f} ({n['regime']}), NVDA/BTC ratio "
+            f"{n['rs_trend']:+.1%} vs its 50-session trend, score {n['rotation_score']:+.2f} "
+            f"(last NVDA session {n['date']:%Y-%m-%d})."
+        )
+    if flows is not None:
+        last20 = flows[flows.index <= ctx.asof].tail(20)
+        sec.bullets.append(
+            f"Spot-BTC ETF Total over the last 20 flow days to {last20.index[-1]:%Y-%m-%d}: "
+            f"{last20.sum() / 1e6:+,.1f} $M (part of the score: outflows push it up)."
+        )
+    sec.table = snap.assign(date=snap["date"].dt.strftime("%Y-%m-%d")).rename(
+        columns={"corr": "corr_60", "beta": "beta_60"}
+    )
+    if closes:
+        lead = "NVDA" if "NVDA" in closes else assets[0]
+        al = align_daily(btc, closes[lead].rename(lead))
+        pm = pair_metrics(al, lead).loc[lambda d: d.index >= d.index[-1] - pd.DateOffset(years=2)]
+        sec.figures.append(rotation_figure(pm, lead))
+    sec.provenance.append(
+        "prices: "
+        + ", ".join(
+            f"{s}: {c.attrs.get('source')} to {c.index[-1]:%Y-%m-%d}"
+            for s, c in {"BTC-USD": btc, **closes}.items()
+        )
+    )
+    if flows is not None:
+        sec.provenance.append(
+            f"etf_flows Total: {flows.index.min():%Y-%m-%d}..{flows.index.max():%Y-%m-%d}"
+        )
+    sec.facts["definition"] = (
+        "rotation score = mean(z(20-session log-return of asset minus BTC), "
+        "-z(20-session ETF Total flow)), z over 250 sessions; > 0 = money moving from BTC to the asset"
+    )
+    return sec
