@@ -131,3 +131,68 @@ def test_bad_date_and_short_row(tmp_path: Path) -> None:
     p.write_text("date,IBIT,Total\n2025-11-13,-256.6\n")
     with pytest.raises(ParseError, match="row 2"):
         read_file(p, "etf_flows", format="farside-wide-csv")
+
+
+# -- mangled input: only flowscope errors ------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from flowscope.errors import FlowscopeError  # noqa: E402
+from flowscope.sources.farside import parse_farside_html  # noqa: E402
+
+_ROOT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "etf_flows"
+_SAMPLE_CSV = (_ROOT_DATA / "moltovy_farside_btc_etf_flows_daily.csv").read_bytes()[:3000]
+_SAMPLE_RAW = (_ROOT_DATA / "mohammadhannan_farside_btc_total_flows_raw_format.csv").read_bytes()[
+    -600:
+]
+_SAMPLE_HTML = (_ROOT_DATA / "juanbarmo10_farside_btc_page_trimmed_2026-07.html").read_bytes()
+
+_edits = st.lists(
+    st.tuples(
+        st.integers(0, 10_000),
+        st.integers(0, 8),
+        st.binary(max_size=6)
+        | st.sampled_from([b",", b"\n", b'"', b"(", b"-", b"1,0", b"\xff", b"\x00", b"</td>"]),
+    ),
+    max_size=6,
+)
+
+
+def _mangle(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    for pos, cut, ins in edits:
+        p = pos % (len(data) + 1)
+        data = data[:p] + ins + data[p + cut :]
+    return data
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(_edits, st.sampled_from(["wide", "raw"]))
+def test_csv_parsers_raise_only_flowscope_errors(
+    tmp_path: Path, edits: list[tuple[int, int, bytes]], kind: str
+) -> None:
+    base = _SAMPLE_CSV if kind == "wide" else b"Date,Total\n" + _SAMPLE_RAW.split(b"\n", 1)[1]
+    p = tmp_path / f"mangled_{kind}.csv"
+    p.write_bytes(_mangle(base, edits))
+    try:
+        parsed = read_file(p, "etf_flows", format=f"farside-{kind}-csv")
+    except FlowscopeError:
+        return
+    f = parsed.frame
+    assert list(f.columns) == ["date", "fund", "flow_usd"]
+    assert f["flow_usd"].notna().all()
+    assert not f.duplicated(["date", "fund"]).any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(_edits)
+def test_html_parser_raises_only_flowscope_errors(edits: list[tuple[int, int, bytes]]) -> None:
+    # edits land in the table part of the page
+    start = _SAMPLE_HTML.find(b"<tbody>")
+    data = _SAMPLE_HTML[:start] + _mangle(_SAMPLE_HTML[start:], edits)
+    try:
+        frame, _ = parse_farside_html(data, origin="mangled.html")
+    except FlowscopeError:
+        return
+    assert not frame.duplicated(["date", "fund"]).any()

@@ -53,6 +53,7 @@ SOURCE = "farside"
 SUMMARY_LABELS = frozenset({"total", "average", "maximum", "minimum", "sum", "avg", "max", "min"})
 _MISSING = frozenset({"", "-", "–", "—", "n/a", "na", "nan"})
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_MIN_DAY, _MAX_DAY = pd.Timestamp("1990-01-01"), pd.Timestamp("2099-12-31")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y")
 
 
@@ -185,6 +186,16 @@ def farside_table_to_frame(
                 received=len(cells),
             )
         day = _parse_date(label)
+        if day is not None and not (_MIN_DAY <= day <= _MAX_DAY):
+            msg = "date out of range"
+            raise ParseError(
+                msg,
+                path=path,
+                row=rowno,
+                column=str(header[0]),
+                expected="a date between 1990 and 2099",
+                received=label,
+            )
         if day is None:
             msg = "cannot read the date"
             raise ParseError(
