@@ -1,0 +1,713 @@
+"""FedWatch: target-range probabilities implied by 30-day fed funds futures (CME method).
+
+A ZQ contract for month *k* settles at 100 minus the calendar-day average of the daily
+effective fed funds rate (EFFR) over the month, so ``100 - price`` is the market's expected
+average EFFR for that month (percent per year). CME's FedWatch method turns those monthly
+averages into a start and an end rate for every month that holds an FOMC meeting, reads
+the implied move in 25 bp steps as a two-outcome bet, and chains the meetings into a
+probability tree over target ranges.
+
+Conventions (all documented in ``docs/rates.md``)
+-------------------------------------------------
+* Rates are in percent per year; moves in basis points (bp); one step is 25 bp.
+* A month without a meeting is an *anchor*: its start and end rate equal its average.
+* In a run of consecutive meeting months between two anchors, the first month's start
+  rate is the left anchor's average; every end rate is the next month's start rate,
+  worked backwards from the right anchor, and each start rate follows from the month's
+  average: ``start = (N*avg - (N-M)*end) / M`` with ``N`` days in the month and ``M``
+  days before the meeting (meeting day ``d``, ``M = d - 1``). This is what CME's
+  calculator and pyfedwatch do.
+* **Fallback when the right anchor's contract is missing** (the end of the listed curve,
+  or CME's own worked example which gives only two contracts): the run is chained
+  forwards from the left anchor, ``end = (N*avg - M*start) / (N-M)``. Such meetings are
+  marked ``end_from = "own_month"`` in :func:`meeting_rates`.
+* A meeting held on the watch date is already decided (ZQ settles after the 2 p.m. ET
+  statement) and is not upcoming.
+* Unscheduled meetings were not known in advance: pass them as ``unscheduled``; they only
+  count for watch dates on or after them (they mark their month as not an anchor).
+* The effective rate cannot go below zero: with ``floor_at_zero=True`` (default, as in
+  CME's description) probability mass below the 0-0.25 % range is folded into it.
+* Prices are taken as known on the watch date: the last settlement on or before it; for a
+  contract month that has already ended, the last settlement on or before its last day.
+
+Everything here is pure: frames and arrays in, frames out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from flowscope._typing import DateLike
+from flowscope.errors import InsufficientDataError, ValidationError
+
+__all__ = [
+    "STEP_PCT",
+    "NewRateFrom",
+    "fedwatch_panel",
+    "implied_probabilities",
+    "meeting_rates",
+    "meeting_summary",
+]
+
+#: When a decided move shows in the daily EFFR: the day after the meeting (the Fed's
+#: practice, and CME FedWatch today) or on the meeting day itself (CME's 2015 worked
+#: example and pyfedwatch).
+NewRateFrom: TypeAlias = Literal["day_after", "meeting_day"]
+
+#: One FedWatch step: 25 bp, in percent.
+STEP_PCT = 0.25
+
+_PANEL_COLUMNS = [
+    "watch_date",
+    "meeting_date",
+    "change_bp",
+    "target_lower",
+    "target_upper",
+    "probability",
+]
+
+
+@dataclass
+class _Group:
+    """Watch dates that share the same upcoming meetings (and so the same month layout)."""
+
+    rows: np.ndarray  # indices into the watch-date array
+    meetings: list[pd.Timestamp]  # upcoming meetings, in order (at most max_meetings)
+    months: np.ndarray  # month ordinals (year*12 + month-1), first = month before meeting 1
+    meeting_day: np.ndarray  # day of the upcoming meeting in each month, 0 if none
+    blocked: np.ndarray  # month holds a (past) meeting: not an anchor, no own meeting
+
+
+# -- input normalisation -------------------------------------------------------------------
+
+
+def _month_ordinal(ts: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    m = np.asarray(ts, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return m + 1970 * 12
+
+
+def _month64(ordinal: np.ndarray) -> np.ndarray:
+    return (np.asarray(ordinal, dtype=np.int64) - 1970 * 12).astype("datetime64[M]")
+
+
+def _days_in_month(ordinal: np.ndarray) -> np.ndarray:
+    m = _month64(ordinal)
+    return ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.float64)
+
+
+def _month_end(ordinal: np.ndarray) -> np.ndarray:
+    m = _month64(ordinal)
+    return ((m + 1).astype("datetime64[D]") - np.timedelta64(1, "D")).astype("datetime64[ns]")
+
+
+def _to_dates(values: Sequence[DateLike] | pd.Series | pd.DatetimeIndex, name: str) -> np.ndarray:
+    try:
+        if isinstance(values, pd.Series | pd.DatetimeIndex | np.ndarray):
+            idx = pd.DatetimeIndex(pd.to_datetime(values))
+        else:
+            idx = pd.DatetimeIndex(pd.to_datetime(pd.Series(list(values), dtype=object)))
+    except (ValueError, TypeError) as exc:
+        msg = f"`{name}` must hold dates (YYYY-MM-DD): {exc}"
+        raise ValidationError(msg, param_name=name) from exc
+    if idx.tz is not None:
+        idx = idx.tz_convert("UTC").tz_localize(None)
+    if idx.hasnans:
+        msg = f"`{name}` holds a missing date"
+        raise ValidationError(msg, param_name=name)
+    return np.unique(idx.normalize().to_numpy().astype("datetime64[ns]"))
+
+
+def _futures_frame(futures: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("contract_month", "settle") if c not in futures.columns]
+    if missing:
+        msg = (
+            f"futures frame lacks column(s) {missing}; expected the fed_futures dataset "
+            "(date, contract_month, settle)"
+        )
+        raise ValidationError(msg, param_name="futures", received=list(futures.columns))
+    df = futures[[c for c in ("date", "contract_month", "settle") if c in futures.columns]]
+    df = df.dropna(subset=["settle"]).copy()
+    df["contract_month"] = pd.to_datetime(df["contract_month"]).dt.to_period("M").dt.start_time
+    if "date" in df.columns:
+        d = pd.to_datetime(df["date"])
+        if isinstance(d.dtype, pd.DatetimeTZDtype):
+            d = d.dt.tz_convert("UTC").dt.tz_localize(None)
+        df["date"] = d.dt.normalize()
+    return df
+
+
+# -- the engine ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Prices:
+    """Settlements as a (trade date x contract month) matrix, forward filled along dates."""
+
+    dates: np.ndarray
+    filled: np.ndarray
+    pos: dict[int, int]
+
+    @classmethod
+    def from_frame(cls, fut: pd.DataFrame) -> _Prices:
+        pivot = fut.pivot_table(
+            index="date", columns="contract_month", values="settle", aggfunc="last"
+        ).sort_index()
+        col_ord = _month_ordinal(pivot.columns)
+        return cls(
+            pivot.index.to_numpy().astype("datetime64[ns]"),
+            pivot.ffill().to_numpy(dtype=np.float64),
+            {int(o): i for i, o in enumerate(col_ord)},
+        )
+
+
+def _price_matrix(
+    prices: _Prices, watch: np.ndarray, months: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Settlements known on each watch date, per contract month ordinal.
+
+    Returns ``(current, final)``: ``current[r, j]`` = last settle on or before watch date r;
+    ``final[j]`` = last settle on or before the last day of month j.
+    """
+    pos, filled, dates = prices.pos, prices.filled, prices.dates
+    take = np.array([pos.get(int(m), -1) for m in months], dtype=np.int64)
+    have = take >= 0
+    row_w = np.searchsorted(dates, watch, side="right") - 1
+    current = np.full((len(watch), len(months)), np.nan)
+    ok_rows = row_w >= 0
+    if have.any() and ok_rows.any():
+        sub = filled[np.ix_(row_w[ok_rows], take[have])]
+        current[np.ix_(np.flatnonzero(ok_rows), np.flatnonzero(have))] = sub
+    final = np.full(len(months), np.nan)
+    if have.any():
+        ends = _month_end(months[have])
+        row_e = np.searchsorted(dates, ends, side="right") - 1
+        vals = np.full(len(row_e), np.nan)
+        okm = row_e >= 0
+        vals[okm] = filled[row_e[okm], take[have][okm]]
+        final[have] = vals
+    return current, final
+
+
+def _groups(
+    watch: np.ndarray,
+    scheduled: np.ndarray,
+    unscheduled: np.ndarray,
+    max_meetings: int,
+) -> list[_Group]:
+    all_meetings = np.union1d(scheduled, unscheduled)
+    is_unsched = np.isin(all_meetings, unscheduled) & ~np.isin(all_meetings, scheduled)
+    key = np.searchsorted(all_meetings, watch, side="right")
+    out = []
+    for k in np.unique(key):
+        rows = np.flatnonzero(key == k)
+        # meetings known on these watch dates: scheduled ones, and unscheduled ones in the past
+        known = np.concatenate([all_meetings[:k], all_meetings[k:][~is_unsched[k:]]])
+        upcoming = all_meetings[k:][~is_unsched[k:]]
+        # one meeting per contract month can be priced: a second one in a month is dropped
+        up_ord = _month_ordinal(upcoming)
+        first = np.concatenate([[True], up_ord[1:] != up_ord[:-1]]) if len(up_ord) else up_ord
+        upcoming = upcoming[first.astype(bool)]
+        if len(upcoming) == 0:
+            continue
+        up_ord = _month_ordinal(upcoming)
+        # window: month before the first meeting .. first meeting-free month after the last
+        # requested one; meetings in between are chained too (they share the anchor)
+        known_ord = set(_month_ordinal(known).tolist())
+        last = int(up_ord[min(max_meetings, len(up_ord)) - 1]) + 1
+        while last in known_ord:
+            last += 1
+        upcoming = upcoming[up_ord < last]
+        up_ord = up_ord[up_ord < last]
+        months = np.arange(int(up_ord[0]) - 1, last + 1, dtype=np.int64)
+        meeting_day = np.zeros(len(months), dtype=np.int64)
+        days = pd.DatetimeIndex(upcoming).day.to_numpy()
+        meeting_day[up_ord - months[0]] = days
+        blocked = np.array([int(m) in known_ord for m in months]) & (meeting_day == 0)
+        out.append(
+            _Group(
+                rows,
+                [pd.Timestamp(u) for u in upcoming],
+                months,
+                meeting_day,
+                blocked,
+            )
+        )
+    return out
+
+
+def _start_end(
+    avg: np.ndarray,
+    months: np.ndarray,
+    meeting_day: np.ndarray,
+    blocked: np.ndarray,
+    pre_offset: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end rate (%) of every month, per row; plus 'forward' flags per month.
+
+    ``avg`` is (rows, months) of implied average rates (%), NaN where no price is known.
+    """
+    n_rows, n_months = avg.shape
+    n_days = _days_in_month(months)
+    is_meet = meeting_day > 0
+    anchor = ~is_meet & ~blocked
+    start = np.full_like(avg, np.nan)
+    end = np.full_like(avg, np.nan)
+    start[:, anchor] = avg[:, anchor]
+    end[:, anchor] = avg[:, anchor]
+    forward = np.zeros((n_rows, n_months), dtype=bool)
+    j = 0
+    while j < n_months:
+        if not is_meet[j]:
+            j += 1
+            continue
+        a = j  # first meeting month of the run
+        b = j
+        while b < n_months and is_meet[b]:
+            b += 1
+        # run is months a..b-1; left anchor a-1 (if an anchor), right anchor b (if inside)
+        left = start[:, a].copy()
+        if a - 1 >= 0 and anchor[a - 1]:
+            left = avg[:, a - 1].copy()
+        right = avg[:, b] if b < n_months and anchor[b] else np.full(n_rows, np.nan)
+        has_right = np.isfinite(right)
+        # backward chain from the right anchor
+        bs = np.full((n_rows, b - a), np.nan)
+        be = np.full((n_rows, b - a), np.nan)
+        nxt = right
+        for i in range(b - 1, a - 1, -1):
+            k = i - a
+            be[:, k] = nxt
+            m_pre = meeting_day[i] - pre_offset
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = (n_days[i] * avg[:, i] - (n_days[i] - m_pre) * nxt) / m_pre
+            if m_pre == 0:
+                s = np.full(n_rows, np.nan)
+            if i == a:
+                s = np.where(np.isfinite(left), left, s)
+            bs[:, k] = s
+            nxt = s
+        # forward chain from the left anchor (used only where the right anchor is missing)
+        fs = np.full((n_rows, b - a), np.nan)
+        fe = np.full((n_rows, b - a), np.nan)
+        prev = left
+        for i in range(a, b):
+            k = i - a
+            fs[:, k] = prev
+            m_pre = meeting_day[i] - pre_offset
+            if n_days[i] == m_pre:
+                e = np.full(n_rows, np.nan)
+            else:
+                e = (n_days[i] * avg[:, i] - m_pre * prev) / (n_days[i] - m_pre)
+            fe[:, k] = e
+            prev = e
+        use_fwd = ~has_right[:, None]
+        start[:, a:b] = np.where(use_fwd, fs, bs)
+        end[:, a:b] = np.where(use_fwd, fe, be)
+        forward[:, a:b] = use_fwd
+        j = b
+    return start, end, forward
+
+
+def _tree(steps: np.ndarray) -> tuple[np.ndarray, int]:
+    """Cumulative step distributions after each meeting.
+
+    ``steps`` is (rows, meetings) of implied moves in 25 bp steps (finite). Returns an
+    array (rows, meetings, width) of probabilities over offsets ``-centre .. +centre``.
+    """
+    n_rows, n_meet = steps.shape
+    low = np.trunc(steps).astype(np.int64)
+    sign = np.sign(steps).astype(np.int64)
+    frac = np.abs(steps) - np.abs(low)
+    reach = int(np.abs(low).max(initial=0)) + 1
+    centre = reach * n_meet
+    width = 2 * centre + 1
+    dist = np.zeros((n_rows, width))
+    dist[:, centre] = 1.0
+    out = np.empty((n_rows, n_meet, width))
+    cols = np.arange(width)[None, :]
+    for j in range(n_meet):
+        src0 = cols - low[:, j : j + 1]
+        src1 = src0 - sign[:, j : j + 1]
+        ok0 = (src0 >= 0) & (src0 < width)
+        ok1 = (src1 >= 0) & (src1 < width)
+        g0 = np.take_along_axis(dist, np.clip(src0, 0, width - 1), axis=1) * ok0
+        g1 = np.take_along_axis(dist, np.clip(src1, 0, width - 1), axis=1) * ok1
+        f = frac[:, j : j + 1]
+        dist = g0 * (1.0 - f) + g1 * f
+        out[:, j, :] = dist
+    return out, centre
+
+
+def _target_on(
+    target_range: pd.DataFrame | tuple[float, float] | None, watch: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    n = len(watch)
+    if target_range is None:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    if isinstance(target_range, tuple):
+        lo, hi = (float(v) for v in target_range)
+        if lo > hi:
+            msg = f"target_range lower {lo} is above upper {hi}"
+            raise ValidationError(msg, param_name="target_range", received=target_range)
+        return np.full(n, lo), np.full(n, hi)
+    need = {"date", "lower", "upper"}
+    if not need.issubset(target_range.columns):
+        msg = "target_range frame needs columns date, lower, upper (percent)"
+        raise ValidationError(msg, param_name="target_range", received=list(target_range.columns))
+    tr = target_range.dropna(subset=["lower", "upper"]).sort_values("date")
+    d = pd.to_datetime(tr["date"]).to_numpy().astype("datetime64[ns]")
+    pos = np.searchsorted(d, watch, side="right") - 1
+    lo = np.where(pos >= 0, tr["lower"].to_numpy(float)[np.maximum(pos, 0)], np.nan)
+    hi = np.where(pos >= 0, tr["upper"].to_numpy(float)[np.maximum(pos, 0)], np.nan)
+    return lo, hi
+
+
+def _compute(
+    futures: pd.DataFrame,
+    meetings: Sequence[DateLike] | pd.Series,
+    watch_dates: Sequence[DateLike] | pd.Series | None,
+    max_meetings: int,
+    unscheduled: Sequence[DateLike] | pd.Series,
+    new_rate_from: NewRateFrom,
+) -> tuple[np.ndarray, list[tuple[_Group, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]]:
+    if new_rate_from not in ("day_after", "meeting_day"):
+        msg = f"new_rate_from must be 'day_after' or 'meeting_day', got {new_rate_from!r}"
+        raise ValidationError(msg, param_name="new_rate_from", received=new_rate_from)
+    pre_offset = 0.0 if new_rate_from == "day_after" else 1.0
+    if max_meetings < 1:
+        msg = f"max_meetings must be at least 1, got {max_meetings}"
+        raise ValidationError(msg, param_name="max_meetings", received=max_meetings)
+    fut = _futures_frame(futures)
+    if "date" not in fut.columns:
+        if watch_dates is None:
+            msg = "a curve without a `date` column needs explicit watch_dates"
+            raise ValidationError(msg, param_name="watch_dates")
+        fut = fut.assign(date=pd.Timestamp(_to_dates(watch_dates, "watch_dates")[0]))
+    if fut.empty:
+        msg = "no fed funds futures settlements given"
+        raise InsufficientDataError(msg)
+    watch = (
+        _to_dates(fut["date"], "futures.date")
+        if watch_dates is None
+        else _to_dates(watch_dates, "watch_dates")
+    )
+    scheduled = _to_dates(meetings, "meetings")
+    unsched = _to_dates(unscheduled, "unscheduled") if len(unscheduled) else scheduled[:0]
+    results = []
+    prices = _Prices.from_frame(fut)
+    for g in _groups(watch, scheduled, unsched, max_meetings):
+        w = watch[g.rows]
+        current, final = _price_matrix(prices, w, g.months)
+        watch_month = _month_ordinal(w)
+        expired = g.months[None, :] < watch_month[:, None]
+        price = np.where(expired, final[None, :], current)
+        avg = 100.0 - price
+        start, end, forward = _start_end(avg, g.months, g.meeting_day, g.blocked, pre_offset)
+        cols = np.flatnonzero(g.meeting_day > 0)
+        cols = cols[:max_meetings]
+        g.meetings = g.meetings[:max_meetings]
+        steps = (end[:, cols] - start[:, cols]) / STEP_PCT
+        results.append((g, steps, start[:, cols], end[:, cols], forward[:, cols]))
+    return watch, results
+
+
+def meeting_rates(
+    futures: pd.DataFrame,
+    meetings: Sequence[DateLike] | pd.Series,
+    *,
+    watch_dates: Sequence[DateLike] | pd.Series | None = None,
+    max_meetings: int = 8,
+    unscheduled: Sequence[DateLike] | pd.Series = (),
+    new_rate_from: NewRateFrom = "day_after",
+) -> pd.DataFrame:
+    """Implied start and end rate, and the implied move, at each upcoming meeting.
+
+    Parameters
+    ----------
+    futures
+        ZQ settlements: the ``fed_futures`` dataset (``date``, ``contract_month``,
+        ``settle``), or a one-day curve without ``date`` (then give ``watch_dates``).
+    meetings
+        Scheduled FOMC meeting (end) dates, past and future.
+    watch_dates
+        Dates to price (default: every date in ``futures``).
+    max_meetings
+        Upcoming meetings to price per watch date.
+    unscheduled
+        Unscheduled meeting dates (count only from their own date on).
+    new_rate_from
+        ``"day_after"`` (default): the meeting day still carries the old rate, so a month
+        with a meeting on day ``d`` has ``M = d`` pre-meeting days (CME FedWatch today).
+        ``"meeting_day"``: ``M = d - 1`` (CME's 2015 worked example, pyfedwatch).
+
+    Returns
+    -------
+    DataFrame
+        One row per (watch_date, meeting_date) that could be priced: ``rate_start`` and
+        ``rate_end`` (implied EFFR, %), ``move_steps`` (implied move in 25 bp steps),
+        ``end_from`` (``"next_month"``: CME's backward chain, or ``"own_month"``: the
+        forward fallback used when the next anchor contract is missing).
+    """
+    watch, results = _compute(
+        futures, meetings, watch_dates, max_meetings, unscheduled, new_rate_from
+    )
+    frames = []
+    for g, steps, start, end, fwd in results:
+        valid = np.cumprod(np.isfinite(steps), axis=1).astype(bool)
+        r, j = np.nonzero(valid)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "watch_date": watch[g.rows][r],
+                    "meeting_date": np.array(g.meetings, dtype="datetime64[ns]")[j],
+                    "rate_start": start[r, j],
+                    "rate_end": end[r, j],
+                    "move_steps": steps[r, j],
+                    "end_from": np.where(fwd[r, j], "own_month", "next_month"),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(
+            columns=["watch_date", "meeting_date", "rate_start", "rate_end", "move_steps"]
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def fedwatch_panel(
+    futures: pd.DataFrame,
+    meetings: Sequence[DateLike] | pd.Series,
+    *,
+    target_range: pd.DataFrame | tuple[float, float] | None = None,
+    watch_dates: Sequence[DateLike] | pd.Series | None = None,
+    max_meetings: int = 8,
+    unscheduled: Sequence[DateLike] | pd.Series = (),
+    floor_at_zero: bool = True,
+    min_probability: float = 1e-12,
+    new_rate_from: NewRateFrom = "day_after",
+) -> pd.DataFrame:
+    """Target-range probabilities for every upcoming meeting on every watch date (as of).
+
+    Each watch date only uses settlements dated on or before it and the meetings known
+    then, so the panel is free of look-ahead. Watch dates sharing the same upcoming
+    meetings are computed together as arrays.
+
+    Parameters
+    ----------
+    futures
+        ZQ settlements: columns ``date`` (trade date), ``contract_month`` (any date in
+        the delivery month) and ``settle`` (price, 100 - rate %). Other columns are ignored.
+        A one-day curve without ``date`` is accepted with explicit ``watch_dates``.
+    meetings
+        Scheduled FOMC meeting (end) dates, US/Eastern calendar dates, past and future.
+    target_range
+        Current target range on each watch date, percent: a tuple ``(lower, upper)`` or a
+        frame with columns ``date``, ``lower``, ``upper`` (taken as of each watch date).
+        ``None`` leaves ``target_lower``/``target_upper`` empty (``change_bp`` still set).
+    watch_dates
+        Dates to price (default: every trade date in ``futures``).
+    max_meetings
+        Upcoming meetings per watch date (fewer when the curve ends earlier).
+    unscheduled
+        Unscheduled meetings; used only for watch dates on or after them.
+    floor_at_zero
+        Fold probability below a 0 % lower bound into the 0-0.25 % range (CME).
+    min_probability
+        Rows with a smaller probability are left out.
+    new_rate_from
+        ``"day_after"`` (default): the meeting day still carries the old rate, so a month
+        with a meeting on day ``d`` has ``M = d`` pre-meeting days (CME FedWatch today).
+        ``"meeting_day"``: ``M = d - 1`` (CME's 2015 worked example, pyfedwatch).
+
+    Returns
+    -------
+    DataFrame
+        Long frame, one row per (watch_date, meeting_date, range): ``watch_date``,
+        ``meeting_date`` (naive dates), ``change_bp`` (cumulative change of the target
+        from the watch date's range, bp), ``target_lower``, ``target_upper`` (%),
+        ``probability`` (0..1; sums to 1 per watch date and meeting). A meeting is
+        present only when it and every earlier upcoming meeting could be priced.
+
+    Examples
+    --------
+    CME's worked example (meeting of 2015-09-17, FFQ5 99.8675, FFU5 99.805):
+
+    >>> curve = pd.DataFrame({"contract_month": ["2015-08-01", "2015-09-01"],
+    ...                       "settle": [99.8675, 99.805]})
+    >>> p = fedwatch_panel(curve, ["2015-07-29", "2015-09-17", "2015-10-28"],
+    ...                    watch_dates=["2015-08-14"], target_range=(0.0, 0.25),
+    ...                    new_rate_from="meeting_day")
+    >>> round(float(p.loc[p.change_bp == 25, "probability"].iloc[0]), 3)
+    0.536
+    """
+    watch, results = _compute(
+        futures, meetings, watch_dates, max_meetings, unscheduled, new_rate_from
+    )
+    lo_all, hi_all = _target_on(target_range, watch)
+    frames = []
+    for g, steps, _start, _end, _fwd in results:
+        valid = np.cumprod(np.isfinite(steps), axis=1).astype(bool)
+        if not valid.any():
+            continue
+        dist, centre = _tree(np.where(valid, steps, 0.0))
+        dist = dist * valid[:, :, None]
+        if floor_at_zero:
+            # fold mass below a 0 % lower bound into the lowest range (per watch date)
+            lo_g = lo_all[g.rows]
+            floor_k = np.where(
+                np.isfinite(lo_g),
+                centre - np.round(np.nan_to_num(lo_g) / STEP_PCT).astype(np.int64),
+                0,
+            )
+            floor_k = np.clip(floor_k, 0, dist.shape[2] - 1)
+            below = np.arange(dist.shape[2])[None, None, :] < floor_k[:, None, None]
+            if below.any():
+                mass = (dist * below).sum(axis=2)
+                dist = np.where(below, 0.0, dist)
+                rr = np.arange(len(floor_k))
+                dist[rr, :, floor_k] += mass
+        r, j, k = np.nonzero(dist > min_probability)
+        change = (k - centre) * 25
+        lo = lo_all[g.rows][r]
+        hi = hi_all[g.rows][r]
+        frames.append(
+            (
+                watch[g.rows][r],
+                np.array(g.meetings, dtype="datetime64[ns]")[j],
+                change,
+                lo + change / 100.0,
+                hi + change / 100.0,
+                dist[r, j, k],
+            )
+        )
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in _PANEL_COLUMNS})
+    cols = [np.concatenate(parts) for parts in zip(*frames, strict=True)]
+    out = pd.DataFrame(dict(zip(_PANEL_COLUMNS, cols, strict=True)))
+    out["change_bp"] = out["change_bp"].astype(np.int64)
+    return out  # groups are in watch-date order; within a group rows are (date, meeting, range)
+
+
+def implied_probabilities(
+    futures: pd.DataFrame,
+    meetings: Sequence[DateLike] | pd.Series,
+    *,
+    watch_date: DateLike,
+    target_range: tuple[float, float] | pd.DataFrame | None = None,
+    num_meetings: int | None = None,
+    unscheduled: Sequence[DateLike] | pd.Series = (),
+    floor_at_zero: bool = True,
+    new_rate_from: NewRateFrom = "day_after",
+) -> pd.DataFrame:
+    """FedWatch probabilities on one watch date (see :func:`fedwatch_panel`).
+
+    Parameters
+    ----------
+    futures
+        ZQ settlements (``fed_futures`` dataset) or a one-day curve (``contract_month``,
+        ``settle``) valid on ``watch_date``.
+    meetings
+        Scheduled FOMC meeting dates.
+    watch_date
+        The date the prices are known on.
+    target_range
+        Current target range (lower, upper) in percent, or a frame (see the panel).
+    num_meetings
+        Meetings that must be priced; ``None`` prices as many as the curve allows (up to 12).
+    unscheduled
+        Unscheduled meetings (count from their date on).
+    floor_at_zero
+        Fold probability below 0 % into the lowest range.
+    new_rate_from
+        ``"day_after"`` (default): the meeting day still carries the old rate, so a month
+        with a meeting on day ``d`` has ``M = d`` pre-meeting days (CME FedWatch today).
+        ``"meeting_day"``: ``M = d - 1`` (CME's 2015 worked example, pyfedwatch).
+
+    Returns
+    -------
+    DataFrame
+        ``meeting_date``, ``change_bp``, ``target_lower``, ``target_upper`` (%),
+        ``probability`` (0..1), one row per meeting and range with positive probability.
+
+    Raises
+    ------
+    InsufficientDataError
+        No meeting can be priced, or fewer than ``num_meetings`` (names the missing data).
+    """
+    wd = pd.Timestamp(watch_date).normalize()
+    panel = fedwatch_panel(
+        futures,
+        meetings,
+        target_range=target_range,
+        watch_dates=[wd],
+        max_meetings=num_meetings or 12,
+        unscheduled=unscheduled,
+        floor_at_zero=floor_at_zero,
+        new_rate_from=new_rate_from,
+    )
+    priced = panel["meeting_date"].nunique()
+    if priced == 0 or (num_meetings is not None and priced < num_meetings):
+        upcoming = sorted(pd.Timestamp(m) for m in _to_dates(meetings, "meetings"))
+        upcoming = [m for m in upcoming if m > wd][: num_meetings or 1]
+        want = num_meetings or 1
+        nxt = upcoming[priced] if priced < len(upcoming) else None
+        what = (
+            f"the meeting of {nxt:%Y-%m-%d} needs settlements for {nxt:%Y-%m} and the "
+            "neighbouring months"
+            if nxt is not None
+            else "no upcoming meeting is in the calendar given"
+        )
+        msg = (
+            f"FedWatch on {wd:%Y-%m-%d}: only {priced} of {want} meeting(s) can be priced; "
+            f"{what} (import ZQ settlements with `flowscope import fed_futures FILE`)"
+        )
+        raise InsufficientDataError(msg)
+    return panel.drop(columns="watch_date")
+
+
+def meeting_summary(panel: pd.DataFrame) -> pd.DataFrame:
+    """Per meeting: P(cut), P(hold), P(hike), expected change and most likely range.
+
+    Parameters
+    ----------
+    panel
+        Output of :func:`fedwatch_panel` or :func:`implied_probabilities`.
+
+    Returns
+    -------
+    DataFrame
+        One row per (``watch_date`` if present, ``meeting_date``): ``p_cut``, ``p_hold``,
+        ``p_hike`` (0..1, relative to the watch date's target range),
+        ``expected_change_bp`` (bp), ``expected_rate`` (probability-weighted range
+        midpoint, %; empty without a target range), ``likely_lower``/``likely_upper`` (%)
+        and ``likely_probability`` of the most likely range.
+    """
+    keys = [c for c in ("watch_date", "meeting_date") if c in panel.columns]
+    p = panel["probability"]
+    ch = panel["change_bp"]
+    work = pd.DataFrame(
+        {
+            **{k: panel[k] for k in keys},
+            "p_cut": p.where(ch < 0, 0.0),
+            "p_hold": p.where(ch == 0, 0.0),
+            "p_hike": p.where(ch > 0, 0.0),
+            "expected_change_bp": p * ch,
+            "expected_rate": p * (panel["target_lower"] + panel["target_upper"]) / 2.0,
+        }
+    )
+    agg = work.groupby(keys, sort=True).sum(min_count=1).reset_index()
+    idx = panel.groupby(keys, sort=True)["probability"].idxmax()
+    mode = panel.loc[idx.to_numpy(), [*keys, "target_lower", "target_upper", "probability"]]
+    mode = mode.rename(
+        columns={
+            "target_lower": "likely_lower",
+            "target_upper": "likely_upper",
+            "probability": "likely_probability",
+        }
+    )
+    return agg.merge(mode, on=keys, how="left")
