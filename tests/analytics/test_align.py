@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
+from fixtures.rotation import stores as _stores
 from fixtures.rotation.stores import (
     cryptoquant_btc,
     nvda_adjusted,
     nvda_unadjusted_2024,
-    rotation_store,  # noqa: F401  (fixture)
     tradingview,
 )
-
 from flowscope.analytics.align import (
     align_daily,
     btc_at_session_close,
@@ -21,6 +21,8 @@ from flowscope.analytics.align import (
     returns,
 )
 from flowscope.errors import DataMixError, ValidationError
+
+rotation_store = _stores.rotation_store  # session fixture: bundled data
 
 
 def test_check_adjustment_real_series_pass(shared_data):
@@ -36,7 +38,9 @@ def test_check_adjustment_mixed_labels_refused(shared_data):
     old = nvda_unadjusted_2024(shared_data)
     new = nvda_adjusted(shared_data)
     mixed = pd.concat([old[old["ts"] < "2015-01-01"], new], ignore_index=True)
-    with pytest.raises(DataMixError, match=r"NVDA: prices mix adjustment variants \['split', 'split_dividend'\]"):
+    with pytest.raises(
+        DataMixError, match=r"NVDA: prices mix adjustment variants \['split', 'split_dividend'\]"
+    ):
         check_adjustment(mixed)
 
 
@@ -47,7 +51,10 @@ def test_check_adjustment_unadjusted_split_jump_refused(shared_data):
     new = nvda_adjusted(shared_data)
     spliced = pd.concat([old, new[new["ts"] >= "2024-01-01"]], ignore_index=True)
     spliced["adjusted"] = "split"
-    with pytest.raises(DataMixError, match=r"NVDA: close moves by a split ratio on 2024-01-02 \(495\.22 -> 48\.1\d, 1:10\)"):
+    with pytest.raises(
+        DataMixError,
+        match=r"NVDA: close moves by a split ratio on 2024-01-02 \(495\.22 -> 48\.1\d, 1:10\)",
+    ):
         check_adjustment(spliced)
 
 
@@ -69,13 +76,21 @@ def test_align_daily_keeps_nyse_sessions_only(rotation_store):
     window = al.loc["2024-12-20":"2024-12-31"]
     # 21-22 Dec weekend and Christmas Day are not sessions; Dec 24 (half day) is
     assert [d.strftime("%m-%d") for d in window.index] == [
-        "12-20", "12-23", "12-24", "12-26", "12-27", "12-30", "12-31"
+        "12-20",
+        "12-23",
+        "12-24",
+        "12-26",
+        "12-27",
+        "12-30",
+        "12-31",
     ]
     # BTC is the UTC-day close of the same date (MANIFEST value for 2024-12-24 ... Dec-25 table)
     assert al.loc["2024-12-26", "BTC-USD"] == pytest.approx(btc.loc["2024-12-26"])
     # Monday's BTC log return spans the weekend: ln(close Mon / close Fri)
     r = np.log(al["BTC-USD"]).diff()
-    assert r.loc["2024-12-23"] == pytest.approx(np.log(btc.loc["2024-12-23"] / btc.loc["2024-12-20"]))
+    assert r.loc["2024-12-23"] == pytest.approx(
+        np.log(btc.loc["2024-12-23"] / btc.loc["2024-12-20"])
+    )
 
 
 def test_align_daily_rejects_unknown_method(rotation_store):
@@ -85,7 +100,9 @@ def test_align_daily_rejects_unknown_method(rotation_store):
 
 
 def test_btc_at_session_close_reads_the_close_instant(shared_data):
-    bars = pd.read_csv(shared_data / "btc_prices" / "nautilus_btc-perp_1m_2021-12-31_2022-02-01.csv")
+    bars = pd.read_csv(
+        shared_data / "btc_prices" / "nautilus_btc-perp_1m_2021-12-31_2022-02-01.csv"
+    )
     bars = bars.rename(columns={"timestamp": "ts"})
     out = btc_at_session_close(bars)
     # 2021-12-31's close (21:00 UTC) precedes the first bar; Jan 2022 has 20 sessions (MLK day out)

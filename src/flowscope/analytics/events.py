@@ -132,8 +132,9 @@ def fomc_events(
         Rows of the ``fomc_meetings`` dataset (``meeting_date``, ``kind``, ``decision``,
         ``minutes_release`` …).
     kind
-        ``"decision"``: the last day of every scheduled or unscheduled meeting (the statement
-        day; notation votes are left out); ``"minutes"``: the minutes release dates.
+        ``"decision"``: the last day of every meeting or intermeeting rate change with a
+        recorded decision (hike/cut/hold), i.e. the statement day; notation votes and rows
+        without a decision (future meetings, schedule-only rows) are left out; ``"minutes"``: the minutes release dates.
 
     Returns
     -------
@@ -143,7 +144,9 @@ def fomc_events(
     if kind == "decision":
         m = meetings
         if "kind" in m.columns:
-            m = m[m["kind"].isin(["scheduled", "unscheduled"])]
+            m = m[m["kind"] != "notation_vote"]
+        if "decision" in m.columns:
+            m = m[m["decision"].notna()]
         dec = m["decision"].fillna("") if "decision" in m.columns else ""
         out = pd.DataFrame(
             {

@@ -1,0 +1,118 @@
+"""`flowscope season ...` on the bundled data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from fixtures.rotation.stores import build_store
+from flowscope.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, shared_data):
+    path = tmp_path_factory.mktemp("seasoncli") / "season.duckdb"
+    build_store(path, shared_data).close()
+    return path
+
+
+def test_season_christmas_table_2015_2024_plus_2025(db):
+    res = runner.invoke(
+        app,
+        [
+            "--db",
+            str(db),
+            "season",
+            "christmas",
+            "--years",
+            "2015-2024",
+            "--format",
+            "json",
+            "--boot",
+            "500",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    # two JSON documents: the per-year table, then the regime summary with CIs
+    dec = json.JSONDecoder()
+    text = res.stdout.strip()
+    table, end = dec.raw_decode(text)
+    summary, _ = dec.raw_decode(text[end:].strip())
+    years = [r["year"] for r in table]
+    assert years == [*range(2015, 2025), 2025]
+    by_year = {r["year"]: r for r in table}
+    assert by_year[2020]["dec25_close"] == pytest.approx(24717.20, abs=0.01)
+    assert by_year[2016]["seed_label"] == "bull"
+    assert by_year[2021]["agree_ma200"] is False
+    assert by_year[2021]["agree_drawdown"] is True
+    assert by_year[2025]["seed_label"] is None
+    rules = {(r["rule"], r["regime"]) for r in summary}
+    assert ("drawdown", "bear") in rules and ("ma200", "bull") in rules
+    for r in summary:
+        assert r["ci_low_pct"] <= r["mean_pct"] <= r["ci_high_pct"]
+    assert "rests on few observations" in res.stderr
+
+
+def test_season_christmas_table_text(db):
+    res = runner.invoke(
+        app,
+        [
+            "--db",
+            str(db),
+            "season",
+            "christmas",
+            "--years",
+            "2015-2024",
+            "--no-latest",
+            "--rule",
+            "ma200",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "ma200: agrees with the note's labels in 5/6 labelled years" in res.stdout
+    assert "2025" not in res.stdout.split("Mean window return")[0]
+
+
+def test_season_window_and_calendar(db):
+    res = runner.invoke(
+        app,
+        [
+            "--db",
+            str(db),
+            "season",
+            "window",
+            "--window",
+            "12-15:01-05",
+            "--years",
+            "2016-2024",
+            "--rule",
+            "drawdown",
+            "--format",
+            "csv",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0].startswith("year,close_before,close_end,drawdown,return_pct")
+    res = runner.invoke(
+        app, ["--db", str(db), "season", "calendar", "--by", "weekday", "--format", "csv"]
+    )
+    assert res.exit_code == 0, res.output
+    assert [ln.split(",")[0] for ln in res.stdout.splitlines()[1:8]] == [
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    ]
+
+
+def test_season_bad_years_is_a_clear_error(db):
+    res = runner.invoke(app, ["--db", str(db), "season", "christmas", "--years", "2024-2015"])
+    assert res.exit_code == 1
+    assert "--years range is reversed" in res.output
