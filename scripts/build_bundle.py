@@ -58,7 +58,10 @@ class Entry:
     retrieved: str | None = None
 
 
-MOLTOVY = ("moltovy/Crypto-Research-Paper-Data-Factors-Analysis-", "0236b1e1cc2b347cf22e2e69ad58ca32974e73bc")
+MOLTOVY = (
+    "moltovy/Crypto-Research-Paper-Data-Factors-Analysis-",
+    "0236b1e1cc2b347cf22e2e69ad58ca32974e73bc",
+)
 MOLTOVY_LIC = "MIT (code; the data are third-party exports)"
 RISKDIV = ("jonsflow/risk-divergence", "56e053be2c81d2747028d7daa98ac5c1077fea51")
 RISKMODEL = ("jonsflow/risk-model", "f6b08eb221200c4f995e39816c9d5119d165119e")
@@ -94,27 +97,38 @@ POLICY_SERIES = ("DFEDTARL", "DFEDTARU", "EFFR", "IORB", "SOFR", "FEDFUNDS")
 def _rates(shared: Path) -> pd.DataFrame:
     old = pd.concat(
         [
-            read_file(shared / f"fed_futures/fred_policy_rates_riskdivergence/{s}.csv", "rates").frame
+            read_file(
+                shared / f"fed_futures/fred_policy_rates_riskdivergence/{s}.csv", "rates"
+            ).frame
             for s in POLICY_SERIES
         ],
         ignore_index=True,
     )
-    new = read_file(shared / "fed_futures/fred_policy_rates_riskmodel_2021-05_2026-08_long.csv", "rates").frame
+    new = read_file(
+        shared / "fed_futures/fred_policy_rates_riskmodel_2021-05_2026-08_long.csv", "rates"
+    ).frame
     new = new[new["series"].isin(POLICY_SERIES)]
     # The newer pull wins where both hold a date (they agree on these series).
-    both = pd.concat([new, old], ignore_index=True).drop_duplicates(["series", "date"], keep="first")
+    both = pd.concat([new, old], ignore_index=True).drop_duplicates(
+        ["series", "date"], keep="first"
+    )
     return both.sort_values(["series", "date"]).reset_index(drop=True)
 
 
 def _fomc_meetings(shared: Path) -> pd.DataFrame:
     ff = shared / "fed_futures"
-    decisions = read_file(ff / "transcribed/fomc_meetings_2016_2026_drecompounds.csv", "fomc_meetings").frame
+    decisions = read_file(
+        ff / "transcribed/fomc_meetings_2016_2026_drecompounds.csv", "fomc_meetings"
+    ).frame
     dates = read_file(ff / "cme_fedwatch_validation_Mguten/fomc_dates.csv", "fomc_meetings").frame
     history = read_file(ff / "pyfedwatch_fomc_data.csv", "fomc_meetings").frame
     merged = merge_calendars(dates, decisions, history)
     # Minutes release dates from the Fed communications scrape (Type "Minute").
     comms = []
-    for rel in ("fomc_text/fed_communications_2019_ASaragga.csv", "fomc_text/fed_communications_2020_2026_Ate329.csv"):
+    for rel in (
+        "fomc_text/fed_communications_2019_ASaragga.csv",
+        "fomc_text/fed_communications_2020_2026_Ate329.csv",
+    ):
         c = pd.read_csv(shared / rel, usecols=["Date", "Release Date", "Type"])
         comms.append(c[c["Type"].isin(["Minute", "Minutes"])])
     minutes = pd.concat(comms, ignore_index=True)
@@ -143,7 +157,9 @@ ENTRIES: list[Entry] = [
                 MOLTOVY_LIC,
             ),
         ),
-        _parsed("etf_flows", "etf_flows/moltovy_farside_btc_etf_flows_daily.csv", "farside-wide-csv"),
+        _parsed(
+            "etf_flows", "etf_flows/moltovy_farside_btc_etf_flows_daily.csv", "farside-wide-csv"
+        ),
     ),
     Entry(
         "prices_btc_cryptoquant.parquet",
@@ -321,12 +337,14 @@ def _sources_md(manifest: list[dict[str, object]]) -> str:
     for m in manifest:
         lines.append(f"## `{m['file']}` — {m['dataset']} (source `{m['source']}`)")
         lines.append("")
-        lines.append(f"{m['description']}. {m['rows']:,} rows; retrieved no earlier than {m['retrieved']}.")
+        lines.append(
+            f"{m['description']}. {m['rows']:,} rows; retrieved no earlier than {m['retrieved']}."
+        )
         lines.append("")
-        for o in m["origins"]:  # type: ignore[attr-defined]
-            lines.append(
-                f"- `{o['repo']}` @ `{o['commit'][:12]}`, `{o['repo_path']}` — licence: {o['licence']}"
-            )
+        lines.extend(
+            f"- `{o['repo']}` @ `{o['commit'][:12]}`, `{o['repo_path']}` — licence: {o['licence']}"
+            for o in m["origins"]  # type: ignore[attr-defined]
+        )
         lines.append("")
     return "\n".join(lines)
 
@@ -362,7 +380,9 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
         print(f"{entry.file:<42} {len(frame):>8,} rows {size / 1024:>8.1f} KiB")
-    (out / "bundle.json").write_text(json.dumps({"files": manifest}, indent=2) + "\n", encoding="utf-8")
+    (out / "bundle.json").write_text(
+        json.dumps({"files": manifest}, indent=2) + "\n", encoding="utf-8"
+    )
     (out / "SOURCES.md").write_text(_sources_md(manifest), encoding="utf-8")
     print(f"total {total / 1024 / 1024:.2f} MiB in {len(manifest)} files")
     if total > MAX_BYTES:

@@ -38,7 +38,9 @@ def test_bundle_has_no_noncommercial_or_lgpl_data():
 
 
 def test_bundle_rebuilds_to_the_same_rows(tmp_path, shared_data):
-    spec = importlib.util.spec_from_file_location("build_bundle", ROOT / "scripts" / "build_bundle.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_bundle", ROOT / "scripts" / "build_bundle.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     sys.modules["build_bundle"] = mod
     spec.loader.exec_module(mod)
@@ -49,13 +51,18 @@ def test_bundle_rebuilds_to_the_same_rows(tmp_path, shared_data):
     for e in rebuilt:
         assert e["rows"] == shipped[e["file"]]["rows"], e["file"]
         pd.testing.assert_frame_equal(
-            pd.read_parquet(tmp_path / e["file"]), pd.read_parquet(DATA / e["file"]), check_like=False
+            pd.read_parquet(tmp_path / e["file"]),
+            pd.read_parquet(DATA / e["file"]),
+            check_like=False,
         )
 
 
 @pytest.mark.parametrize(
     ("symbol", "source", "day", "close"),
-    [("BTC-USD", "cryptoquant", "2024-12-25", 99341.25), ("BTC-USD", "yahoo", "2015-12-25", 455.65)],
+    [
+        ("BTC-USD", "cryptoquant", "2024-12-25", 99341.25),
+        ("BTC-USD", "yahoo", "2015-12-25", 455.65),
+    ],
 )
 def test_bundled_store_holds_known_closes(bundled_store, symbol, source, day, close):
     df = bundled_store.prices(symbol, source=source, start=day, end=day)

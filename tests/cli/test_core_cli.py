@@ -43,7 +43,14 @@ def test_init_loads_bundle_and_status_lists_every_dataset(tmp_path):
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     by = {(r["dataset"], r["source"]): r for r in rows}
-    assert {r["dataset"] for r in rows} >= {"etf_flows", "prices", "rates", "fomc_meetings", "fed_futures", "fomc_docs"}
+    assert {r["dataset"] for r in rows} >= {
+        "etf_flows",
+        "prices",
+        "rates",
+        "fomc_meetings",
+        "fed_futures",
+        "fomc_docs",
+    }
     assert by[("prices", "cryptoquant")]["start"] == "2009-10-05"
     assert by[("prices", "cryptoquant")]["rows"] == 6033
     assert by[("etf_flows", "farside")]["start"] == "2024-01-11"
@@ -78,13 +85,26 @@ def test_import_same_real_file_twice_keeps_row_counts(tmp_path, shared_data):
 @pytest.mark.parametrize(
     ("mangle", "expect"),
     [
-        (lambda lines: lines[:300] + [lines[300][:12]], "row 301, column 'close'"),
-        (lambda lines: [lines[0], *lines[1:200], lines[200].replace(",", ",x", 1)], "row 201, column 'open'"),
+        (lambda lines: [*lines[:300], lines[300][:12]], "row 301, column 'close'"),
+        (
+            lambda lines: [lines[0], *lines[1:200], lines[200].replace(",", ",x", 1)],
+            "row 201, column 'open'",
+        ),
     ],
 )
-def test_import_malformed_file_fails_clearly_and_store_unchanged(tmp_path, shared_data, mangle, expect):
+def test_import_malformed_file_fails_clearly_and_store_unchanged(
+    tmp_path, shared_data, mangle, expect
+):
     db = tmp_path / "s.duckdb"
-    assert _run(db, "import", "rates", str(shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv")).exit_code == 0
+    assert (
+        _run(
+            db,
+            "import",
+            "rates",
+            str(shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv"),
+        ).exit_code
+        == 0
+    )
     before = _content(db)
     lines = (shared_data / CQ).read_text().splitlines()
     bad = tmp_path / "btc_usd_bad.csv"
@@ -116,7 +136,9 @@ class _ProbeSource(Source[_ProbeQuery]):
         return _ProbeQuery(start=params.get("start"), end=params.get("end"))
 
     def extract(self, query):
-        return get_bytes(self.client, "https://fred.stlouisfed.org/graph/fredgraph.csv?id=EFFR", source=self.name)
+        return get_bytes(
+            self.client, "https://fred.stlouisfed.org/graph/fredgraph.csv?id=EFFR", source=self.name
+        )
 
     def transform(self, query, raw):
         return pd.DataFrame({"series": ["EFFR"], "date": ["2026-08-21"], "value": [3.6]})
@@ -131,7 +153,9 @@ def test_update_offline_says_so_exits_nonzero_and_leaves_store(tmp_path, monkeyp
         raise httpx.ConnectError("name resolution failed", request=request)
 
     monkeypatch.setattr(
-        flowscope.sources._http, "make_client", lambda settings=None: httpx.Client(transport=httpx.MockTransport(refuse))
+        flowscope.sources._http,
+        "make_client",
+        lambda settings=None: httpx.Client(transport=httpx.MockTransport(refuse)),
     )
     monkeypatch.setattr(flowscope.sources, "get_source", lambda name: _ProbeSource)
     res = _run(db, "update", "--source", "probe")
@@ -152,3 +176,22 @@ def test_brief_prints_real_numbers_and_writes_html(tmp_path):
     page = html.read_text()
     assert page.startswith("<!DOCTYPE html>") and "Data held" in page
     assert "http://" not in page.split("<script", 1)[0]  # no external assets in the head/body
+
+
+def test_export_csv_and_parquet_round_trip_through_canonical_import(tmp_path):
+    src_db, dst_db = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    assert _run(src_db, "init").exit_code == 0
+    with Store(src_db) as s:
+        rates = s.rates(["DFEDTARL", "DFEDTARU"], start="2025-01-01", end="2025-12-31")
+    csv, parquet = tmp_path / "rates.csv", tmp_path / "rates.parquet"
+    rates.drop(columns="ts_ingested").to_csv(csv, index=False)
+    rates.to_parquet(parquet)
+    for f, fmt in ((csv, "canonical-rates"), (parquet, "canonical-rates")):
+        res = _run(dst_db, "import", "rates", str(f))
+        assert res.exit_code == 0, res.output
+        assert fmt in res.output
+    with Store(dst_db) as s:
+        back = s.rates(["DFEDTARL", "DFEDTARU"])
+    assert len(back) == len(rates) == 730
+    assert back["value"].tolist() == rates["value"].tolist()
+    assert set(back["source"]) == {"fred"}

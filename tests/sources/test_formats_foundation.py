@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,11 +23,46 @@ CHRISTMAS_CQ = {2015: 455.84, 2017: 13801.06, 2021: 50429.65, 2024: 99341.25}
     ("rel", "fmt", "source", "symbol", "adjusted", "rows"),
     [
         (CQ, "cryptoquant-ohlcv-csv", "cryptoquant", "BTC-USD", "none", 6033),
-        ("btc_prices/mathaszip_bitstamp_coinbase_btcusd_daily_2011_2025.csv", "candles-unix-csv", "bitstamp-coinbase", "BTC-USD", "none", 5152),
-        ("equities/lragogna_yfinance_NVDA_daily_2015_2025.csv", "yfinance-history-csv", "yfinance", "NVDA", "split_dividend", 2766),
-        ("equities/always03_yfinance_NVDA_daily_2013_2023_unadjusted_for_2024_split.csv", "yfinance-download-csv", "yfinance-download", "NVDA", "split", 2768),
-        ("equities/moltovy_tradingview_QQQ_nasdaq100_etf_daily.csv", "tradingview-csv", "tradingview", "QQQ", "split", 4716),
-        ("macro/market_kittycapital/BTC.csv", "yahoo-close-first-csv", "yahoo", "BTC-USD", "none", 4328),
+        (
+            "btc_prices/mathaszip_bitstamp_coinbase_btcusd_daily_2011_2025.csv",
+            "candles-unix-csv",
+            "bitstamp-coinbase",
+            "BTC-USD",
+            "none",
+            5152,
+        ),
+        (
+            "equities/lragogna_yfinance_NVDA_daily_2015_2025.csv",
+            "yfinance-history-csv",
+            "yfinance",
+            "NVDA",
+            "split_dividend",
+            2766,
+        ),
+        (
+            "equities/always03_yfinance_NVDA_daily_2013_2023_unadjusted_for_2024_split.csv",
+            "yfinance-download-csv",
+            "yfinance-download",
+            "NVDA",
+            "split",
+            2768,
+        ),
+        (
+            "equities/moltovy_tradingview_QQQ_nasdaq100_etf_daily.csv",
+            "tradingview-csv",
+            "tradingview",
+            "QQQ",
+            "split",
+            4716,
+        ),
+        (
+            "macro/market_kittycapital/BTC.csv",
+            "yahoo-close-first-csv",
+            "yahoo",
+            "BTC-USD",
+            "none",
+            4328,
+        ),
     ],
 )
 def test_price_files_detected_and_parsed(shared_data, rel, fmt, source, symbol, adjusted, rows):
@@ -47,22 +84,32 @@ def test_cryptoquant_christmas_closes_and_skipped_leading_rows(shared_data):
 
 
 def test_yfinance_offsets_keep_the_new_york_session_date(shared_data):
-    parsed = read_file(shared_data / "equities/lragogna_yfinance_NVDA_daily_2015_2025.csv", "prices")
+    parsed = read_file(
+        shared_data / "equities/lragogna_yfinance_NVDA_daily_2015_2025.csv", "prices"
+    )
     assert parsed.frame["ts"].iloc[0] == pd.Timestamp("2015-01-02", tz="UTC")
     assert parsed.frame["close"].iloc[0] == pytest.approx(0.4829852283000946)
 
 
 def test_mathaszip_unusual_column_order(shared_data):
-    f = read_file(shared_data / "btc_prices/mathaszip_bitstamp_coinbase_btcusd_daily_2011_2025.csv", "prices").frame
+    f = read_file(
+        shared_data / "btc_prices/mathaszip_bitstamp_coinbase_btcusd_daily_2011_2025.csv", "prices"
+    ).frame
     row = f.set_index("ts").loc[pd.Timestamp("2011-08-19", tz="UTC")]
     assert (row["open"], row["close"], row["high"], row["low"]) == (10.9, 11.69, 11.85, 10.9)
 
 
 def test_fred_one_series_and_long_files(shared_data):
     effr = read_file(shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv", "rates")
-    long = read_file(shared_data / "fed_futures/fred_policy_rates_riskmodel_2021-05_2026-08_long.csv", "rates")
+    long = read_file(
+        shared_data / "fed_futures/fred_policy_rates_riskmodel_2021-05_2026-08_long.csv", "rates"
+    )
     dgs10 = read_file(shared_data / "macro/fred_codex_macro_monitor/DGS10.csv", "rates")
-    assert (effr.format, len(effr.frame), effr.frame["series"].iloc[0]) == ("fred-csv", 6459, "EFFR")
+    assert (effr.format, len(effr.frame), effr.frame["series"].iloc[0]) == (
+        "fred-csv",
+        6459,
+        "EFFR",
+    )
     assert long.format == "fred-long-csv"
     lt = long.frame.set_index(["series", "date"])["value"]
     # MANIFEST §8.1: target range on 2026-07-14 was 3.50-3.75, EFFR 3.63.
@@ -74,13 +121,18 @@ def test_fred_one_series_and_long_files(shared_data):
 
 def test_fomc_calendar_merge_prefers_decisions_and_flags_kinds(shared_data):
     ff = shared_data / "fed_futures"
-    decisions = read_file(ff / "transcribed/fomc_meetings_2016_2026_drecompounds.csv", "fomc_meetings").frame
+    decisions = read_file(
+        ff / "transcribed/fomc_meetings_2016_2026_drecompounds.csv", "fomc_meetings"
+    ).frame
     dates = read_file(ff / "cme_fedwatch_validation_Mguten/fomc_dates.csv", "fomc_meetings").frame
     history = read_file(ff / "pyfedwatch_fomc_data.csv", "fomc_meetings").frame
     cal = merge_calendars(dates, decisions, history).set_index("meeting_date")
     oct25 = cal.loc[pd.Timestamp("2025-10-29")]
     assert (oct25["kind"], oct25["decision"], oct25["target_lower"], oct25["target_upper"]) == (
-        "scheduled", "cut", 3.75, 4.0,
+        "scheduled",
+        "cut",
+        3.75,
+        4.0,
     )
     assert cal.loc[pd.Timestamp("2025-08-22"), "kind"] == "notation_vote"
     assert cal.loc[pd.Timestamp("2020-03-15"), "kind"] == "unscheduled"
@@ -128,7 +180,11 @@ def test_wrong_column_is_not_recognised(shared_data, tmp_path):
 
 
 def test_fred_file_with_text_value(shared_data, tmp_path):
-    text = (shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv").read_text().splitlines()
+    text = (
+        (shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv")
+        .read_text()
+        .splitlines()
+    )
     text[10] = text[10].split(",")[0] + ",n/a"
     bad = tmp_path / "EFFR.csv"
     bad.write_text("\n".join(text) + "\n")
@@ -143,18 +199,24 @@ def test_detect_format_unknown_file(tmp_path):
         detect_format(f, "prices")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=400), st.sampled_from(["prices", "rates", "fomc_meetings"]))
 def test_mangled_input_only_raises_flowscope_errors(tmp_path, shared_data, junk, dataset):
-    head = (shared_data / CQ).read_bytes()[:2000] if dataset == "prices" else (
-        shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv"
-    ).read_bytes()[:2000] if dataset == "rates" else (
-        shared_data / "fed_futures/cme_fedwatch_validation_Mguten/fomc_dates.csv"
-    ).read_bytes()[:2000]
+    head = (
+        (shared_data / CQ).read_bytes()[:2000]
+        if dataset == "prices"
+        else (shared_data / "fed_futures/fred_policy_rates_riskdivergence/EFFR.csv").read_bytes()[
+            :2000
+        ]
+        if dataset == "rates"
+        else (
+            shared_data / "fed_futures/cme_fedwatch_validation_Mguten/fomc_dates.csv"
+        ).read_bytes()[:2000]
+    )
     cut = len(junk) % len(head)
     f = tmp_path / "btc_mangled.csv"
     f.write_bytes(head[:cut] + junk + head[cut:])
-    try:
+    with contextlib.suppress(FlowscopeError):
         read_file(f, dataset)
-    except FlowscopeError:
-        pass

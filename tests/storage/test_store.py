@@ -25,7 +25,10 @@ NOV = pd.DataFrame(
 def _content(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: the store's content for byte-for-byte comparisons."""
     tables = [r[0] for r in store.connection.execute("SHOW TABLES").fetchall()]
-    return {t: sorted(map(str, store.connection.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    return {
+        t: sorted(map(str, store.connection.execute(f"SELECT * FROM {t}").fetchall()))
+        for t in tables
+    }
 
 
 def test_upsert_same_rows_twice_changes_nothing(store):
@@ -62,9 +65,14 @@ def test_sources_are_kept_apart(store):
 def test_failed_batch_in_transaction_leaves_store_unchanged(store):
     store.upsert("etf_flows", NOV, source="farside")
     before = _content(store)
-    with pytest.raises(ValidationError), store.transaction():
-        store.upsert("etf_flows", NOV.assign(flow_usd=0.0), source="farside")
-        store.upsert("etf_flows", NOV.assign(fund=None), source="farside")  # NULL key: rejected
+
+    def batch():
+        with store.transaction():
+            store.upsert("etf_flows", NOV.assign(flow_usd=0.0), source="farside")
+            store.upsert("etf_flows", NOV.assign(fund=None), source="farside")  # NULL key
+
+    with pytest.raises(ValidationError):
+        batch()
     assert _content(store) == before
 
 
@@ -121,7 +129,9 @@ def test_missing_intervals_uses_nyse_sessions(store):
 
 def test_missing_intervals_every_day_for_btc(store):
     ts = pd.to_datetime(["2025-12-24", "2025-12-26"]).tz_localize("UTC")
-    bars = pd.DataFrame({"ts": ts, "symbol": "BTC-USD", "interval": "1d", "close": [1.0, 2.0], "adjusted": "none"})
+    bars = pd.DataFrame(
+        {"ts": ts, "symbol": "BTC-USD", "interval": "1d", "close": [1.0, 2.0], "adjusted": "none"}
+    )
     store.upsert("prices", bars, source="test")
     gaps = store.missing_intervals("prices", start="2025-12-24", end="2025-12-27")
     assert [(f"{a:%d}", f"{b:%d}") for a, b in gaps] == [("25", "25"), ("27", "27")]
@@ -141,5 +151,13 @@ def test_initial_migration_matches_the_dataset_specs():
     from importlib.resources import files
 
     sql = (files("flowscope.storage") / "migrations" / "0001_init.sql").read_text()
-    for name in ("etf_flows", "prices", "rates", "fomc_meetings", "fed_futures", "fomc_docs", "book_snapshots"):
+    for name in (
+        "etf_flows",
+        "prices",
+        "rates",
+        "fomc_meetings",
+        "fed_futures",
+        "fomc_docs",
+        "book_snapshots",
+    ):
         assert create_table_sql(DATASETS[name]) in sql

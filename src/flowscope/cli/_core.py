@@ -95,18 +95,17 @@ def import_file(
     parsed = read_file(file, dataset, format=fmt)
     console.print(
         f"{file}: format [bold]{parsed.format}[/], {len(parsed.frame):,} rows for {parsed.dataset}"
-        f" (source {source or parsed.source})"
+        f" (source {source or parsed.source or 'per row'})"
     )
     for issue in parsed.issues:
         err_console.print(f"[yellow]warning:[/] {file}: {issue}", highlight=False)
     if dry_run:
         return
     with open_cli_store() as store, store.transaction():
-        res = store.upsert(
-            parsed.dataset, parsed.frame, source=source or parsed.source, origin=str(file)
-        )
+        src = source or parsed.source or None
+        res = store.upsert(parsed.dataset, parsed.frame, source=src, origin=str(file))
         extra = [
-            store.upsert(name, frame, source=source or parsed.source, origin=str(file))
+            store.upsert(name, frame, source=src, origin=str(file))
             for name, frame in parsed.extra.items()
         ]
     for r in (res, *extra):

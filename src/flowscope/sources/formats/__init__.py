@@ -7,6 +7,11 @@ from flowscope.sources.formats import (  # noqa: F401
     farside,
     fed_futures,
     fomc_calendar,
+    fomc_text,
     fred,
     prices,
 )
+
+# isort: split
+# Registered last, so that a provider's own layout wins over the generic canonical one.
+from flowscope.sources.formats import canonical  # noqa: F401
