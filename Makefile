@@ -36,7 +36,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest benchmarks -q -p no:randomly --benchmark-only
+	$(BIN)/python -m pytest benchmarks -q -o python_files='bench_*.py' --benchmark-only
 
 bundle: $(VENV)/.installed
 	$(BIN)/python scripts/build_bundle.py --shared ../shared/data

@@ -73,8 +73,8 @@ def _fmt_cell(v: Any, floatfmt: str) -> str:
         return "-"
     if isinstance(v, pd.Timestamp):
         if v.tz is None and v == v.normalize():
-            return v.strftime("%Y-%m-%d")
-        return v.isoformat()
+            return str(v.strftime("%Y-%m-%d"))
+        return str(v.isoformat())
     if isinstance(v, float):
         return format(v, floatfmt)
     return str(v)

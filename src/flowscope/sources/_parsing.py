@@ -32,7 +32,7 @@ def read_csv_text(path: Path, **kwargs: object) -> pd.DataFrame:
             keep_default_na=False,
             skipinitialspace=True,
             compression="infer",
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
     except pd.errors.ParserError as exc:
         raise ParseError(f"malformed CSV: {exc}", path=path) from exc

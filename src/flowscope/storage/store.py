@@ -58,7 +58,7 @@ def _utc_now() -> pd.Timestamp:
 
 def _to_date(value: DateLike) -> dt.date:
     ts = pd.Timestamp(value)
-    return ts.date()
+    return dt.date(ts.year, ts.month, ts.day)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -357,9 +357,9 @@ class Store:
         """Delete every row of ``dataset`` from ``source``; return how many were deleted."""
         spec = get_dataset(dataset)
         with self.transaction():
-            n = self._con.execute(
+            (n,) = self._con.execute(
                 f"SELECT count(*) FROM {spec.name} WHERE source = ?", [source]
-            ).fetchone()[0]
+            ).fetchone() or (0,)
             self._con.execute(f"DELETE FROM {spec.name} WHERE source = ?", [source])
         return int(n)
 
@@ -652,7 +652,7 @@ def _expected_days(start: pd.Timestamp, end: pd.Timestamp, calendar: Calendar) -
         from flowscope.calendars import sessions_in_range
 
         return sessions_in_range(start, end)
-    msg = f"calendar must be 'XNYS' or '24/7', got {calendar!r}"
+    msg = f"calendar must be 'XNYS' or '24/7', got {calendar!r}"  # type: ignore[unreachable]
     raise ValidationError(msg, param_name="calendar", received=calendar)
 
 
