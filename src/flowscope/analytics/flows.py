@@ -32,6 +32,7 @@ from flowscope.errors import InsufficientDataError, ValidationError
 __all__ = [
     "DEFAULT_SOURCE_PRIORITY",
     "FlowRecords",
+    "aggregate_flows",
     "cumulative_flows",
     "cumulative_rank",
     "detect_reversals",
@@ -43,6 +44,7 @@ __all__ = [
     "fund_share",
     "largest_outflows",
     "longest_streak",
+    "reconcile_aggregates",
     "reconcile_sources",
     "rolling_flows",
     "select_canonical",
@@ -80,7 +82,8 @@ def select_canonical(
     -------
     DataFrame
         Same columns, one row per (date, fund), sorted by date and fund. Rows whose
-        ``flow_usd`` is NULL (AUM-only sources) lose to any source with a flow.
+        ``flow_usd`` is NULL (AUM-only sources) lose to any source with a flow; a missing
+        ``aum_usd`` is then filled from the most preferred source that has one.
     """
     _check_long(flows)
     if "source" not in flows.columns or flows.empty:
@@ -90,8 +93,19 @@ def select_canonical(
     order.update({s: len(priority) + i for i, s in enumerate(extra)})
     f = flows.assign(_noflow=flows["flow_usd"].isna().astype(int), _prio=flows["source"].map(order))
     f = f.sort_values(["date", "fund", "_noflow", "_prio"], kind="stable")
-    f = f.drop_duplicates(["date", "fund"], keep="first")
-    return f.drop(columns=["_noflow", "_prio"]).reset_index(drop=True)
+    out = f.drop_duplicates(["date", "fund"], keep="first")
+    if "aum_usd" in f.columns and out["aum_usd"].isna().any():
+        aum = (
+            f[f["aum_usd"].notna()]
+            .sort_values(["date", "fund", "_prio"], kind="stable")
+            .drop_duplicates(["date", "fund"])
+            .set_index(["date", "fund"])["aum_usd"]
+        )
+        idx = pd.MultiIndex.from_frame(out[["date", "fund"]])
+        out = out.assign(
+            aum_usd=out["aum_usd"].fillna(pd.Series(aum.reindex(idx).to_numpy(), index=out.index))
+        )
+    return out.drop(columns=["_noflow", "_prio"]).reset_index(drop=True)
 
 
 def flows_wide(
@@ -657,3 +671,74 @@ def reconcile_sources(
         n <= 1, "single", np.where(spread > tolerance_usd, "disagree", "agree")
     )
     return out
+
+
+def aggregate_flows(wide: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Sum daily flows per calendar week (Monday..Sunday) or month, in long form.
+
+    Parameters
+    ----------
+    wide
+        Date x fund frame (USD), e.g. from :func:`flows_wide`.
+    period
+        ``"week"`` (periods end on Sunday) or ``"month"`` (end on the last calendar day).
+
+    Returns
+    -------
+    DataFrame
+        ``period_end`` (date), ``fund``, ``flow_usd`` (USD sum of the figures held),
+        ``days`` (sessions with a figure).
+    """
+    rule = {"week": "W-SUN", "month": "ME"}.get(period)
+    if rule is None:
+        msg = f"period must be 'week' or 'month', got {period!r}"
+        raise ValidationError(msg, param_name="period", received=period)
+    grp = wide.resample(rule)
+    sums = grp.sum(min_count=1)
+    counts = grp.count()
+    out = sums.stack().rename("flow_usd").to_frame()
+    out["days"] = counts.stack().reindex(out.index).to_numpy()
+    out.index.names = ["period_end", "fund"]
+    return out.reset_index()
+
+
+def reconcile_aggregates(
+    wide: pd.DataFrame, agg: pd.DataFrame, *, period: str, tolerance_usd: float = 0.5e6
+) -> pd.DataFrame:
+    """Compare sums of the daily series with a source's weekly/monthly aggregates.
+
+    Parameters
+    ----------
+    wide
+        Daily date x fund frame (USD).
+    agg
+        ``etf_flows_agg`` rows (``period_end``, ``period``, ``fund``, ``flow_usd`` [, ``asset``]);
+        only rows of ``period`` (and asset ``bitcoin`` when the column exists) are used.
+    period
+        ``"week"`` or ``"month"``.
+    tolerance_usd
+        Largest absolute difference still counted as agreement (USD; default $0.5 M, the
+        rounding of a month of 0.1 $M figures).
+
+    Returns
+    -------
+    DataFrame
+        ``period_end``, ``fund``, ``daily_sum_usd``, ``aggregate_usd``, ``diff_usd``
+        (aggregate - daily sum), ``days``, ``status`` (``agree``/``disagree``/``single``).
+    """
+    a = agg[agg["period"] == period]
+    if "asset" in a.columns:
+        a = a[a["asset"] == "bitcoin"]
+    mine = aggregate_flows(wide, period)
+    m = mine.merge(
+        a[["period_end", "fund", "flow_usd"]].rename(columns={"flow_usd": "aggregate_usd"}),
+        on=["period_end", "fund"],
+        how="outer",
+    ).rename(columns={"flow_usd": "daily_sum_usd"})
+    m["diff_usd"] = m["aggregate_usd"] - m["daily_sum_usd"]
+    both = m["daily_sum_usd"].notna() & m["aggregate_usd"].notna()
+    m["status"] = np.where(
+        ~both, "single", np.where(m["diff_usd"].abs() > tolerance_usd, "disagree", "agree")
+    )
+    cols = ["period_end", "fund", "daily_sum_usd", "aggregate_usd", "diff_usd", "days", "status"]
+    return m[cols].sort_values(["period_end", "fund"]).reset_index(drop=True)

@@ -188,10 +188,24 @@ def reconcile(
     only_disagree: Annotated[
         bool, typer.Option("--disagree", help="Show only rows where sources disagree.")
     ] = False,
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="day: sources side by side per day; week / month: sums of the daily series "
+            "against weekly / monthly aggregates held (Artemis).",
+        ),
+    ] = "day",
     fmt: FormatOpt = "table",
     source: SourceOpt = None,
 ) -> None:
     """Values of every source side by side per day and fund ($M), disagreements flagged."""
+    if period in {"week", "month"}:
+        _reconcile_periods(fund, start, end, period, tolerance, only_disagree, fmt, source)
+        return
+    if period != "day":
+        msg = f"--period must be day, week or month, got {period!r}"
+        raise ValidationError(msg, param_name="period", received=period)
     df = _read(fund, start, end, source)
     rec = fa.reconcile_sources(df, tolerance_usd=tolerance * 1e6)
     srcs = [
@@ -213,6 +227,61 @@ def reconcile(
         console.print(
             ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing to compare"
         )
+
+
+def _reconcile_periods(
+    fund: list[str] | None,
+    start: str | None,
+    end: str | None,
+    period: str,
+    tolerance: float,
+    only_disagree: bool,
+    fmt: str,
+    source: list[str] | None,
+) -> None:
+    daily = _read(fund, start, end, source)
+    funds = _norm_funds(fund)
+    with open_cli_store() as store:
+        agg = store.read(
+            "etf_flows_agg",
+            start=_day(start, "start"),
+            end=_day(end, "end"),
+            where={"period": period, "asset": "bitcoin", **({"fund": funds} if funds else {})},
+        )
+    if agg.empty:
+        msg = (
+            f"no {period}ly ETF-flow aggregates held; import one, e.g. "
+            "`flowscope import etf_flows_agg moltovy_artemis_bitcoin_etf_flows_monthly.csv`"
+        )
+        raise InsufficientDataError(msg)
+    wide = fa.flows_wide(daily)
+    rec = fa.reconcile_aggregates(wide, agg, period=period, tolerance_usd=tolerance * 1e6)
+    lo, hi = agg["period_end"].min(), agg["period_end"].max()
+    rec = rec[(rec["period_end"] >= lo) & (rec["period_end"] <= hi)]
+    if funds is None:
+        rec = rec[rec["fund"].isin(set(agg["fund"]))]
+    out = pd.DataFrame(
+        {
+            "period_end": rec["period_end"],
+            "fund": rec["fund"],
+            "daily_sum_musd": (rec["daily_sum_usd"] / 1e6).round(1),
+            "aggregate_musd": (rec["aggregate_usd"] / 1e6).round(1),
+            "diff_musd": (rec["diff_usd"] / 1e6).round(1),
+            "days": rec["days"],
+            "status": rec["status"],
+        }
+    )
+    counts = out["status"].value_counts().to_dict()
+    if only_disagree:
+        out = out[out["status"] == "disagree"]
+    print_frame(
+        out.reset_index(drop=True),
+        fmt.lower(),
+        title=f"Daily sums vs {period}ly aggregates (US$ M)",
+        floatfmt=",.1f",
+    )
+    if fmt.lower() == "table":
+        console.print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
 
 
 @app.command("revisions")

@@ -1,5 +1,6 @@
 """Canonical datasets ("standard models"): columns, keys, units, time zones."""
 
+from flowscope.schemas import etf_flows_extra  # noqa: F401  (registers etf_flows_agg)
 from flowscope.schemas._spec import Column, DatasetSpec
 from flowscope.schemas.datasets import (
     BOOK_SNAPSHOTS,

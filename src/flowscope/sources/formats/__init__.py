@@ -4,6 +4,7 @@ One module per provider / family. Each module registers its formats at import.
 """
 
 from flowscope.sources.formats import (  # noqa: F401
+    artemis,
     farside,
     fed_futures,
     fomc_calendar,
