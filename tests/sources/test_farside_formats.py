@@ -196,3 +196,22 @@ def test_html_parser_raises_only_flowscope_errors(edits: list[tuple[int, int, by
     except FlowscopeError:
         return
     assert not frame.duplicated(["date", "fund"]).any()
+
+
+def test_partial_last_row_and_bogus_new_year_row(shared_data: Path, tmp_path: Path) -> None:
+    parsed = read_file(shared_data / MOLTOVY, "etf_flows")
+    partial = [i for i in parsed.issues if "partial first release" in i.reason]
+    assert [(i.date, i.detail) for i in partial] == [("2026-04-10", "MSBT")]
+    assert _m(parsed.frame, "2026-04-10", "Total") == 240.4  # kept, flagged
+    # a copy in the wild carries a 2024-01-01 row repeating 2024-01-11: not a session
+    lines = (shared_data / MOLTOVY).read_text().splitlines()
+    bogus = "2024-01-01" + lines[1][len("2024-01-11") :]
+    p = tmp_path / "with_bogus_row.csv"
+    p.write_text("\n".join([lines[0], bogus, *lines[1:6]]) + "\n")
+    got = read_file(p, "etf_flows")
+    flagged = [i for i in got.issues if i.date == "2024-01-01"]
+    assert len(flagged) == 1
+    assert "not an NYSE session" in flagged[0].reason
+    assert flagged[0].detail == "11 non-zero figure(s)"
+    assert pd.Timestamp("2024-01-01") not in set(got.frame["date"])
+    assert _m(got.frame, "2024-01-11", "Total") == 655.3

@@ -291,6 +291,22 @@ def farside_table_to_frame(
             )
             for k in np.flatnonzero(bad)
         )
+    kidx = np.flatnonzero(keep)
+    if len(kidx) >= 2:
+        last, prev = kidx[-1], kidx[-2]
+        gone = [
+            funds[j] for j in fund_cols if np.isnan(mat[last, j]) and not np.isnan(mat[prev, j])
+        ]
+        if gone:
+            issues.append(
+                RowIssue(
+                    rownos[last],
+                    "latest row may be a partial first release (row kept): "
+                    "fund(s) reported the session before have no figure",
+                    date=f"{didx[last]:%Y-%m-%d}",
+                    detail=", ".join(gone),
+                )
+            )
     kept = mat[keep]
     kd = didx[keep]
     n, m = kept.shape
