@@ -53,7 +53,8 @@ def test_events_run_fomc(db, tmp_path):
         ],
     )
     assert res.exit_code == 0, res.output
-    rows = json.loads(res.stdout.split("wrote")[0])
+    rows = json.loads(res.stdout)
+    assert "wrote" in res.stderr
     assert [r["tau"] for r in rows] == list(range(-2, 6))
     assert rows[0]["n"] > 80
     html = out.read_text()

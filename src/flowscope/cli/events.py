@@ -148,4 +148,4 @@ def run(
         )
         fig.update_layout(title=title, xaxis_title="bars from event", yaxis_tickformat=".1%")
         fig.write_html(str(html), include_plotlyjs=True, full_html=True)
-        console.print(f"wrote {html}")
+        err_console.print(f"wrote {html}", highlight=False, soft_wrap=True)

@@ -14,7 +14,7 @@ from flowscope.analytics.rotation import (
     rotation_score,
     rotation_snapshot,
 )
-from flowscope.cli._common import console, handle_errors, open_cli_store, print_frame
+from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
 from flowscope.errors import InsufficientDataError, ValidationError
 from flowscope.report.sections.rotation import (
     etf_total_flows,
@@ -109,7 +109,7 @@ def rotation(
         if html is not None:
             fig = rotation_figure(pm, asset, sc["rotation_score"])
             fig.write_html(str(html), include_plotlyjs=True, full_html=True)  # type: ignore[attr-defined]
-            console.print(f"wrote {html}")
+            err_console.print(f"wrote {html}", highlight=False, soft_wrap=True)
         if fmt == "table":
             lastrow = out.iloc[-1]
             console.print(

@@ -174,7 +174,7 @@ def christmas(
         )
         fig.update_layout(title=title, yaxis_title="window return, %")
         fig.write_html(str(html), include_plotlyjs=True, full_html=True)
-        console.print(f"wrote {html}")
+        err_console.print(f"wrote {html}", highlight=False, soft_wrap=True)
 
 
 @app.command("window")
