@@ -37,7 +37,11 @@ def test_numbered_list_items_stay_with_their_text() -> None:
         "2. Reduce holdings of securities.",
     ]
     listed = "Actions:\n(a) maintain the range.\n(b) continue purchases."
-    assert split_sentences(listed) == ["Actions:", "(a) maintain the range.", "(b) continue purchases."]
+    assert split_sentences(listed) == [
+        "Actions:",
+        "(a) maintain the range.",
+        "(b) continue purchases.",
+    ]
 
 
 def test_hard_wrapped_statement_is_rejoined(shared_data) -> None:
@@ -49,12 +53,17 @@ def test_hard_wrapped_statement_is_rejoined(shared_data) -> None:
     )
     assert "Financial markets remain quite strained and credit conditions tight." in sents
     # initials in the vote list do not split it
-    assert any(s.startswith("Voting for the FOMC monetary policy action were: Ben S. Bernanke") and
-               s.endswith("and Kevin M. Warsh.") for s in sents)
+    assert any(
+        s.startswith("Voting for the FOMC monetary policy action were: Ben S. Bernanke")
+        and s.endswith("and Kevin M. Warsh.")
+        for s in sents
+    )
 
 
 def test_one_paragraph_per_line_minutes_keep_headings_apart(shared_data) -> None:
-    text = (shared_data / "fomc_text/extracted_fomc_minutes_meeting-2025-10-29_released-2025-11-19.txt").read_text()
+    text = (
+        shared_data / "fomc_text/extracted_fomc_minutes_meeting-2025-10-29_released-2025-11-19.txt"
+    ).read_text()
     sents = split_sentences(text)
     assert "Developments in Financial Markets and Open Market Operations" in sents
     assert (

@@ -1,0 +1,149 @@
+"""Evaluation on the Trillion Dollar Words (TDW) train/test splits, with the paper's metric.
+
+The metric is the support-weighted F1 over the three classes (scikit-learn's
+``average="weighted"``), computed on each test split and averaged over the three seeds
+(5768, 78516, 944601), as in Shah, Paturi & Chava (ACL 2023).
+
+Reference values (:data:`PAPER_F1`): the paper's best model, RoBERTa-large, per dataset —
+mean test weighted-F1 over the seeds, as recomputed from the authors' grid-search results
+with their own selection rule; the Combined value 0.7171 is the one printed in the paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from flowscope.errors import InsufficientDataError, ValidationError
+
+__all__ = ["PAPER_F1", "TDW_DATASETS", "evaluate_tdw", "summarize_tdw", "weighted_f1"]
+
+#: TDW dataset ids in display order (``combine`` is the overall "Combined" set).
+TDW_DATASETS: tuple[str, ...] = (
+    "mm",
+    "mm-split",
+    "pc",
+    "pc-split",
+    "sp",
+    "sp-split",
+    "combine",
+    "split-combine",
+)
+#: RoBERTa-large mean test weighted-F1 per dataset (paper's best model).
+PAPER_F1: dict[str, float] = {
+    "mm": 0.7150,
+    "mm-split": 0.7128,
+    "pc": 0.5517,
+    "pc-split": 0.5346,
+    "sp": 0.7169,
+    "sp-split": 0.7049,
+    "combine": 0.7171,
+    "split-combine": 0.7114,
+}
+
+
+def weighted_f1(y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.ndarray) -> float:
+    """Support-weighted F1 over the classes present in ``y_true`` (0 when undefined)."""
+    t = np.asarray(y_true)
+    p = np.asarray(y_pred)
+    if t.shape != p.shape or t.size == 0:
+        msg = f"y_true and y_pred must be non-empty and of equal length ({t.size} vs {p.size})"
+        raise ValidationError(msg, param_name="y_pred")
+    classes, support = np.unique(t, return_counts=True)
+    tp = np.array([np.sum((t == c) & (p == c)) for c in classes], dtype=float)
+    pred_n = np.array([np.sum(p == c) for c in classes], dtype=float)
+    precision = np.divide(tp, pred_n, out=np.zeros_like(tp), where=pred_n > 0)
+    recall = tp / support
+    denom = precision + recall
+    f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
+    return float(np.sum(f1 * support) / support.sum())
+
+
+def evaluate_tdw(
+    splits: pd.DataFrame,
+    make_model: Callable[[int], Any],
+    *,
+    datasets: Sequence[str] | None = None,
+    data_licence: str = "CC BY-NC 4.0",
+) -> pd.DataFrame:
+    """Train on each TDW training split and score its test split.
+
+    Parameters
+    ----------
+    splits
+        Long frame with columns ``dataset, partition ('train'|'test'), seed, sentence,
+        label`` (``tdw_splits_long.csv``).
+    make_model
+        ``make_model(seed) -> model`` with ``fit(sentences, labels, data_licence=,
+        training_data=)`` and ``predict(sentences)``. A model without ``fit`` (the
+        lexicon) is only scored.
+    datasets
+        Subset of :data:`TDW_DATASETS` (default: those present in ``splits``).
+
+    Returns
+    -------
+    DataFrame
+        ``dataset, seed, n_train, n_test, f1`` (weighted F1 on the test split).
+    """
+    need = {"dataset", "partition", "seed", "sentence", "label"}
+    if not need.issubset(splits.columns):
+        msg = f"splits lacks column(s) {sorted(need - set(splits.columns))}"
+        raise ValidationError(msg, param_name="splits")
+    wanted = (
+        list(datasets)
+        if datasets is not None
+        else [d for d in TDW_DATASETS if d in set(splits["dataset"])]
+    )
+    rows = []
+    for ds in wanted:
+        sub = splits[splits["dataset"] == ds]
+        if sub.empty:
+            msg = f"no TDW split named {ds!r} in the data (known: {', '.join(TDW_DATASETS)})"
+            raise InsufficientDataError(msg)
+        for seed, g in sub.groupby("seed", sort=True):
+            train = g[g["partition"] == "train"]
+            test = g[g["partition"] == "test"]
+            model = make_model(int(seed))
+            if hasattr(model, "fit"):
+                model.fit(
+                    train["sentence"].tolist(),
+                    train["label"].to_numpy(),
+                    data_licence=data_licence,
+                    training_data=f"TDW lab-manual-{ds}-train-{seed}",
+                )
+            pred = model.predict(test["sentence"].tolist())
+            rows.append(
+                {
+                    "dataset": ds,
+                    "seed": int(seed),
+                    "n_train": len(train),
+                    "n_test": len(test),
+                    "f1": weighted_f1(test["label"].to_numpy(), pred),
+                }
+            )
+    return pd.DataFrame(rows, columns=["dataset", "seed", "n_train", "n_test", "f1"])
+
+
+def summarize_tdw(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean ± sd (population sd, as the TDW scripts) of F1 over seeds, beside the paper.
+
+    Returns
+    -------
+    DataFrame
+        ``dataset, n_seeds, f1_mean, f1_sd, paper_f1 (RoBERTa-large), gap`` with
+        ``gap = f1_mean − paper_f1``.
+    """
+    g = results.groupby("dataset", sort=False)["f1"]
+    out = pd.DataFrame(
+        {
+            "n_seeds": g.size(),
+            "f1_mean": g.mean(),
+            "f1_sd": g.std(ddof=0),
+        }
+    ).reset_index()
+    out["paper_f1"] = out["dataset"].map(PAPER_F1)
+    out["gap"] = out["f1_mean"] - out["paper_f1"]
+    return out
