@@ -19,7 +19,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q "torch==2.13.0"  # CPU build, pinned before the nlp extra pulls torch
+	$(BIN)/pip install -q -e ".[dev,nlp]"
 	@touch $@ $(VENV)/.installed
 
 brief: $(VENV)/.installed
