@@ -48,6 +48,7 @@ from flowscope.errors import InsufficientDataError, ValidationError
 __all__ = [
     "STEP_PCT",
     "NewRateFrom",
+    "event_moves",
     "fedwatch_panel",
     "implied_probabilities",
     "meeting_rates",
@@ -361,7 +362,9 @@ def _target_on(
         raise ValidationError(msg, param_name="target_range", received=list(target_range.columns))
     tr = target_range.dropna(subset=["lower", "upper"]).sort_values("date")
     d = pd.to_datetime(tr["date"]).to_numpy().astype("datetime64[ns]")
-    pos = np.searchsorted(d, watch, side="right") - 1
+    # the range in force the next day: a decision announced on the watch date (2 p.m. ET,
+    # before ZQ settles) takes effect the day after and is already in the prices
+    pos = np.searchsorted(d, watch + np.timedelta64(1, "D"), side="right") - 1
     lo = np.where(pos >= 0, tr["lower"].to_numpy(float)[np.maximum(pos, 0)], np.nan)
     hi = np.where(pos >= 0, tr["upper"].to_numpy(float)[np.maximum(pos, 0)], np.nan)
     return lo, hi
@@ -507,7 +510,9 @@ def fedwatch_panel(
         Scheduled FOMC meeting (end) dates, US/Eastern calendar dates, past and future.
     target_range
         Current target range on each watch date, percent: a tuple ``(lower, upper)`` or a
-        frame with columns ``date``, ``lower``, ``upper`` (taken as of each watch date).
+        frame with columns ``date``, ``lower``, ``upper`` (FRED DFEDTARL/DFEDTARU dating:
+        the value in force the day after the watch date is used, so a decision announced
+        on the watch date is already the reference).
         ``None`` leaves ``target_lower``/``target_upper`` empty (``change_bp`` still set).
     watch_dates
         Dates to price (default: every trade date in ``futures``).
@@ -711,3 +716,88 @@ def meeting_summary(panel: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return agg.merge(mode, on=keys, how="left")
+
+
+def event_moves(
+    panel: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    after_days: int = 5,
+) -> pd.DataFrame:
+    """Move in the odds of the next meeting around each event (statement, minutes …).
+
+    For each event the *target meeting* is the first meeting still upcoming on the event
+    day. Its distribution is read on the last watch date before the event (``before``), on
+    the event day or the first watch date after it (``on``: ZQ settles after the 2 p.m. ET
+    releases) and ``after_days`` calendar days later (``after``: last watch date on or
+    before then). Cut and hike odds are all measured against one reference, the target
+    range in force after the event (so a decision announced that day is not counted as a
+    move in the odds).
+
+    Parameters
+    ----------
+    panel
+        :func:`fedwatch_panel` output with target ranges (``target_lower`` set).
+    events
+        Columns ``date`` (US/Eastern release date) and ``kind`` (e.g. ``"statement"``,
+        ``"minutes"``); other columns are carried along.
+    after_days
+        Calendar days after the event for the ``after`` reading.
+
+    Returns
+    -------
+    DataFrame
+        One row per event that has watch dates on both sides: the event columns,
+        ``meeting_date`` (target), ``reference_lower`` (%), ``before_date``, ``on_date``,
+        ``after_date``, ``p_cut_<t>``/``p_hike_<t>`` (0..1) and ``expected_rate_<t>`` (%)
+        for ``t`` in before/on/after, and the moves ``d_cut_pp``, ``d_hike_pp``
+        (percentage points, on - before), ``d_expected_bp`` (bp, on - before) and
+        ``d_expected_after_bp`` (bp, after - before).
+    """
+    need = {"watch_date", "meeting_date", "target_lower", "target_upper", "probability"}
+    if not need.issubset(panel.columns):
+        msg = f"panel needs columns {sorted(need)} (see fedwatch_panel)"
+        raise ValidationError(msg, param_name="panel", received=list(panel.columns))
+    if not {"date", "kind"}.issubset(events.columns):
+        msg = "events need columns date and kind"
+        raise ValidationError(msg, param_name="events", received=list(events.columns))
+    p = panel[[*need, "change_bp"]].dropna(subset=["target_lower"]).copy()
+    ev = events.copy()
+    ev["date"] = pd.to_datetime(ev["date"]).dt.normalize()
+    ev = ev.dropna(subset=["date"]).sort_values("date", ignore_index=True)
+    dates = np.sort(p["watch_date"].unique()).astype("datetime64[ns]")
+    if len(dates) == 0 or ev.empty:
+        return pd.DataFrame()
+    evd = ev["date"].to_numpy().astype("datetime64[ns]")
+    i_on = np.searchsorted(dates, evd, side="left")
+    i_after = np.searchsorted(dates, evd + np.timedelta64(after_days, "D"), side="right") - 1
+    ok = (i_on >= 1) & (i_on < len(dates))
+    ev = ev[ok].reset_index(drop=True)
+    ev["before_date"] = dates[i_on[ok] - 1]
+    ev["on_date"] = dates[i_on[ok]]
+    ev["after_date"] = dates[np.maximum(i_after[ok], i_on[ok])]
+    first = p.loc[p.groupby("watch_date")["meeting_date"].idxmin()]
+    ref = first.assign(reference_lower=first["target_lower"] - first["change_bp"] / 100.0)
+    ref = ref[["watch_date", "meeting_date", "reference_lower"]]
+    ev = ev.merge(ref.rename(columns={"watch_date": "on_date"}), on="on_date", how="inner")
+    p["mid"] = (p["target_lower"] + p["target_upper"]) / 2.0
+    for tag in ("before", "on", "after"):
+        part = ev[[f"{tag}_date", "meeting_date", "reference_lower"]].drop_duplicates()
+        rows = part.merge(
+            p.rename(columns={"watch_date": f"{tag}_date"}),
+            on=[f"{tag}_date", "meeting_date"],
+        )
+        gap = rows["target_lower"] - rows["reference_lower"]
+        rows[f"p_cut_{tag}"] = rows["probability"].where(gap < -1e-9, 0.0)
+        rows[f"p_hike_{tag}"] = rows["probability"].where(gap > 1e-9, 0.0)
+        rows[f"expected_rate_{tag}"] = rows["probability"] * rows["mid"]
+        agg = rows.groupby([f"{tag}_date", "meeting_date", "reference_lower"], as_index=False)[
+            [f"p_cut_{tag}", f"p_hike_{tag}", f"expected_rate_{tag}"]
+        ].sum()
+        ev = ev.merge(agg, on=[f"{tag}_date", "meeting_date", "reference_lower"], how="left")
+    ev = ev.dropna(subset=["p_hike_before", "p_hike_on"]).reset_index(drop=True)
+    ev["d_cut_pp"] = (ev["p_cut_on"] - ev["p_cut_before"]) * 100
+    ev["d_hike_pp"] = (ev["p_hike_on"] - ev["p_hike_before"]) * 100
+    ev["d_expected_bp"] = (ev["expected_rate_on"] - ev["expected_rate_before"]) * 100
+    ev["d_expected_after_bp"] = (ev["expected_rate_after"] - ev["expected_rate_before"]) * 100
+    return ev

@@ -1,9 +1,234 @@
-"""`flowscope rates ...` commands."""
+"""`flowscope rates ...`: FedWatch odds, their history per meeting, moves around FOMC releases."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+
+from flowscope.analytics import fedwatch as fw
+from flowscope.cli._common import console, handle_errors, open_cli_store, print_frame
+from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.report.sections import rates as rs
 
 __all__ = ["app"]
 
-app = typer.Typer(help="rates commands.", no_args_is_help=True)
+app = typer.Typer(
+    help="Rate expectations: FedWatch odds from fed funds futures (ZQ), FOMC calendar.",
+    no_args_is_help=True,
+)
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+MaxOpt = Annotated[int, typer.Option("--meetings", help="Upcoming meetings to price.")]
+
+
+def _date(value: str | None, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).normalize()
+    except ValueError as exc:
+        msg = f"--{name} must be a date YYYY-MM-DD, got {value!r}"
+        raise ValidationError(msg, param_name=name, received=value) from exc
+
+
+def _pick_meeting(panel: pd.DataFrame, meeting: pd.Timestamp) -> pd.DataFrame:
+    sub = panel[panel["meeting_date"] == meeting]
+    if sub.empty:
+        held = ", ".join(f"{m:%Y-%m-%d}" for m in sorted(panel["meeting_date"].unique()))
+        msg = f"no odds for a meeting on {meeting:%Y-%m-%d}; meetings priced: {held or 'none'}"
+        raise InsufficientDataError(msg)
+    return sub
+
+
+@app.command("odds")
+@handle_errors
+def odds(
+    asof: Annotated[
+        str | None, typer.Option("--asof", help="Use settlements known on this date.")
+    ] = None,
+    meeting: Annotated[
+        str | None, typer.Option("--meeting", help="Show the ranges of one meeting.")
+    ] = None,
+    meetings: MaxOpt = 8,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Target-range probabilities for the upcoming FOMC meetings (CME FedWatch method).
+
+    Without --meeting: one row per meeting with P(cut)/P(hold)/P(hike) in %, the expected
+    change (bp) and rate (%), and the most likely range. With --meeting: one row per range.
+    """
+    when = _date(asof, "asof")
+    mdate = _date(meeting, "meeting")
+    with open_cli_store(read_only=True) as store:
+        inputs = rs.load_inputs(store, end=when)
+        if inputs.futures.empty:
+            msg = f"no fed funds futures held; {rs.IMPORT_HINT}"
+            raise InsufficientDataError(msg)
+        watch = inputs.futures["date"].max()
+        panel = rs.compute_panel(
+            inputs, start=watch - pd.Timedelta(days=10), end=watch, max_meetings=meetings
+        )
+    today = panel[panel["watch_date"] == panel["watch_date"].max()]
+    first = today.iloc[0]
+    wd = first["watch_date"]
+    current = (
+        f"{first['target_lower'] - first['change_bp'] / 100:.2f}-"
+        f"{first['target_upper'] - first['change_bp'] / 100:.2f} %"
+        if pd.notna(first["target_lower"])
+        else "unknown (no DFEDTARL/DFEDTARU held)"
+    )
+    if fmt == "table":
+        ref = when if when is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
+        age = (ref.normalize() - wd).days
+        stale = f" [STALE: {age} days old]" if age > rs.STALE_DAYS else ""
+        console.print(
+            f"FedWatch on ZQ settlements of {wd:%Y-%m-%d}{stale}; current target range "
+            f"{current}; sources: {', '.join(inputs.sources)}",
+            highlight=False,
+        )
+    if mdate is not None:
+        sub = _pick_meeting(today, mdate)
+        week = panel[
+            (panel["watch_date"] <= wd - pd.Timedelta(days=7)) & (panel["meeting_date"] == mdate)
+        ]
+        out = sub[["target_lower", "target_upper", "change_bp", "probability"]].copy()
+        out["probability"] = (out["probability"] * 100).round(2)
+        if not week.empty:
+            prev = week[week["watch_date"] == week["watch_date"].max()]
+            out = out.merge(
+                prev[["change_bp", "probability"]].rename(columns={"probability": "week_ago"}),
+                on="change_bp",
+                how="outer",
+            )
+            out["week_ago"] = (out["week_ago"].fillna(0.0) * 100).round(2)
+            out["probability"] = out["probability"].fillna(0.0)
+            base_lo = first["target_lower"] - first["change_bp"] / 100
+            base_hi = first["target_upper"] - first["change_bp"] / 100
+            out["target_lower"] = base_lo + out["change_bp"] / 100
+            out["target_upper"] = base_hi + out["change_bp"] / 100
+        out = out.rename(columns={"probability": "probability %", "week_ago": "1 week ago %"})
+        print_frame(out.sort_values("change_bp").reset_index(drop=True), fmt)
+        return
+    s = fw.meeting_summary(today)
+    out = pd.DataFrame(
+        {
+            "meeting": s["meeting_date"],
+            "cut %": (s["p_cut"] * 100).round(1),
+            "hold %": (s["p_hold"] * 100).round(1),
+            "hike %": (s["p_hike"] * 100).round(1),
+            "expected bp": s["expected_change_bp"].round(1),
+            "expected rate %": s["expected_rate"].round(3),
+            "likely range %": s["likely_lower"].map("{:.2f}".format)
+            + "-"
+            + s["likely_upper"].map("{:.2f}".format),
+            "likely %": (s["likely_probability"] * 100).round(1),
+        }
+    )
+    print_frame(out, fmt)
+
+
+@app.command("history")
+@handle_errors
+def history(
+    meeting: Annotated[str, typer.Option("--meeting", help="The FOMC meeting (YYYY-MM-DD).")],
+    start: Annotated[str | None, typer.Option("--start", help="First watch date.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last watch date.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the chart to this HTML file.")
+    ] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Odds for one meeting over every watch date held (table, and chart with --html)."""
+    mdate = pd.Timestamp(_date(meeting, "meeting"))
+    with open_cli_store(read_only=True) as store:
+        inputs = rs.load_inputs(store, end=_date(end, "end"))
+        panel = rs.compute_panel(inputs, start=_date(start, "start"), end=_date(end, "end"))
+    sub = _pick_meeting(panel, mdate)
+    s = fw.meeting_summary(sub)
+    out = pd.DataFrame(
+        {
+            "watch_date": s["watch_date"],
+            "cut %": (s["p_cut"] * 100).round(1),
+            "hold %": (s["p_hold"] * 100).round(1),
+            "hike %": (s["p_hike"] * 100).round(1),
+            "expected bp": s["expected_change_bp"].round(1),
+            "expected rate %": s["expected_rate"].round(3),
+        }
+    )
+    print_frame(out, fmt)
+    if html is not None:
+        fig = rs.history_figure(sub, mdate)
+        html.parent.mkdir(parents=True, exist_ok=True)
+        fig.write_html(str(html), include_plotlyjs=True, full_html=True)
+        if fmt == "table":
+            console.print(f"chart written to {html}", highlight=False)
+
+
+@app.command("events")
+@handle_errors
+def events(
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="statement or minutes (default: both).")
+    ] = None,
+    after_days: Annotated[
+        int, typer.Option("--after-days", help="Calendar days for the 'after' reading.")
+    ] = 5,
+    start: Annotated[str | None, typer.Option("--start", help="First event date.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Moves in the next meeting's odds on FOMC statement and minutes release days."""
+    if kind not in (None, "statement", "minutes"):
+        msg = f"--kind must be statement or minutes, got {kind!r}"
+        raise ValidationError(msg, param_name="kind", received=kind)
+    with open_cli_store(read_only=True) as store:
+        inputs = rs.load_inputs(store)
+        panel = rs.compute_panel(inputs, max_meetings=2)
+        ev = rs.fomc_events(store)
+    if kind is not None:
+        ev = ev[ev["kind"] == kind]
+    if start is not None:
+        ev = ev[ev["date"] >= _date(start, "start")]
+    moves = fw.event_moves(panel, ev, after_days=after_days)
+    if moves.empty:
+        msg = "no FOMC release falls inside the ZQ settlements held"
+        raise InsufficientDataError(msg)
+    out = pd.DataFrame(
+        {
+            "date": moves["date"],
+            "kind": moves["kind"],
+            "next meeting": moves["meeting_date"],
+            "hike % before": (moves["p_hike_before"] * 100).round(1),
+            "hike % on": (moves["p_hike_on"] * 100).round(1),
+            "cut % before": (moves["p_cut_before"] * 100).round(1),
+            "cut % on": (moves["p_cut_on"] * 100).round(1),
+            "expected % before": moves["expected_rate_before"].round(3),
+            "d expected bp": moves["d_expected_bp"].round(1),
+            f"d expected bp +{after_days}d": moves["d_expected_after_bp"].round(1),
+        }
+    )
+    print_frame(out, fmt)
+
+
+@app.command("panel")
+@handle_errors
+def panel_cmd(
+    start: Annotated[str | None, typer.Option("--start", help="First watch date.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last watch date.")] = None,
+    meetings: MaxOpt = 8,
+) -> None:
+    """Compute the as-of FedWatch panel from the ZQ settlements held and store it."""
+    with open_cli_store() as store:
+        inputs = rs.load_inputs(store, end=_date(end, "end"))
+        panel = rs.compute_panel(
+            inputs, start=_date(start, "start"), end=_date(end, "end"), max_meetings=meetings
+        )
+        res = rs.store_panel(store, panel, source="+".join(inputs.sources))
+    console.print(
+        f"fedwatch_panel: {panel['watch_date'].nunique()} watch dates "
+        f"({panel['watch_date'].min():%Y-%m-%d}..{panel['watch_date'].max():%Y-%m-%d}), "
+        f"{res.inserted} rows inserted, {res.updated} updated, {res.unchanged} unchanged",
+        highlight=False,
+    )

@@ -1,12 +1,356 @@
-"""Brief section: rates (filled in by the rates front)."""
+"""Brief section: rate expectations (FedWatch odds from ZQ settlements, target range, EFFR).
+
+Also the store-facing helpers used by ``flowscope rates …``: reading the FedWatch inputs
+(futures, FOMC calendar, target range) from the store, computing and storing the as-of
+panel, FOMC release events, and the history chart.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from flowscope.analytics import fedwatch as fw
+from flowscope.errors import InsufficientDataError
 from flowscope.report._brief_model import BriefContext, BriefSection
 
-__all__ = ["build"]
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from flowscope._typing import DateLike
+    from flowscope.storage import Store, UpsertResult
+
+__all__ = [
+    "FUTURES_PRIORITY",
+    "FedWatchInputs",
+    "build",
+    "compute_panel",
+    "fomc_events",
+    "history_figure",
+    "load_inputs",
+    "store_panel",
+]
+
+#: When several sources hold the same contract and date, the first in this list wins.
+FUTURES_PRIORITY = ("cme", "yahoo", "pyfedwatch")
+#: A watch date older than this (calendar days) before the brief date is called stale.
+STALE_DAYS = 7
+IMPORT_HINT = (
+    "import ZQ settlements with `flowscope import fed_futures FILE` "
+    "(CME settlements JSON/CSV, per-contract daily CSV, Yahoo ZQ CSV)"
+)
+
+
+@dataclass(frozen=True)
+class FedWatchInputs:
+    """What the FedWatch engine needs, read from the store.
+
+    Attributes
+    ----------
+    futures
+        ``fed_futures`` rows (one source per contract and date, see
+        :data:`FUTURES_PRIORITY`).
+    meetings
+        Scheduled FOMC meeting dates.
+    unscheduled
+        Unscheduled meetings and intermeeting rate changes.
+    target_range
+        ``date``, ``lower``, ``upper`` (%) from FRED DFEDTARL/DFEDTARU.
+    sources
+        Futures sources used.
+    """
+
+    futures: pd.DataFrame
+    meetings: pd.Series
+    unscheduled: pd.Series
+    target_range: pd.DataFrame
+    sources: tuple[str, ...]
+
+
+def load_inputs(
+    store: Store, *, end: DateLike | None = None, source: str | None = None
+) -> FedWatchInputs:
+    """Read ZQ settlements (up to ``end``), the FOMC calendar and the target range.
+
+    Raises
+    ------
+    InsufficientDataError
+        No FOMC meetings are held (run ``flowscope init``).
+    """
+    fut = store.read(
+        "fed_futures",
+        end=end,
+        source=source,
+        columns=["date", "contract", "contract_month", "settle", "source"],
+    )
+    if not fut.empty:
+        rank = {s: i for i, s in enumerate(FUTURES_PRIORITY)}
+        fut["_rank"] = fut["source"].map(rank).fillna(len(rank))
+        fut = (
+            fut.sort_values(["contract", "date", "_rank"])
+            .drop_duplicates(["contract", "date"])
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
+    cal = store.fomc_meetings()
+    if cal.empty:
+        msg = "no FOMC meeting calendar held; run `flowscope init` to load the bundled one"
+        raise InsufficientDataError(msg)
+    meetings = cal.loc[cal["kind"] == "scheduled", "meeting_date"]
+    unscheduled = cal.loc[cal["kind"].isin(["unscheduled", "rate_change"]), "meeting_date"]
+    rates = store.rates(["DFEDTARL", "DFEDTARU"])
+    if rates.empty:
+        tr = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "lower": [], "upper": []})
+    else:
+        wide = rates.pivot_table(index="date", columns="series", values="value", aggfunc="last")
+        tr = (
+            wide.reindex(columns=["DFEDTARL", "DFEDTARU"])
+            .rename(columns={"DFEDTARL": "lower", "DFEDTARU": "upper"})
+            .reset_index()
+        )
+    return FedWatchInputs(
+        fut,
+        meetings.reset_index(drop=True),
+        unscheduled.reset_index(drop=True),
+        tr,
+        tuple(sorted(fut["source"].unique())) if not fut.empty else (),
+    )
+
+
+def compute_panel(
+    inputs: FedWatchInputs,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    max_meetings: int = 8,
+) -> pd.DataFrame:
+    """FedWatch as-of panel for every settlement date in ``[start, end]``.
+
+    Returns
+    -------
+    DataFrame
+        See :func:`flowscope.analytics.fedwatch.fedwatch_panel`.
+
+    Raises
+    ------
+    InsufficientDataError
+        No ZQ settlements held (the message says how to import them).
+    """
+    fut = inputs.futures
+    if fut.empty:
+        msg = f"no fed funds futures held; {IMPORT_HINT}"
+        raise InsufficientDataError(msg)
+    dates = pd.Series(fut["date"].unique())
+    if start is not None:
+        dates = dates[dates >= pd.Timestamp(start)]
+    if end is not None:
+        dates = dates[dates <= pd.Timestamp(end)]
+    if dates.empty:
+        msg = f"no ZQ settlement dates between {start} and {end}"
+        raise InsufficientDataError(msg)
+    return fw.fedwatch_panel(
+        fut,
+        inputs.meetings,
+        target_range=inputs.target_range if not inputs.target_range.empty else None,
+        watch_dates=dates,
+        max_meetings=max_meetings,
+        unscheduled=inputs.unscheduled,
+    )
+
+
+def store_panel(store: Store, panel: pd.DataFrame, *, source: str) -> UpsertResult:
+    """Upsert a panel into the ``fedwatch_panel`` dataset (idempotent)."""
+    return store.upsert("fedwatch_panel", panel, source=source, origin="flowscope rates panel")
+
+
+def fomc_events(store: Store) -> pd.DataFrame:
+    """FOMC statement and minutes release dates held in the store.
+
+    Returns
+    -------
+    DataFrame
+        ``date`` (US/Eastern), ``kind`` (``statement`` or ``minutes``), ``meeting`` (the
+        meeting the release belongs to). Statements are dated on the meeting (end) day;
+        minutes on ``minutes_release`` from the calendar, completed from ``fomc_docs``.
+    """
+    cal = store.fomc_meetings()
+    cal = cal[cal["kind"].isin(["scheduled", "unscheduled"])]
+    statements = pd.DataFrame(
+        {"date": cal["meeting_date"], "kind": "statement", "meeting": cal["meeting_date"]}
+    )
+    minutes = pd.DataFrame(
+        {"date": cal["minutes_release"], "kind": "minutes", "meeting": cal["meeting_date"]}
+    ).dropna(subset=["date"])
+    docs = store.read(
+        "fomc_docs", where={"kind": "minutes"}, columns=["meeting_date", "release_ts"]
+    )
+    if not docs.empty:
+        rel = docs["release_ts"].dt.tz_convert("America/New_York").dt.tz_localize(None)
+        extra = pd.DataFrame(
+            {"date": rel.dt.normalize(), "kind": "minutes", "meeting": docs["meeting_date"]}
+        )
+        extra = extra[~extra["meeting"].isin(minutes["meeting"])]
+        minutes = pd.concat([minutes, extra], ignore_index=True)
+    out = pd.concat([statements, minutes], ignore_index=True)
+    out["date"] = pd.to_datetime(out["date"]).dt.normalize()
+    return out.sort_values(["date", "kind"], ignore_index=True)
+
+
+def history_figure(panel: pd.DataFrame, meeting: DateLike) -> go.Figure:
+    """Stacked area of target-range probabilities for one meeting over watch dates.
+
+    Parameters
+    ----------
+    panel
+        FedWatch panel (any number of meetings).
+    meeting
+        The meeting to show.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace per target range (%), y in percent, x the watch date.
+    """
+    import plotly.graph_objects as go
+
+    m = pd.Timestamp(meeting)
+    sub = panel[panel["meeting_date"] == m]
+    labels = np.where(
+        sub["target_lower"].notna(),
+        sub["target_lower"].map("{:.2f}".format) + "-" + sub["target_upper"].map("{:.2f}".format),
+        sub["change_bp"].map("{:+d} bp".format),
+    )
+    wide = (
+        sub.assign(range=labels)
+        .pivot_table(index="watch_date", columns="range", values="probability", aggfunc="sum")
+        .fillna(0.0)
+        * 100
+    )
+    order = sorted(wide.columns, key=lambda c: float(c.split("-")[0].replace(" bp", "")))
+    fig = go.Figure()
+    for col in order:
+        fig.add_scatter(
+            x=wide.index,
+            y=wide[col].round(2),
+            mode="lines",
+            stackgroup="one",
+            name=f"{col} %" if " bp" not in col else col,
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} %<extra>" + col + "</extra>",
+        )
+    fig.update_layout(
+        title=f"FedWatch odds for the FOMC meeting of {m:%Y-%m-%d} (target range, %)",
+        yaxis={"title": "probability, %", "range": [0, 100]},
+        xaxis={"title": "watch date (ZQ settlement, US trading day)"},
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 30, "t": 60, "b": 40},
+    )
+    return fig
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
 
 
 def build(ctx: BriefContext) -> BriefSection | None:
     """Return the rates section, or None when nothing is held for it."""
-    return None
+    store, asof = ctx.store, pd.Timestamp(ctx.asof).normalize()
+    cal = store.fomc_meetings()
+    rates = store.rates(["DFEDTARL", "DFEDTARU", "EFFR"], end=asof)
+    if cal.empty and rates.empty:
+        return None
+    sec = BriefSection(key="rates", title="Rate expectations (FedWatch)")
+    upcoming = cal[(cal["kind"] == "scheduled") & (cal["meeting_date"] > asof)]
+    if not upcoming.empty:
+        nxt = upcoming.iloc[0]
+        sep = " (with projections)" if bool(nxt["sep"]) is True else ""
+        sec.bullets.append(f"Next FOMC meeting: {nxt['meeting_date']:%Y-%m-%d}{sep}.")
+        sec.facts["next_meeting"] = f"{nxt['meeting_date']:%Y-%m-%d}"
+    if not rates.empty:
+        last = rates.sort_values("date").groupby("series").last()
+        if {"DFEDTARL", "DFEDTARU"}.issubset(last.index):
+            lo, hi = last.loc["DFEDTARL", "value"], last.loc["DFEDTARU", "value"]
+            when = last.loc["DFEDTARU", "date"]
+            sec.bullets.append(f"Target range {lo:.2f}-{hi:.2f} % (FRED, {when:%Y-%m-%d}).")
+            sec.facts.update(target_lower=float(lo), target_upper=float(hi))
+        if "EFFR" in last.index:
+            e = last.loc["EFFR"]
+            sec.bullets.append(
+                f"Effective fed funds rate {e['value']:.2f} % ({e['date']:%Y-%m-%d})."
+            )
+            sec.facts["effr"] = float(e["value"])
+        sec.provenance.append(
+            f"rates: fred ({rates['date'].min():%Y-%m-%d}..{rates['date'].max():%Y-%m-%d})"
+        )
+    try:
+        inputs = load_inputs(store, end=asof)
+        panel = compute_panel(inputs, start=asof - pd.Timedelta(days=120), end=asof)
+    except InsufficientDataError:
+        sec.bullets.append(f"No fed funds futures are held, so no odds: {IMPORT_HINT}.")
+        return sec
+    summary = fw.meeting_summary(panel)
+    watch = summary["watch_date"].max()
+    today = summary[summary["watch_date"] == watch].sort_values("meeting_date")
+    first = today.iloc[0]
+    stale = (asof - watch).days > STALE_DAYS
+    tag = f" - STALE, {(asof - watch).days} days old" if stale else ""
+    sec.bullets.append(
+        f"Odds for {first['meeting_date']:%Y-%m-%d} on ZQ settlements of {watch:%Y-%m-%d}{tag}: "
+        f"cut {_pct(first['p_cut'])}, hold {_pct(first['p_hold'])}, hike {_pct(first['p_hike'])}; "
+        f"expected change {first['expected_change_bp']:+.1f} bp."
+    )
+    sec.facts.update(
+        watch_date=f"{watch:%Y-%m-%d}",
+        stale=stale,
+        odds_meeting=f"{first['meeting_date']:%Y-%m-%d}",
+        p_cut=float(first["p_cut"]),
+        p_hold=float(first["p_hold"]),
+        p_hike=float(first["p_hike"]),
+    )
+    week = summary[
+        (summary["watch_date"] <= watch - pd.Timedelta(days=7))
+        & (summary["meeting_date"] == first["meeting_date"])
+    ]
+    if not week.empty:
+        w = week.iloc[-1]
+        d_cut = 100 * (first["p_cut"] - w["p_cut"])
+        d_hike = 100 * (first["p_hike"] - w["p_hike"])
+        sec.bullets.append(
+            f"Change since {w['watch_date']:%Y-%m-%d}: cut {d_cut:+.1f} pp, hike {d_hike:+.1f} pp."
+        )
+        sec.facts.update(d_cut_1w_pp=float(d_cut), d_hike_1w_pp=float(d_hike))
+    events = fw.event_moves(panel, fomc_events(store))
+    if not events.empty:
+        recent = events[events["date"] >= watch - pd.Timedelta(days=90)]
+        if not recent.empty:
+            big = recent.loc[recent["d_expected_bp"].abs().idxmax()]
+            sec.bullets.append(
+                f"Largest recent move: {big['kind']} of {big['date']:%Y-%m-%d}, expected rate "
+                f"after {big['meeting_date']:%Y-%m-%d} {big['d_expected_bp']:+.1f} bp "
+                f"(hike {big['d_hike_pp']:+.1f} pp, cut {big['d_cut_pp']:+.1f} pp)."
+            )
+            sec.facts["largest_event"] = f"{big['kind']} {big['date']:%Y-%m-%d}"
+    table = today[
+        ["meeting_date", "p_cut", "p_hold", "p_hike", "expected_rate", "likely_lower"]
+    ].copy()
+    for c in ("p_cut", "p_hold", "p_hike"):
+        table[c] = (table[c] * 100).round(1)
+    table = table.rename(
+        columns={
+            "p_cut": "cut %",
+            "p_hold": "hold %",
+            "p_hike": "hike %",
+            "expected_rate": "expected rate %",
+            "likely_lower": "likely range from %",
+        }
+    )
+    sec.table = table.reset_index(drop=True)
+    sec.figures.append(history_figure(panel, first["meeting_date"]))
+    sec.provenance.append(
+        f"fed_futures: {', '.join(inputs.sources)} (watch date {watch:%Y-%m-%d}); "
+        "fomc_meetings: bundled calendar"
+    )
+    return sec
