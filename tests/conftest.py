@@ -21,6 +21,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     for key in list(os.environ):
         if key.startswith("FLOWSCOPE_") and key != "FLOWSCOPE_SHARED_DATA":
             monkeypatch.delenv(key)
+    # A wide virtual terminal, so rich output in CliRunner is not wrapped mid-value.
+    monkeypatch.setenv("COLUMNS", "200")
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FLOWSCOPE_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(home / "data"))
