@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORE  ?= .flowscope/brief.duckdb
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: brief test lint bench bundle clean
 
