@@ -90,14 +90,37 @@ def parse_farside_number(text: str) -> float | None:
     return -v if neg else v
 
 
-def _parse_date(text: str) -> pd.Timestamp | None:
-    s = " ".join(text.split())
+def _parse_dates(labels: pd.Series) -> pd.Series:
+    """Vectorised date parsing over the accepted layouts (NaT where none fits)."""
+    norm = labels.str.split().str.join(" ")
+    out = pd.Series(pd.NaT, index=labels.index, dtype="datetime64[ns]")
     for fmt in _DATE_FORMATS:
-        try:
-            return pd.Timestamp(pd.to_datetime(s, format=fmt))
-        except (ValueError, TypeError):
-            continue
-    return None
+        todo = out.isna()
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(norm[todo], format=fmt, errors="coerce")
+        out.loc[todo] = parsed.astype("datetime64[ns]")
+    return out
+
+
+def _parse_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`parse_farside_number` over a 2-D array of cells.
+
+    Returns the values in $M (NaN = missing) and a mask of cells that are not numbers.
+    """
+    shape = cells.shape
+    t = pd.Series(cells.reshape(-1)).str.replace("\u00a0", "", regex=False)
+    t = t.str.replace(" ", "", regex=False)
+    missing = t.str.lower().isin(_MISSING).to_numpy()
+    neg = (t.str.startswith("(") & t.str.endswith(")")).to_numpy()
+    core = t.where(~neg, t.str.slice(1, -1))
+    core = core.str.replace(",", "", regex=False).str.replace("$", "", regex=False)
+    ok = core.str.fullmatch(_NUM_RE.pattern).fillna(False).to_numpy(dtype=bool)
+    num = pd.to_numeric(core.where(ok & ~missing), errors="coerce").to_numpy(dtype="float64")
+    finite = np.isfinite(num)
+    bad = ~missing & ~(ok & finite)
+    vals = np.where(missing | bad, np.nan, np.where(neg, -num, num))
+    return vals.reshape(shape), bad.reshape(shape)
 
 
 def _session_mask(days: pd.DatetimeIndex) -> np.ndarray:
@@ -163,12 +186,10 @@ def farside_table_to_frame(
         msg = f"fund column(s) {dup} appear twice"
         raise ParseError(msg, path=path, row=1, column=dup[0])
     issues: list[RowIssue] = []
-    dates: list[pd.Timestamp] = []
-    rownos: list[int] = []
-    values: list[list[float]] = []
-    seen: dict[pd.Timestamp, int] = {}
     ncol = len(header)
-    for i, cells in enumerate(rows):
+    data_rows: list[Sequence[str]] = []
+    rownos_all: list[int] = []
+    for i, cells in enumerate(rows):  # structure only; values are parsed vectorised below
         rowno = first_row + i
         if not cells or all(not str(c).strip() for c in cells):
             continue
@@ -185,58 +206,10 @@ def farside_table_to_frame(
                 expected=f"{ncol} cells like the header",
                 received=len(cells),
             )
-        day = _parse_date(label)
-        if day is not None and not (_MIN_DAY <= day <= _MAX_DAY):
-            msg = "date out of range"
-            raise ParseError(
-                msg,
-                path=path,
-                row=rowno,
-                column=str(header[0]),
-                expected="a date between 1990 and 2099",
-                received=label,
-            )
-        if day is None:
-            msg = "cannot read the date"
-            raise ParseError(
-                msg,
-                path=path,
-                row=rowno,
-                column=str(header[0]),
-                expected="a date like 2024-01-11 or 11 Jan 2024",
-                received=label,
-            )
-        vals: list[float] = []
-        for j, cell in enumerate(cells[1:], start=1):
-            try:
-                v = parse_farside_number(str(cell))
-            except ValueError:
-                msg = "not a number"
-                raise ParseError(
-                    msg,
-                    path=path,
-                    row=rowno,
-                    column=str(header[j]).strip(),
-                    expected="a figure in US$ m such as 12.3, (4.5), 1,119.9 or -",
-                    received=str(cell),
-                ) from None
-            vals.append(np.nan if v is None else v)
-        if day in seen:
-            issues.append(
-                RowIssue(
-                    rowno,
-                    "duplicate date: later row ignored",
-                    date=f"{day:%Y-%m-%d}",
-                    detail=f"first seen in row {seen[day]}",
-                )
-            )
-            continue
-        seen[day] = rowno
-        dates.append(day)
-        rownos.append(rowno)
-        values.append(vals)
+        data_rows.append(cells)
+        rownos_all.append(rowno)
 
-    if not dates:
+    if not data_rows:
         empty = pd.DataFrame(
             {
                 "date": pd.Series([], dtype="datetime64[ns]"),
@@ -246,8 +219,61 @@ def farside_table_to_frame(
         )
         return empty, issues
 
-    mat = np.asarray(values, dtype="float64")  # $M, NaN = missing
-    didx = pd.DatetimeIndex(dates)
+    cells_arr = np.asarray(data_rows, dtype=object).astype(str)
+    labels = pd.Series(cells_arr[:, 0])
+    days = _parse_dates(labels)
+    bad_day = days.isna().to_numpy()
+    if bad_day.any():
+        k = int(np.flatnonzero(bad_day)[0])
+        msg = "cannot read the date"
+        raise ParseError(
+            msg,
+            path=path,
+            row=rownos_all[k],
+            column=str(header[0]),
+            expected="a date like 2024-01-11 or 11 Jan 2024",
+            received=labels.iloc[k].strip(),
+        )
+    out_of_range = ((days < _MIN_DAY) | (days > _MAX_DAY)).to_numpy()
+    if out_of_range.any():
+        k = int(np.flatnonzero(out_of_range)[0])
+        msg = "date out of range"
+        raise ParseError(
+            msg,
+            path=path,
+            row=rownos_all[k],
+            column=str(header[0]),
+            expected="a date between 1990 and 2099",
+            received=labels.iloc[k].strip(),
+        )
+    mat_all, bad = _parse_numbers(cells_arr[:, 1:])
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        msg = "not a number"
+        raise ParseError(
+            msg,
+            path=path,
+            row=rownos_all[int(r)],
+            column=str(header[int(c) + 1]).strip(),
+            expected="a figure in US$ m such as 12.3, (4.5), 1,119.9 or -",
+            received=str(cells_arr[int(r), int(c) + 1]),
+        )
+    didx_all = pd.DatetimeIndex(days)
+    dup = didx_all.duplicated(keep="first")
+    if dup.any():
+        first_row_of = dict(zip(didx_all[~dup], np.asarray(rownos_all)[~dup].tolist(), strict=True))
+        issues.extend(
+            RowIssue(
+                rownos_all[k],
+                "duplicate date: later row ignored",
+                date=f"{didx_all[k]:%Y-%m-%d}",
+                detail=f"first seen in row {first_row_of[didx_all[k]]}",
+            )
+            for k in np.flatnonzero(dup)
+        )
+    mat = mat_all[~dup]  # $M, NaN = missing
+    didx = didx_all[~dup]
+    rownos = np.asarray(rownos_all)[~dup].tolist()
     session = _session_mask(didx)
     published = np.nan_to_num(np.abs(mat), nan=0.0).sum(axis=1) > 0
     keep = session & published
