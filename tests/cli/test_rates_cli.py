@@ -1,0 +1,192 @@
+"""`flowscope rates ...` and the brief's rates section on a real store."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from flowscope.analytics.fedwatch import implied_probabilities
+from flowscope.cli import app
+from flowscope.report._brief_model import BriefContext
+from flowscope.report.sections import rates as section
+from flowscope.sources import read_file
+from flowscope.storage import Store
+
+runner = CliRunner()
+FF = "fed_futures"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, shared_data):
+    """Bundled calendar and FRED rates, ZQ settlements 2021-06..2023-09 and the 2026-07-14 curve."""
+    from flowscope._bundle import load_bundle
+
+    path = tmp_path_factory.mktemp("rates") / "rates.duckdb"
+    with Store(path) as store:
+        load_bundle(store)
+        zq = read_file(shared_data / FF / "pyfedwatch_zq_daily_long.csv.gz").frame
+        store.upsert("fed_futures", zq[zq.date >= "2021-06-01"], source="pyfedwatch")
+        curve = read_file(
+            shared_data / FF / "cme_fedwatch_validation_Mguten" / "cme_validation_zq_curve.csv"
+        )
+        store.upsert("fed_futures", curve.frame, source=curve.source)
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    from flowscope._bundle import load_bundle
+
+    path = tmp_path / "empty.duckdb"
+    with Store(path) as store:
+        load_bundle(store)
+    return path
+
+
+def run(db, *args):
+    return runner.invoke(app, ["--db", str(db), "rates", *args])
+
+
+def test_odds_latest_reproduces_cme_on_2026_07_14(db):
+    res = run(db, "odds", "-f", "json")
+    assert res.exit_code == 0, res.output
+    rows = {r["meeting"]: r for r in json.loads(res.output)}
+    july = rows["2026-07-29"]
+    assert july["hike %"] == pytest.approx(36.9, abs=0.05)  # CME FedWatch: 36.9 %
+    assert july["hold %"] == pytest.approx(63.1, abs=0.05)
+    assert rows["2026-09-16"]["likely range %"] == "3.75-4.00"
+    assert len(rows) == 8
+
+
+def test_odds_table_names_watch_date_range_and_staleness(db):
+    res = run(db, "odds", "--asof", "2026-08-30")
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "settlements of 2026-07-14" in text
+    assert "STALE: 47 days old" in text
+    assert "3.50-3.75 %" in text
+
+
+def test_odds_for_one_meeting_asof_matches_the_engine(db, shared_data):
+    res = run(db, "odds", "--asof", "2022-03-01", "--meeting", "2022-05-04", "-f", "csv")
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(pd.io.common.StringIO(res.output))
+    zq = read_file(shared_data / FF / "pyfedwatch_zq_daily_long.csv.gz").frame
+    with Store(db, read_only=True) as store:
+        cal = store.fomc_meetings()
+    want = implied_probabilities(
+        zq,
+        cal.loc[cal.kind == "scheduled", "meeting_date"],
+        watch_date="2022-03-01",
+        target_range=(0.0, 0.25),
+        unscheduled=cal.loc[cal.kind.isin(["unscheduled", "rate_change"]), "meeting_date"],
+    )
+    want = want[want.meeting_date == "2022-05-04"].set_index("change_bp")["probability"] * 100
+    got = got.set_index("change_bp")
+    for bp, p in want.items():
+        assert got.loc[bp, "probability %"] == pytest.approx(p, abs=0.006)
+    assert got.loc[50, "probability %"] > 90  # a 50 bp total by May was near certain
+    assert "1 week ago %" in got.columns
+
+
+def test_odds_unknown_meeting_lists_the_priced_ones(db):
+    res = run(db, "odds", "--meeting", "2026-08-15")
+    assert res.exit_code == 1
+    assert "no odds for a meeting on 2026-08-15" in res.output
+    assert "2026-07-29" in res.output
+
+
+def test_odds_without_futures_says_how_to_import(empty_db):
+    res = run(empty_db, "odds")
+    assert res.exit_code == 1
+    assert "flowscope import fed_futures" in " ".join(res.output.split())
+
+
+def test_bad_date_option_is_a_clean_error(db):
+    res = run(db, "odds", "--asof", "yesterday-ish")
+    assert res.exit_code == 1
+    assert "--asof must be a date" in res.output
+
+
+def test_history_table_and_chart(db, tmp_path):
+    out = tmp_path / "h.html"
+    res = run(db, "history", "--meeting", "2022-06-15", "--start", "2022-05-01",
+              "--html", str(out), "-f", "csv")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(pd.io.common.StringIO(res.output), parse_dates=["watch_date"])
+    assert table["watch_date"].min() >= pd.Timestamp("2022-05-02")
+    assert table["watch_date"].max() == pd.Timestamp("2022-06-14")
+    # the 75 bp hike of 2022-06-15 was priced in only in its last days
+    first, last = table.iloc[0], table.iloc[-1]
+    assert last["expected rate %"] > first["expected rate %"]
+    html = out.read_text()
+    assert "plotly" in html.lower()
+    assert "2022-06-15" in html
+
+
+def test_events_statement_and_minutes_moves(db):
+    res = run(db, "events", "--start", "2022-01-01", "-f", "json")
+    assert res.exit_code == 0, res.output
+    ev = pd.DataFrame(json.loads(res.output))
+    assert set(ev["kind"]) == {"statement", "minutes"}
+    june = ev[(ev.date == "2022-06-15") & (ev.kind == "statement")].iloc[0]
+    assert june["next meeting"] == "2022-07-27"
+    minutes = ev[ev.kind == "minutes"]
+    assert "2022-07-06" in set(minutes["date"])
+    only = run(db, "events", "--kind", "minutes", "--start", "2022-01-01", "-f", "json")
+    assert {r["kind"] for r in json.loads(only.output)} == {"minutes"}
+
+
+def test_panel_is_stored_idempotently(db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    res = run(copy, "panel", "--start", "2023-01-01", "--end", "2023-03-31")
+    assert res.exit_code == 0, res.output
+    again = run(copy, "panel", "--start", "2023-01-01", "--end", "2023-03-31")
+    assert "0 rows inserted, 0 updated" in " ".join(again.output.split())
+    with Store(copy, read_only=True) as store:
+        held = store.read("fedwatch_panel")
+    sums = held.groupby(["watch_date", "meeting_date"])["probability"].sum()
+    from flowscope.calendars import sessions_in_range
+
+    # one watch date per CME settlement day (NYSE sessions in Q1 2023)
+    assert held["watch_date"].nunique() == len(sessions_in_range("2023-01-01", "2023-03-31"))
+    assert (sums - 1).abs().max() < 1e-9
+
+
+def test_brief_section_with_futures(db):
+    with Store(db, read_only=True) as store:
+        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-07-15")))
+    assert sec is not None
+    text = "\n".join(sec.bullets)
+    assert "Next FOMC meeting: 2026-07-29" in text
+    assert "Target range 3.50-3.75 %" in text
+    assert sec.facts["watch_date"] == "2026-07-14"
+    assert sec.facts["p_hike"] == pytest.approx(0.369, abs=5e-4)
+    assert sec.facts["stale"] is False
+    assert sec.table is not None and len(sec.table) == 8
+    assert sec.figures
+
+
+def test_brief_section_in_2022_reports_week_change_and_largest_event(db):
+    with Store(db, read_only=True) as store:
+        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2022-06-20")))
+    assert sec is not None
+    assert sec.facts["odds_meeting"] == "2022-07-27"
+    assert "d_hike_1w_pp" in sec.facts
+    assert sec.facts["largest_event"].split()[0] in {"statement", "minutes"}
+
+
+def test_brief_section_without_futures_says_how_to_import(empty_db):
+    with Store(empty_db, read_only=True) as store:
+        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-07-15")))
+    assert sec is not None
+    text = " ".join(sec.bullets)
+    assert "No fed funds futures are held" in text
+    assert "flowscope import fed_futures" in text
+    assert "p_hike" not in sec.facts
