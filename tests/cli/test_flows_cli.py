@@ -249,3 +249,40 @@ def test_chart_html(bundled_db: Path, tmp_path: Path) -> None:
     assert "cumulative" in html
     assert "#d64545" in html  # red outflow bars
     assert "563 days of IBIT" in " ".join(out.split())
+
+
+def test_rank_and_reversals(bundled_db: Path) -> None:
+    code, out = run(
+        bundled_db,
+        "flows",
+        "rank",
+        "--start",
+        "2024-01-11",
+        "--end",
+        "2025-11-18",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    rows = json.loads(out)
+    assert (rows[0]["rank"], rows[0]["fund"]) == (1, "IBIT")
+    assert rows[-1]["fund"] == "GBTC"
+    assert rows[-1]["net_musd"] < 0
+    code, out = run(
+        bundled_db,
+        "flows",
+        "reversals",
+        "--start",
+        "2025-10-01",
+        "--end",
+        "2025-12-31",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    flips = json.loads(out)
+    # the Nov 2025 outflow regime starts 2025-10-30 and ends 2025-11-28
+    assert [(f["date"], f["to"]) for f in flips if "2025-10-30" <= f["date"] <= "2025-11-28"] == [
+        ("2025-10-30", "outflow"),
+        ("2025-11-28", "inflow"),
+    ]

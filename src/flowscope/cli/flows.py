@@ -284,6 +284,54 @@ def _reconcile_periods(
         console.print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
 
 
+@app.command("rank")
+@handle_errors
+def rank(
+    start: StartOpt = None,
+    end: EndOpt = None,
+    fmt: FormatOpt = "table",
+    source: SourceOpt = None,
+) -> None:
+    """Funds ranked by cumulative net buying over [start, end] ($M; share of the all-fund net)."""
+    df = _read(None, start, end, source)
+    out = fa.cumulative_rank(fa.flows_wide(df))
+    out = out.drop(columns="net_usd")
+    out["share_of_total"] = out["share_of_total"].round(3)
+    print_frame(out, fmt.lower(), title="Cumulative net flow by fund (US$ M)", floatfmt=",.1f")
+
+
+@app.command("reversals")
+@handle_errors
+def reversals(
+    fund: Annotated[str, typer.Option("--fund", "-f", help="Fund ticker or 'Total'.")] = "Total",
+    window: Annotated[int, typer.Option("--window", "-w", help="Rolling window (sessions).")] = 5,
+    band: Annotated[float, typer.Option("--band", help="Hysteresis half-band in US$ M.")] = 250.0,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    fmt: FormatOpt = "table",
+    source: SourceOpt = None,
+) -> None:
+    """Flow-regime flips: the rolling sum crossing +band (to inflow) or -band (to outflow)."""
+    name = _norm_funds([fund])[0]  # type: ignore[index]
+    df = fa.select_canonical(_read([name], start, end, source))
+    series = df.set_index("date")["flow_usd"].dropna()
+    rev = fa.detect_reversals(series, window=window, band_usd=band * 1e6)
+    out = pd.DataFrame(
+        {
+            "date": rev["date"],
+            "to": rev["to"],
+            f"sum_{window}d_musd": (rev["rolling_usd"] / 1e6).round(1),
+            "sessions_in_previous": rev["sessions_in_previous"],
+        }
+    )
+    print_frame(
+        out,
+        fmt.lower(),
+        title=f"{name}: {window}-session regime flips (±{band:g} $M)",
+        floatfmt=",.1f",
+    )
+
+
 @app.command("revisions")
 @handle_errors
 def revisions(
