@@ -228,7 +228,7 @@ def brief(
     if as_json:
         sys.stdout.write(json.dumps(b.to_dict(), indent=2, default=str) + "\n")
     else:
-        render_terminal(b, console)
+        render_terminal(b)
     if html is not None:
         write_html(b, html)
         err_console.print(f"wrote {html}")

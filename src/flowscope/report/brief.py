@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +54,11 @@ class Brief:
 
 
 def _default_asof(store: Store) -> pd.Timestamp:
+    """Latest ETF flow day held (the brief's anchor), else the latest BTC day, else today."""
     row = store.sql(
-        "SELECT max(d) AS d FROM ("
-        " SELECT CAST(max(ts) AS DATE) AS d FROM prices WHERE symbol = 'BTC-USD'"
-        " UNION ALL SELECT max(date) FROM etf_flows)"
+        "SELECT coalesce("
+        " (SELECT max(date) FROM etf_flows WHERE flow_usd IS NOT NULL),"
+        " (SELECT CAST(max(ts) AS DATE) FROM prices WHERE symbol = 'BTC-USD')) AS d"
     )
     d = row["d"].iloc[0] if not row.empty else None
     if d is None or pd.isna(d):
@@ -72,8 +74,9 @@ def build_brief(store: Store, *, asof: DateLike | None = None) -> Brief:
     store
         Open store.
     asof
-        Brief date; default: the latest day with BTC prices or ETF flows held (so the bundled
-        snapshot gives a brief of its last day, not of an empty today).
+        Brief date; default: the latest ETF flow day held (else the latest BTC day), so that
+        every section describes the same day and the bundled snapshot gives a brief of its
+        last day rather than of an empty today.
 
     Returns
     -------
@@ -107,7 +110,7 @@ def render_terminal(brief: Brief, console: Console | None = None) -> None:
     """Print the brief with rich."""
     from flowscope.cli._common import frame_to_table
 
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
     console.rule(f"[bold]flowscope brief — {brief.asof:%A %d %B %Y}")
     for sec in brief.sections:
         parts: list[Any] = [Text("• " + b) for b in sec.bullets]
@@ -126,7 +129,7 @@ main{max-width:1100px;margin:0 auto;padding:16px 24px 48px}
 section{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:16px 22px;margin:18px 0}
 h2{font-size:18px;margin:4px 0 10px}ul{margin:0 0 8px;padding-left:20px}li{margin:3px 0}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right}
-th{background:#f3f4f6}td:first-child,th:first-child{text-align:left}.neg{color:#dc2626}.pos{color:#16a34a}
+th{background:#f3f4f6}td:first-child,th:first-child,td.txt{text-align:left}.neg{color:#dc2626}.pos{color:#16a34a}
 .prov{color:#6b7280;font-size:12px;margin-top:8px}.problems{color:#92400e;font-size:13px}
 nav a{color:#93c5fd;margin-right:14px;font-size:13px;text-decoration:none}
 """
@@ -145,9 +148,8 @@ def _table_html(df: pd.DataFrame) -> str:
             elif isinstance(v, pd.Timestamp):
                 cells.append(f"<td>{v:%Y-%m-%d}</td>")
             else:
-                cells.append(
-                    f"<td>{html.escape('-' if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))}</td>"
-                )
+                text = "-" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                cells.append(f'<td class="txt">{html.escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -24,13 +24,15 @@ def build(ctx: BriefContext) -> BriefSection | None:
     sec = BriefSection(key="data", title="Data held")
     btc = store.sql(
         "SELECT ts, close, source FROM prices WHERE symbol = 'BTC-USD' AND interval = '1d' "
-        "AND ts <= ? ORDER BY ts DESC LIMIT 8",
-        [end.tz_localize("UTC")],
+        "AND ts <= ? AND source = (SELECT source FROM prices WHERE symbol = 'BTC-USD' "
+        " AND ts <= ? GROUP BY source ORDER BY max(ts) DESC, count(*) DESC, source LIMIT 1) "
+        "ORDER BY ts DESC LIMIT 8",
+        [end.tz_localize("UTC"), end.tz_localize("UTC")],
     )
     if not btc.empty:
         last = btc.iloc[0]
         prev = btc[btc["ts"] <= last["ts"] - pd.Timedelta(days=7)]
-        line = f"BTC-USD close {last['ts']:%Y-%m-%d} (UTC day): ${last['close']:,.2f}"
+        line = f"BTC-USD close {last['ts']:%Y-%m-%d} (UTC day, {last['source']}): ${last['close']:,.2f}"
         sec.facts["btc_close"] = {
             "date": f"{last['ts']:%Y-%m-%d}",
             "close_usd": float(last["close"]),
