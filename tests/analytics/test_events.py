@@ -183,3 +183,29 @@ def test_bundled_event_sets_and_user_file(tmp_path):
     nodate.write_text("day,label\n2025-11-19,x\n")
     with pytest.raises(ParseError, match="no 'date' column"):
         read_events_csv(nodate)
+
+
+def test_user_file_timestamps_with_offsets(tmp_path):
+    f = tmp_path / "earnings.csv"
+    # NVIDIA reports after the close: 16:20 New York is 21:20 UTC, still the same UTC day
+    f.write_text("ts,label\n2025-11-19T16:20:00-05:00,Q3 FY2026\n2025-08-27T16:20:00-04:00,Q2\n")
+    ev = read_events_csv(f)
+    assert ev["date"].tolist() == [pd.Timestamp("2025-08-27"), pd.Timestamp("2025-11-19")]
+    assert ev["label"].tolist() == ["Q2", "Q3 FY2026"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list('date,label\n"#0123456789-:T /x')), max_size=80))
+def test_read_events_csv_mangled_input_raises_only_parse_error(tmp_path_factory, text):
+    f = tmp_path_factory.mktemp("mangled") / "ev.csv"
+    f.write_text("date,label\n2024-01-11,launch\n" + text)
+    err: ParseError | None = None
+    try:
+        out = read_events_csv(f)
+    except ParseError as exc:  # the only error allowed
+        err = exc
+    if err is not None:
+        assert "ev.csv" in str(err)
+    else:
+        assert out["date"].notna().all()
+        assert list(out.columns) == ["date", "label"]

@@ -41,6 +41,7 @@ def test_seasonality_section_only_in_season(rotation_store):
     assert sec.table.set_index("year").loc[2018, "dec25_close"] == pytest.approx(3788.93, abs=0.01)
     assert sec.bullets[0].startswith("Regime on 2025-12-20:")
     assert any("Dec 24-31 mean return by drawdown" in b for b in sec.bullets)
+    assert len(sec.figures) == 1
 
 
 def test_brief_in_december_has_both_sections(rotation_store):

@@ -27,6 +27,10 @@ EVENT_SETS: dict[str, str] = {
 }
 
 
+#: Column names accepted for the event date or timestamp, in order of preference.
+_DATE_COLUMNS: tuple[str, ...] = ("date", "ts", "timestamp", "datetime", "event_date")
+
+
 def _parse(text: str, origin: str) -> pd.DataFrame:
     lines = text.splitlines()
     skipped = 0
@@ -36,18 +40,28 @@ def _parse(text: str, origin: str) -> pd.DataFrame:
     if not body.strip():
         msg = "empty events file"
         raise ParseError(msg, path=origin, expected="a header with a 'date' column")
-    raw = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
-    cols = {c.strip().lower(): c for c in raw.columns}
+    try:
+        raw = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        msg = f"not a readable CSV table ({exc})"
+        raise ParseError(msg, path=origin, expected="CSV with a 'date' column") from None
+    cols = {str(c).strip().lower(): c for c in raw.columns}
+    for alias in _DATE_COLUMNS:
+        if alias in cols:
+            cols["date"] = cols[alias]
+            break
     if "date" not in cols:
         msg = "no 'date' column"
         raise ParseError(
             msg,
             path=origin,
             row=skipped + 1,
-            expected="a 'date' column",
+            expected=f"one of the columns {', '.join(_DATE_COLUMNS)}",
             received=list(raw.columns),
         )
-    dates = pd.to_datetime(raw[cols["date"]].str.strip(), errors="coerce", format="mixed")
+    dates = pd.to_datetime(
+        raw[cols["date"]].astype(str).str.strip(), errors="coerce", format="mixed", utc=True
+    ).dt.tz_localize(None)
     bad = dates.isna()
     if bad.any():
         i = int(bad.to_numpy().argmax())
@@ -60,8 +74,6 @@ def _parse(text: str, origin: str) -> pd.DataFrame:
             expected="YYYY-MM-DD",
             received=raw[cols["date"]].iloc[i],
         )
-    if dates.dt.tz is not None:
-        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
     label = raw[cols["label"]].astype(str) if "label" in cols else dates.dt.strftime("%Y-%m-%d")
     return pd.DataFrame({"date": dates.dt.normalize(), "label": label}).sort_values(
         "date", ignore_index=True
@@ -71,7 +83,9 @@ def _parse(text: str, origin: str) -> pd.DataFrame:
 def read_events_csv(path: str | Path) -> pd.DataFrame:
     """Read a user's events file: CSV with a ``date`` column (and optional ``label``).
 
-    Leading ``#`` lines are comments. Timestamps with an offset are taken in UTC.
+    The date column may also be called ``ts``, ``timestamp``, ``datetime`` or
+    ``event_date``. Leading ``#`` lines are comments. Timestamps with an offset are
+    converted to UTC, then reduced to their UTC date (naive values are taken as UTC).
 
     Returns
     -------

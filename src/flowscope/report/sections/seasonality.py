@@ -7,6 +7,7 @@ Outside that span the section is skipped unless asked for (``build(ctx, force=Tr
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,12 +22,30 @@ from flowscope.errors import SmallSampleWarning
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.sections.rotation import held_symbols, load_close
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 __all__ = ["build", "in_season"]
 
 
 def in_season(day: pd.Timestamp) -> bool:
     """True from December 1 to January 5 (the run-up to and the holiday window itself)."""
     return bool(day.month == 12 or (day.month == 1 and day.day <= 5))
+
+
+def _figure(show: pd.DataFrame) -> go.Figure:
+    import plotly.graph_objects as go
+
+    colors = ["#16a34a" if v > 0 else "#dc2626" for v in show["return_pct"]]
+    labels = [f"ma200: {m}" for m in show["ma200"]]
+    fig = go.Figure(go.Bar(x=show["year"], y=show["return_pct"], marker_color=colors, text=labels))
+    fig.update_layout(
+        title="BTC Dec 24-31 return by year (%), regime by the 200-day MA",
+        yaxis_title="%",
+        height=360,
+        margin={"t": 50, "b": 30},
+    )
+    return fig
 
 
 def build(ctx: BriefContext, *, force: bool = False, years: int = 10) -> BriefSection | None:
@@ -69,6 +88,7 @@ def build(ctx: BriefContext, *, force: bool = False, years: int = 10) -> BriefSe
     show = tab.reset_index()[["year", "dec25_close", "return", *REGIME_RULES, "seed_label"]]
     show["return_pct"] = show.pop("return") * 100
     sec.table = show
+    sec.figures.append(_figure(show))
     sec.provenance.append(
         f"prices BTC-USD: {btc.attrs.get('source')} {btc.index[0]:%Y-%m-%d}..{btc.index[-1]:%Y-%m-%d}"
         f"; window {CHRISTMAS_WINDOW[0]}..{CHRISTMAS_WINDOW[1]} (UTC closes)"
