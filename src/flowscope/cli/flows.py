@@ -142,8 +142,10 @@ def records(
     fmt: FormatOpt = "table",
     source: SourceOpt = None,
 ) -> None:
-    """Since-inception records: first outflow day, largest 1-/N-day outflows with rank,
-    longest outflow streak, cumulative net flow."""
+    """Since-inception records: first outflow, largest 1-/N-day outflows, longest outflow streak.
+
+    Also the cumulative net flow, and with --rank-ending the rank of the windows ending that day.
+    """
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = fa.select_canonical(_read([name], None, None, source))
     series = df.set_index("date")["flow_usd"].dropna()
@@ -292,7 +294,7 @@ def rank(
     fmt: FormatOpt = "table",
     source: SourceOpt = None,
 ) -> None:
-    """Funds ranked by cumulative net buying over [start, end] ($M; share of the all-fund net)."""
+    """Funds ranked by cumulative net buying between --start and --end ($M, share of all funds)."""
     df = _read(None, start, end, source)
     out = fa.cumulative_rank(fa.flows_wide(df))
     out = out.drop(columns="net_usd")
