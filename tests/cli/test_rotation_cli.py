@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -67,3 +69,60 @@ def test_rotation_vs_unknown_symbol_is_a_clear_error(db):
     res = runner.invoke(app, ["--db", str(db), "rotation", "--vs", "ZZZZ"])
     assert res.exit_code == 1
     assert "no daily prices held for ZZZZ" in res.output
+
+
+def test_rotation_session_close_alignment_from_minute_bars(tmp_path, shared_data):
+    # one month of real BTC 1-minute bars (read from ../shared/data, not bundled) + QQQ
+    from fixtures.rotation.stores import tradingview
+    from flowscope.storage import Store
+
+    bars = pd.read_csv(
+        shared_data / "btc_prices" / "nautilus_btc-perp_1m_2021-12-31_2022-02-01.csv"
+    )
+    minute = pd.DataFrame(
+        {
+            "ts": pd.to_datetime(bars["timestamp"]).dt.tz_localize("UTC"),
+            "symbol": "BTC-USD",
+            "interval": "1m",
+            "open": bars["open"],
+            "high": bars["high"],
+            "low": bars["low"],
+            "close": bars["close"],
+            "volume": bars["volume"],
+            "adjusted": "none",
+        }
+    )
+    path = tmp_path / "intraday.duckdb"
+    with Store(path) as s:
+        s.upsert("prices", minute, source="nautilus")
+        s.upsert("prices", tradingview(shared_data, "QQQ"), source="tradingview")
+    res = runner.invoke(
+        app,
+        [
+            "--db",
+            str(path),
+            "rotation",
+            "--vs",
+            "QQQ",
+            "--align",
+            "session_close",
+            "--window",
+            "5",
+            "--last",
+            "20",
+            "--format",
+            "csv",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = pd.read_csv(io.StringIO(res.stdout))
+    assert len(out) == 20  # the January 2022 sessions (MLK day out)
+    first = out.iloc[0]
+    assert first["date"] == "2022-01-03"
+    assert "2022-01-17" not in set(out["date"])
+    # BTC at 21:00 UTC (16:00 New York) = close of the 20:59 bar
+    ts = pd.to_datetime(bars["timestamp"])
+    assert first["btc_close"] == bars.loc[ts == pd.Timestamp("2022-01-03 20:59"), "close"].iloc[0]
+    res = runner.invoke(app, ["--db", str(path), "rotation", "--vs", "QQQ", "--align", "noon"])
+    assert res.exit_code == 1
+    assert "--align must be utc_close or session_close" in res.output

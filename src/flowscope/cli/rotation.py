@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
-from flowscope.analytics.align import align_daily
+from flowscope.analytics.align import align_daily, btc_at_session_close
 from flowscope.analytics.rotation import (
     ROTATION_UNIVERSE,
     pair_metrics,
@@ -22,6 +23,7 @@ from flowscope.report.sections.rotation import (
     load_close,
     rotation_figure,
 )
+from flowscope.storage import Store
 
 __all__ = ["app"]
 
@@ -29,6 +31,24 @@ app = typer.Typer(
     help="BTC vs AI/tech stocks: correlation, beta, relative strength, rotation score.",
     invoke_without_command=True,
 )
+
+
+def _btc_at_closes(store: Store, source: str | None) -> pd.Series:
+    """BTC at each NYSE close from the finest intraday bars held (1m, then 1h)."""
+    for interval, staleness in (("1m", "1min"), ("5m", "5min"), ("15m", "15min"), ("1h", "1h")):
+        bars = store.prices("BTC-USD", interval=interval, source=source)
+        if not bars.empty:
+            if bars["source"].nunique() > 1:
+                msg = (
+                    f"BTC-USD {interval} bars from several sources "
+                    f"{sorted(bars['source'].unique())}: pick one with --btc-source"
+                )
+                raise ValidationError(msg, param_name="btc_source")
+            out = btc_at_session_close(bars, max_staleness=staleness)
+            out.attrs["source"] = f"{bars['source'].iloc[0]} {interval} at NYSE close"
+            return out
+    msg = "--align session_close needs intraday BTC-USD bars (1m/5m/15m/1h) in the store"
+    raise InsufficientDataError(msg)
 
 
 @app.callback(invoke_without_command=True)
@@ -48,6 +68,14 @@ def rotation(
     btc_source: Annotated[
         str | None, typer.Option("--btc-source", help="BTC price source (default: best held).")
     ] = None,
+    align: Annotated[
+        str,
+        typer.Option(
+            "--align",
+            help="utc_close (BTC UTC-day close, daily data) or session_close (BTC at the NYSE "
+            "close instant, needs intraday BTC bars in the store).",
+        ),
+    ] = "utc_close",
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     html: Annotated[
         Path | None, typer.Option("--html", help="With --vs: write a self-contained HTML chart.")
@@ -62,7 +90,13 @@ def rotation(
     store = open_cli_store(read_only=True)
     try:
         held = held_symbols(store)
-        btc = load_close(store, "BTC-USD", source=btc_source)
+        if align == "utc_close":
+            btc = load_close(store, "BTC-USD", source=btc_source)
+        elif align == "session_close":
+            btc = _btc_at_closes(store, btc_source)
+        else:
+            msg = f"--align must be utc_close or session_close, got {align!r}"
+            raise ValidationError(msg, param_name="align", received=align)
         flows = etf_total_flows(store)
         assets = [vs.upper()] if vs else [a for a in ROTATION_UNIVERSE if a in held]
         if not assets:
@@ -79,7 +113,7 @@ def rotation(
         asset = assets[0]
         close = load_close(store, asset)
         al = align_daily(btc, close.rename(asset))
-        windows = sorted({30, 60, 90, window})
+        windows = sorted({w for w in (30, 60, 90) if w < len(al)} | {window})
         pm = pair_metrics(al, asset, windows=windows, regime_window=window)
         sc = rotation_score(al, asset, flows=flows)
         out = pm.join(sc[["rel_momentum", "flow_sum_usd", "rotation_score"]])
