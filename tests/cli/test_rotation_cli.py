@@ -126,3 +126,30 @@ def test_rotation_session_close_alignment_from_minute_bars(tmp_path, shared_data
     res = runner.invoke(app, ["--db", str(path), "rotation", "--vs", "QQQ", "--align", "noon"])
     assert res.exit_code == 1
     assert "--align must be utc_close or session_close" in res.output
+
+
+def test_rotation_any_pair_smh_vs_qqq(db):
+    res = runner.invoke(
+        app,
+        [
+            "--db",
+            str(db),
+            "rotation",
+            "--vs",
+            "SMH",
+            "--base",
+            "QQQ",
+            "--last",
+            "1",
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (row,) = json.loads(res.stdout)
+    assert row["date"] == "2026-04-17"  # both equities run to 2026-04-17
+    assert set(row) >= {"qqq_close", "smh_close", "corr_60", "rotation_score"}
+    assert row["corr_60"] > 0.5  # chips and the Nasdaq-100 move together
+    res = runner.invoke(app, ["--db", str(db), "rotation", "--base", "QQQ"])
+    assert res.exit_code == 1
+    assert "--base needs --vs" in res.output

@@ -65,6 +65,10 @@ def rotation(
     last: Annotated[
         int, typer.Option("--last", help="With --vs: number of most recent sessions shown.")
     ] = 10,
+    base: Annotated[
+        str,
+        typer.Option("--base", help="With --vs: the other side of the pair (default BTC-USD)."),
+    ] = "BTC-USD",
     btc_source: Annotated[
         str | None, typer.Option("--btc-source", help="BTC price source (default: best held).")
     ] = None,
@@ -87,6 +91,10 @@ def rotation(
     if window < 2:
         msg = f"--window must be at least 2 sessions, got {window}"
         raise ValidationError(msg, param_name="window", received=window)
+    base = base.upper()
+    if base != "BTC-USD" and vs is None:
+        msg = "--base needs --vs ASSET (a pair)"
+        raise ValidationError(msg, param_name="base", received=base)
     store = open_cli_store(read_only=True)
     try:
         held = held_symbols(store)
@@ -112,10 +120,13 @@ def rotation(
             return
         asset = assets[0]
         close = load_close(store, asset)
-        al = align_daily(btc, close.rename(asset))
+        if base != "BTC-USD":
+            btc = load_close(store, base)
+            flows = None  # ETF flows speak about BTC only
+        al = align_daily(btc, close.rename(asset), btc_name=base)
         windows = sorted({w for w in (30, 60, 90) if w < len(al)} | {window})
-        pm = pair_metrics(al, asset, windows=windows, regime_window=window)
-        sc = rotation_score(al, asset, flows=flows)
+        pm = pair_metrics(al, asset, base=base, windows=windows, regime_window=window)
+        sc = rotation_score(al, asset, base=base, flows=flows)
         out = pm.join(sc[["rel_momentum", "flow_sum_usd", "rotation_score"]])
         cols = [
             "base_close",
@@ -132,13 +143,18 @@ def rotation(
         show = (
             out[cols]
             .tail(last)
-            .rename(columns={"base_close": "btc_close", "asset_close": f"{asset.lower()}_close"})
+            .rename(
+                columns={
+                    "base_close": f"{base.split('-')[0].lower()}_close",
+                    "asset_close": f"{asset.lower()}_close",
+                }
+            )
         )
         show.insert(0, "date", show.index)
         print_frame(
             show.reset_index(drop=True),
             fmt,
-            title=f"BTC vs {asset} ({btc.attrs.get('source')} / {close.attrs.get('source')})",
+            title=f"{base} vs {asset} ({btc.attrs.get('source')} / {close.attrs.get('source')})",
         )
         if html is not None:
             fig = rotation_figure(pm, asset, sc["rotation_score"])
@@ -149,7 +165,7 @@ def rotation(
             console.print(
                 f"{out.index[-1]:%Y-%m-%d}: {window}-session correlation {lastrow[f'corr_{window}']:.2f} "
                 f"({lastrow['regime']}); rotation score {lastrow['rotation_score']:+.2f} "
-                "(> 0: money moving from BTC into " + asset + ")",
+                f"(> 0: money moving from {base} into {asset})",
                 highlight=False,
             )
     finally:
