@@ -44,3 +44,9 @@ bundle: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .flowscope brief.html
+
+.PHONY: pyfedwatch-peer
+pyfedwatch-peer:  # regenerate the pyfedwatch golden fixture (pyfedwatch needs pandas < 2.2: own venv)
+	test -x .venv-peers/bin/python || $(PYTHON) -m venv .venv-peers
+	.venv-peers/bin/pip install -q "pandas<2.2" pyfedwatch
+	.venv-peers/bin/python scripts/pyfedwatch_peer.py
