@@ -18,6 +18,7 @@ from flowscope.analytics.align import (
     btc_at_session_close,
     check_adjustment,
     close_series,
+    is_crypto_symbol,
     returns,
 )
 from flowscope.errors import DataMixError, ValidationError
@@ -32,6 +33,16 @@ def test_check_adjustment_real_series_pass(shared_data):
     # Act / Assert: no false alarm on any of them
     for f in frames:
         check_adjustment(f)
+
+
+def test_check_adjustment_skips_split_check_for_crypto(rotation_store):
+    # Bitstamp BTC fell from 162.00 to 83.40 on 2013-04-11: a real crash, not a split
+    bars = rotation_store.prices("BTC-USD", source="bitstamp-coinbase")
+    check_adjustment(bars)
+    with pytest.raises(DataMixError, match="2013-04-11"):
+        check_adjustment(bars, detect_splits=True)
+    assert is_crypto_symbol("BTC-USD") and is_crypto_symbol("ETHUSDT")
+    assert not is_crypto_symbol("NVDA") and not is_crypto_symbol("BRK-B")
 
 
 def test_check_adjustment_mixed_labels_refused(shared_data):

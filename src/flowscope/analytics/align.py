@@ -39,6 +39,7 @@ __all__ = [
     "btc_at_session_close",
     "check_adjustment",
     "close_series",
+    "is_crypto_symbol",
     "returns",
 ]
 
@@ -72,7 +73,15 @@ def _suspect_splits(close: pd.Series) -> pd.Series:
     return close.iloc[1:][hit]
 
 
-def check_adjustment(prices: pd.DataFrame, *, detect_splits: bool = True) -> None:
+def is_crypto_symbol(symbol: str) -> bool:
+    """True for crypto pairs such as ``BTC-USD``, ``ETH-USDT`` or ``BTCUSDT`` (no corporate
+    actions, so no split check)."""
+    s = symbol.upper()
+    quotes = ("USD", "USDT", "USDC", "EUR", "BTC")
+    return ("-" in s and s.rsplit("-", 1)[1] in quotes) or s.endswith(("USDT", "USDC"))
+
+
+def check_adjustment(prices: pd.DataFrame, *, detect_splits: bool | None = None) -> None:
     """Refuse price bars that mix adjustment variants.
 
     Parameters
@@ -82,7 +91,9 @@ def check_adjustment(prices: pd.DataFrame, *, detect_splits: bool = True) -> Non
         ``adjusted`` and ``source`` columns are checked when present.
     detect_splits
         Also scan each symbol for a one-day move that equals a split ratio (1:2, 1:4, 1:10 …
-        within 3 %), the signature of an unadjusted split in the series.
+        within 3 %), the signature of an unadjusted split in the series. Default (None):
+        for every symbol except crypto pairs (:func:`is_crypto_symbol`), whose genuine
+        one-day halvings (BTC on 2013-04-11) would otherwise look like splits.
 
     Raises
     ------
@@ -119,7 +130,7 @@ def check_adjustment(prices: pd.DataFrame, *, detect_splits: bool = True) -> Non
                 f"({pd.Timestamp(day):%Y-%m-%d}); pick one with source=..."
             )
             raise DataMixError(msg, param_name="prices", received=sources)
-        if detect_splits:
+        if detect_splits or (detect_splits is None and not is_crypto_symbol(str(symbol))):
             s = g.sort_values("ts").set_index("ts")["close"].dropna()
             hits = _suspect_splits(s)
             if not hits.empty:
