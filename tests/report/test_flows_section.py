@@ -45,3 +45,15 @@ def test_flow_figure_colours() -> None:
     assert list(bars.marker.color) == ["#2e9d5b", "#d64545", "#2e9d5b"]
     assert list(line.y) == [5.0, 2.0, 4.0]
     assert "IBIT" in fig.layout.title.text
+
+
+def test_section_says_when_flows_lag_the_brief(bundled_store: Store) -> None:
+    sec = build(BriefContext(store=bundled_store, asof=pd.Timestamp("2026-04-17")))
+    assert sec is not None
+    assert sec.facts["date"] == "2026-04-10"
+    assert sec.facts["weekdays_behind_asof"] == 5
+    assert "flowscope update" in sec.bullets[0]
+    fresh = build(BriefContext(store=bundled_store, asof=pd.Timestamp("2026-04-10")))
+    assert fresh is not None
+    assert fresh.facts["weekdays_behind_asof"] == 0
+    assert "flowscope update" not in fresh.bullets[0]

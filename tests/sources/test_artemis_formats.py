@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from flowscope._bundle import load_bundle
 from flowscope.analytics import flows as fa
 from flowscope.cli import app
-from flowscope.errors import ParseError
+from flowscope.errors import FlowscopeError, ParseError
 from flowscope.sources import detect_format, read_file
 from flowscope.storage import Store
 
@@ -139,3 +142,42 @@ def test_cli_reconcile_month_and_aum_in_show(tmp_path: Path, shared_data: Path) 
     row = json.loads(res.output)[0]
     assert (row["flow_musd"], row["source"]) == (-523.2, "farside")
     assert row["aum_usd"] == pytest.approx(73_281_420_380.0)
+
+
+_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+_SAMPLES = {
+    name: (_ROOT / path).read_bytes()[:1500]
+    for name, path in [
+        ("artemis-aum-daily", AUM),
+        ("artemis-flows-monthly", MONTHLY),
+        ("artemis-flows-weekly", WEEKLY),
+        ("defillama-etf-history", LLAMA),
+    ]
+}
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(sorted(_SAMPLES)),
+    st.lists(
+        st.tuples(
+            st.integers(0, 2000),
+            st.integers(0, 6),
+            st.binary(max_size=4) | st.sampled_from([b",", b"\n", b'"', b"x", b"1e999", b"-"]),
+        ),
+        max_size=6,
+    ),
+)
+def test_parsers_raise_only_flowscope_errors(
+    tmp_path: Path, fmt: str, edits: list[tuple[int, int, bytes]]
+) -> None:
+    data = _SAMPLES[fmt]
+    for pos, cut, ins in edits:
+        p = pos % (len(data) + 1)
+        data = data[:p] + ins + data[p + cut :]
+    f = tmp_path / "mangled.csv"
+    f.write_bytes(data)
+    with contextlib.suppress(FlowscopeError):
+        read_file(f, format=fmt)

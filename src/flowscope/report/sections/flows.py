@@ -100,9 +100,11 @@ def build(ctx: BriefContext) -> BriefSection | None:
     funds = day.drop(labels="Total")
     movers = funds[funds != 0].reindex(funds[funds != 0].abs().sort_values(ascending=False).index)
     top = ", ".join(f"{f} {_musd(v)}" for f, v in movers.head(4).items()) or "no fund moved"
-    sec.bullets.append(
-        f"{last:%Y-%m-%d} (latest US trading day held): all-fund Total {_musd(day['Total'])}; {top}."
-    )
+    line = f"{last:%Y-%m-%d} (latest US trading day held): all-fund Total {_musd(day['Total'])}; {top}."
+    behind = len(pd.bdate_range(last, ctx.asof)) - 1
+    if behind > 3:
+        line += f" Flows end {behind} weekdays before the brief date: run `flowscope update`."
+    sec.bullets.append(line)
     roll = fa.rolling_flows(total, (5, 20)).iloc[-1]
     streak = int(fa.flow_streaks(total).iloc[-1])
     kind = "inflow" if streak > 0 else "outflow" if streak < 0 else "flat"
@@ -154,6 +156,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     sec.figures.append(flow_figure(total.iloc[-120:], label="Total"))
     sec.facts = {
         "date": f"{last:%Y-%m-%d}",
+        "weekdays_behind_asof": behind,
         "total_usd": float(day["Total"]),
         "funds_usd": {k: float(v) for k, v in funds.items()},
         "sum_5d_usd": float(roll["sum_5d"]) if pd.notna(roll["sum_5d"]) else None,

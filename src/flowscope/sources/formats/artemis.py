@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +78,7 @@ def _numbers(df: pd.DataFrame, cols: list[str], path: Path) -> np.ndarray:
     txt = df[cols].apply(lambda s: s.str.strip().str.replace(",", "", regex=False))
     vals = txt.apply(pd.to_numeric, errors="coerce")
     bad = vals.isna().to_numpy() & (txt.to_numpy() != "")
-    mat = vals.to_numpy(dtype="float64")
+    mat: np.ndarray = np.asarray(vals, dtype="float64")
     bad |= ~np.isfinite(np.where(np.isnan(mat), 0.0, mat))
     if bad.any():
         r, c = np.argwhere(bad)[0]
@@ -96,7 +97,8 @@ def _numbers(df: pd.DataFrame, cols: list[str], path: Path) -> np.ndarray:
 def _sessions(days: pd.DatetimeIndex) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
-        return is_session(days).to_numpy(dtype=bool)
+        out: np.ndarray = np.asarray(is_session(days), dtype=bool)
+    return out
 
 
 def _ticker(name: str) -> str:
@@ -298,7 +300,7 @@ def _sniff_aum(path: Path, head: str) -> bool:
     )
 
 
-def _sniff_flows(period: str):
+def _sniff_flows(period: str) -> Callable[[Path, str], bool]:
     def sniff(path: Path, head: str) -> bool:
         lines = _first_lines(head)
         if len(lines) < 2:

@@ -129,7 +129,8 @@ def _session_mask(days: pd.DatetimeIndex) -> np.ndarray:
         # exchange-calendars builds its calendar with a pandas call that pandas 3.1 deprecates;
         # the result is correct, the warning is not about flowscope's data.
         warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
-        return is_session(days).to_numpy(dtype=bool)
+        out: np.ndarray = np.asarray(is_session(days), dtype=bool)
+    return out
 
 
 def _norm_fund(name: str) -> str:
@@ -279,7 +280,8 @@ def farside_table_to_frame(
     keep = session & published
     fund_cols = [j for j, f in enumerate(funds) if f != "Total"]
     total_col = funds.index("Total") if "Total" in funds else None
-    for k in np.flatnonzero(~keep):
+    for kk in np.flatnonzero(~keep):
+        k = int(kk)
         d = didx[k]
         if not session[k]:
             kind = "weekend" if d.day_of_week >= 5 else "NYSE holiday / non-session"
