@@ -23,7 +23,7 @@ from flowscope.analytics.seasonality import (
     regime_summary,
     window_returns,
 )
-from flowscope.errors import SmallSampleWarning, ValidationError
+from flowscope.errors import GapWarning, SmallSampleWarning, ValidationError
 
 # MANIFEST §5, "Christmas closes (Dec 25, UTC day)", CryptoQuant column
 MANIFEST_DEC25 = {
@@ -180,3 +180,10 @@ def test_window_returns_invariant_to_row_order(btc, seed):
         a = window_returns(s, years=range(2019, 2023))
         b = window_returns(shuffled, years=range(2019, 2023))
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_missing_days_are_carried_forward_with_gap_warning(btc):
+    s = btc.loc["2020-01-01":"2021-12-31"].drop(pd.Timestamp("2020-12-27"))
+    with pytest.warns(GapWarning, match="1 calendar day"):
+        t = window_returns(s, years=[2020])
+    assert t.loc[2020, "return"] == pytest.approx(btc.loc["2020-12-31"] / btc.loc["2020-12-23"] - 1)

@@ -16,6 +16,9 @@ data known then)
 ``"drawdown"``     bull if the close is less than 20 % below its running high
                    (``drawdown_threshold``), bear otherwise.
 
+The series must hold every calendar day (BTC trades daily); missing days are carried
+forward from the previous close with a :class:`~flowscope.errors.GapWarning`.
+
 Intervals are percentile bootstrap intervals over years (or days), from a seeded
 :class:`numpy.random.Generator`.
 """
@@ -30,7 +33,12 @@ import numpy as np
 import pandas as pd
 
 from flowscope.analytics import _rolling
-from flowscope.errors import InsufficientDataError, SmallSampleWarning, ValidationError
+from flowscope.errors import (
+    GapWarning,
+    InsufficientDataError,
+    SmallSampleWarning,
+    ValidationError,
+)
 
 __all__ = [
     "CHRISTMAS_WINDOW",
@@ -73,6 +81,19 @@ def _daily(close: pd.Series) -> pd.Series:
     if s.index.has_duplicates:
         msg = "the close series has duplicate dates"
         raise ValidationError(msg, param_name="close")
+    if s.empty:
+        msg = "no closes given"
+        raise InsufficientDataError(msg)
+    full = pd.date_range(s.index[0], s.index[-1], freq="D")
+    if len(full) != len(s):
+        missing = full.difference(s.index)
+        warnings.warn(
+            f"{len(missing)} calendar day(s) missing from the daily closes (first "
+            f"{missing[0]:%Y-%m-%d}); carried forward from the previous close",
+            GapWarning,
+            stacklevel=3,
+        )
+        s = s.reindex(full).ffill()
     return s
 
 
