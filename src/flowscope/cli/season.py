@@ -19,7 +19,7 @@ from flowscope.analytics.seasonality import (
     window_returns,
 )
 from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
-from flowscope.errors import FlowscopeWarning, ValidationError
+from flowscope.errors import FlowscopeWarning, InsufficientDataError, ValidationError
 from flowscope.report.sections.rotation import load_close
 
 __all__ = ["app"]
@@ -115,15 +115,14 @@ def christmas(
         store.close()
     w = _window(window)
     tab = christmas_table(btc, yrs, window=w, rules=rules)
-    if latest:
-        extra = (
-            christmas_table(btc, range(yrs[-1] + 1, btc.index[-1].year + 1), window=w, rules=rules)
-            if btc.index[-1].year > yrs[-1]
-            else None
-        )
+    if latest and btc.index[-1].year > yrs[-1]:
+        later = range(yrs[-1] + 1, btc.index[-1].year + 1)
+        try:
+            extra = christmas_table(btc, later, window=w, rules=rules)
+        except InsufficientDataError:
+            extra = None  # no complete window after the range yet
         if extra is not None and not extra.empty:
-            extra = extra.tail(1)
-            tab = pd.concat([tab, extra])
+            tab = pd.concat([tab, extra.tail(1)])
     in_range = tab[tab.index.isin(list(yrs))]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FlowscopeWarning)
