@@ -121,12 +121,22 @@ def build(ctx: BriefContext) -> BriefSection | None:
             "spread_20": float(r.spread_20),
             "rotation_score": float(r.rotation_score),
         }
-    top = snap.sort_values("rotation_score", ascending=False).iloc[0]
+    latest = snap["date"].max()
+    fresh = snap[snap["date"] == latest].dropna(subset=["rotation_score"])
+    if fresh.empty:
+        fresh = snap.dropna(subset=["rotation_score"]).head(1)
+    top = fresh.sort_values("rotation_score", ascending=False).iloc[0]
     sec.bullets.append(
         f"Strongest pull away from BTC: {top['asset']} (rotation score {top['rotation_score']:+.2f}; "
         f"20-session return {top['spread_20']:+.1%} vs BTC; 60-session correlation "
         f"{top['corr']:.2f}, {top['regime']}) as of {top['date']:%Y-%m-%d}."
     )
+    stale = snap.loc[snap["date"] < latest, "asset"].tolist()
+    if stale:
+        sec.bullets.append(
+            f"Older data for {', '.join(stale)} (see the date column): not ranked against "
+            f"the {latest:%Y-%m-%d} figures."
+        )
     if "NVDA" in set(snap["asset"]):
         n = snap.set_index("asset").loc["NVDA"]
         sec.bullets.append(
