@@ -248,3 +248,23 @@ def test_panel_with_target_range_frame_tracks_the_range(zq, pyfedwatch_meetings)
     after = panel[panel.watch_date == "2022-03-17"]
     assert (before["target_lower"] - before["change_bp"] / 100).eq(0.0).all()
     assert (after["target_lower"] - after["change_bp"] / 100).eq(0.25).all()
+
+
+def test_meeting_on_last_day_of_month_is_priced_by_the_next_month(zq_2019):
+    # 2019-07-31 (a cut): with the new rate from the day after, July is all pre-meeting,
+    # so start = July average and end = August average (August has no meeting)
+    rates = meeting_rates(zq_2019, ["2019-06-19", "2019-07-31", "2019-09-18"],
+                          watch_dates=["2019-07-15"], max_meetings=1)  # fmt: skip
+    on = zq_2019[zq_2019.date == "2019-07-15"].set_index("contract")["settle"]
+    row = rates.iloc[0]
+    assert row["rate_start"] == pytest.approx(100 - on["ZQN19"])
+    assert row["rate_end"] == pytest.approx(100 - on["ZQQ19"])
+    assert row["move_steps"] < -1  # the market priced a 25 bp cut and some chance of 50 bp
+
+
+@pytest.fixture(scope="module")
+def zq_2019(shared_data):
+    from flowscope.sources import read_file
+
+    frame = read_file(shared_data / "fed_futures" / "pyfedwatch_zq_daily_long.csv.gz").frame
+    return frame[(frame.date >= "2019-06-01") & (frame.date <= "2019-08-31")]

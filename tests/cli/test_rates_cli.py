@@ -187,6 +187,15 @@ def test_brief_section_without_futures_says_how_to_import(empty_db):
         sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-07-15")))
     assert sec is not None
     text = " ".join(sec.bullets)
-    assert "No fed funds futures are held" in text
+    assert "No fed funds futures are held up to 2026-07-15" in text
     assert "flowscope import fed_futures" in text
     assert "p_hike" not in sec.facts
+
+
+def test_brief_section_with_old_futures_flags_them_stale(db):
+    with Store(db, read_only=True) as store:
+        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-04-10")))
+    assert sec is not None
+    assert sec.facts["watch_date"] == "2023-09-15"
+    assert sec.facts["stale"] is True
+    assert "STALE" in " ".join(sec.bullets)

@@ -287,9 +287,12 @@ def build(ctx: BriefContext) -> BriefSection | None:
         )
     try:
         inputs = load_inputs(store, end=asof)
-        panel = compute_panel(inputs, start=asof - pd.Timedelta(days=120), end=asof)
+        latest = inputs.futures["date"].max() if not inputs.futures.empty else asof
+        panel = compute_panel(inputs, start=latest - pd.Timedelta(days=120), end=latest)
     except InsufficientDataError:
-        sec.bullets.append(f"No fed funds futures are held, so no odds: {IMPORT_HINT}.")
+        sec.bullets.append(
+            f"No fed funds futures are held up to {asof:%Y-%m-%d}, so no odds: {IMPORT_HINT}."
+        )
         return sec
     summary = fw.meeting_summary(panel)
     watch = summary["watch_date"].max()
