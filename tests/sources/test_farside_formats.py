@@ -67,6 +67,19 @@ def test_calendar_day_copy_flags_weekends_holidays_and_unpublished(shared_data: 
     assert [i.date for i in unpublished] == ["2025-09-03"]
     assert pd.Timestamp("2025-09-03") not in set(parsed.frame["date"])
     assert parsed.frame["date"].dt.day_of_week.max() <= 4
+    # empty cells are 0.0 in this copy: BTC (mini trust) zeros before its launch are not flows
+    note = [i for i in parsed.issues if i.reason.startswith("calendar-day copy")]
+    assert [i.detail for i in note] == ["BTC"]
+    btc = parsed.frame[parsed.frame["fund"] == "BTC"]
+    assert btc["date"].min() == pd.Timestamp("2024-07-31")
+    # otherwise identical to the main copy on every shared (date, fund) but one '-' cell
+    main = read_file(shared_data / MOLTOVY, "etf_flows").frame
+    j = parsed.frame.merge(main, on=["date", "fund"], how="left", suffixes=("", "_main"))
+    only = j[j["flow_usd_main"].isna()]
+    assert only[["fund"]].assign(d=only["date"].dt.strftime("%Y-%m-%d")).values.tolist() == [
+        ["BTC", "2024-11-20"]
+    ]
+    assert (j["flow_usd"] == j["flow_usd_main"]).sum() == len(j) - 1
 
 
 def test_raw_text_total_file(shared_data: Path) -> None:

@@ -53,6 +53,8 @@ SOURCE = "farside"
 SUMMARY_LABELS = frozenset({"total", "average", "maximum", "minimum", "sum", "avg", "max", "min"})
 _MISSING = frozenset({"", "-", "–", "—", "n/a", "na", "nan"})
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: First trading day of the US spot-Bitcoin ETFs.
+_FIRST_US_SPOT_DAY = pd.Timestamp("2024-01-11")
 _MIN_DAY, _MAX_DAY = pd.Timestamp("1990-01-01"), pd.Timestamp("2099-12-31")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y")
 
@@ -277,6 +279,30 @@ def farside_table_to_frame(
     rownos = np.asarray(rownos_all)[~dup].tolist()
     session = _session_mask(didx)
     published = np.nan_to_num(np.abs(mat), nan=0.0).sum(axis=1) > 0
+    weekend_zero = (~session) & (didx.day_of_week >= 5) & ~published
+    span = pd.date_range(didx.min(), didx.max(), freq="D")
+    n_weekend_days = int((span.day_of_week >= 5).sum())
+    calendar_filled = n_weekend_days > 0 and weekend_zero.sum() >= 0.8 * n_weekend_days
+    if calendar_filled and didx.min() <= _FIRST_US_SPOT_DAY:
+        # A full-history calendar-day copy that writes every gap as 0.0: a fund's zeros
+        # before its first non-zero figure mean "not listed yet", not reported zeros.
+        order = np.argsort(didx.to_numpy(), kind="stable")
+        m = mat[order]
+        listed = np.maximum.accumulate(np.nan_to_num(np.abs(m), nan=0.0) > 0, axis=0)
+        unlisted = ~listed & (m == 0)
+        unlisted[:, [j for j, f in enumerate(funds) if f == "Total"]] = False
+        if unlisted.any():
+            m[unlisted] = np.nan
+            mat[order] = m
+            cols = [funds[j] for j in np.flatnonzero(unlisted.any(axis=0))]
+            issues.append(
+                RowIssue(
+                    None,
+                    "calendar-day copy (non-trading days filled with 0.0): zeros before a fund's first "
+                    "figure read as 'not listed yet'",
+                    detail=", ".join(cols),
+                )
+            )
     keep = session & published
     fund_cols = [j for j, f in enumerate(funds) if f != "Total"]
     total_col = funds.index("Total") if "Total" in funds else None
