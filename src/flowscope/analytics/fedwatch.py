@@ -93,12 +93,16 @@ def _month_ordinal(ts: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
 
 
 def _month64(ordinal: np.ndarray) -> np.ndarray:
-    return (np.asarray(ordinal, dtype=np.int64) - 1970 * 12).astype("datetime64[M]")
+    out: np.ndarray = (np.asarray(ordinal, dtype=np.int64) - 1970 * 12).astype("datetime64[M]")
+    return out
 
 
 def _days_in_month(ordinal: np.ndarray) -> np.ndarray:
     m = _month64(ordinal)
-    return ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.float64)
+    days: np.ndarray = ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(
+        np.float64
+    )
+    return days
 
 
 def _month_end(ordinal: np.ndarray) -> np.ndarray:
@@ -351,11 +355,11 @@ def _target_on(
     if target_range is None:
         return np.full(n, np.nan), np.full(n, np.nan)
     if isinstance(target_range, tuple):
-        lo, hi = (float(v) for v in target_range)
-        if lo > hi:
-            msg = f"target_range lower {lo} is above upper {hi}"
+        lower, upper = (float(v) for v in target_range)
+        if lower > upper:
+            msg = f"target_range lower {lower} is above upper {upper}"
             raise ValidationError(msg, param_name="target_range", received=target_range)
-        return np.full(n, lo), np.full(n, hi)
+        return np.full(n, lower), np.full(n, upper)
     need = {"date", "lower", "upper"}
     if not need.issubset(target_range.columns):
         msg = "target_range frame needs columns date, lower, upper (percent)"
