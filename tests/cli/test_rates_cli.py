@@ -199,3 +199,16 @@ def test_brief_section_with_old_futures_flags_them_stale(db):
     assert sec.facts["watch_date"] == "2023-09-15"
     assert sec.facts["stale"] is True
     assert "STALE" in " ".join(sec.bullets)
+
+
+def test_odds_when_held_contracts_price_no_meeting(empty_db, shared_data):
+    curve = read_file(
+        shared_data / FF / "cme_fedwatch_validation_Mguten" / "cme_validation_zq_curve.csv"
+    ).frame
+    with Store(empty_db) as store:
+        store.upsert("fed_futures", curve[curve.contract == "ZQQ26"], source="cme")
+    res = run(empty_db, "odds")
+    assert res.exit_code == 1
+    text = " ".join(res.output.split())
+    assert "price no upcoming FOMC meeting" in text
+    assert "2026-07-14" in text

@@ -151,7 +151,7 @@ def compute_panel(
     if dates.empty:
         msg = f"no ZQ settlement dates between {start} and {end}"
         raise InsufficientDataError(msg)
-    return fw.fedwatch_panel(
+    panel = fw.fedwatch_panel(
         fut,
         inputs.meetings,
         target_range=inputs.target_range if not inputs.target_range.empty else None,
@@ -159,6 +159,14 @@ def compute_panel(
         max_meetings=max_meetings,
         unscheduled=inputs.unscheduled,
     )
+    if panel.empty:
+        msg = (
+            f"the ZQ settlements held ({dates.min():%Y-%m-%d}..{dates.max():%Y-%m-%d}) price "
+            "no upcoming FOMC meeting: each meeting needs its month's contract and the "
+            f"neighbouring months' ones; {IMPORT_HINT}"
+        )
+        raise InsufficientDataError(msg)
+    return panel
 
 
 def store_panel(store: Store, panel: pd.DataFrame, *, source: str) -> UpsertResult:
