@@ -89,11 +89,15 @@ def test_bad_value_in_payload_is_schema_drift_naming_the_line():
         FredSeriesSource(client_serving(body)).fetch(series="EFFR")
 
 
-def test_empty_range_is_empty_data():
-    with pytest.raises(EmptyDataError):
-        FredSeriesSource(client_serving(SINGLE.read_bytes())).fetch(
-            series="EFFR", start="2026-07-04", end="2026-07-05"
-        )
+def test_nothing_new_is_an_empty_frame_but_no_data_at_all_is_an_error():
+    out = FredSeriesSource(client_serving(SINGLE.read_bytes())).fetch(
+        series="EFFR", start="2026-07-04", end="2026-07-05"
+    )
+    assert out.empty
+    assert list(out.columns) == ["series", "date", "value"]
+    header_only = b"observation_date,EFFR\n"
+    with pytest.raises(EmptyDataError, match="EFFR"):
+        FredSeriesSource(client_serving(header_only)).fetch(series="EFFR")
 
 
 def test_http_error_and_offline():

@@ -101,7 +101,8 @@ class FredSeriesSource(Source[FredQuery]):
         SchemaDriftError
             The answer is not a fredgraph CSV (e.g. an HTML error page) or lacks a series.
         EmptyDataError
-            No observation in the range.
+            No observation at all in a request without ``start`` (an incremental request
+            that finds nothing new returns an empty frame).
         """
         text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
         head = text.split("\n", 1)[0].strip()
@@ -132,7 +133,8 @@ class FredSeriesSource(Source[FredQuery]):
             out = out[out["date"] >= query.start]
         if query.end is not None:
             out = out[out["date"] <= query.end]
-        if out.empty:
-            msg = f"fred: no observation of {', '.join(query.series)} in the range asked"
+        if out.empty and query.start is None:
+            msg = f"fred: no observation of {', '.join(query.series)} at all"
             raise EmptyDataError(msg, source=self.name)
+        # an incremental request (start given) may well find nothing new yet: empty frame
         return out.sort_values(["series", "date"], ignore_index=True)
