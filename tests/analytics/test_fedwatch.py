@@ -268,3 +268,12 @@ def zq_2019(shared_data):
 
     frame = read_file(shared_data / "fed_futures" / "pyfedwatch_zq_daily_long.csv.gz").frame
     return frame[(frame.date >= "2019-06-01") & (frame.date <= "2019-08-31")]
+
+
+def test_implausible_implied_move_leaves_the_meeting_unpriced():
+    # a stale 50.0 settlement for August would imply a +46 pp move at the July meeting
+    months = pd.date_range("2026-06-01", "2026-09-01", freq="MS")
+    curve = pd.DataFrame({"contract_month": months, "settle": [96.37, 96.37, 50.0, 96.2]})
+    meetings = ["2026-06-17", "2026-07-29", "2026-09-16"]
+    with pytest.raises(InsufficientDataError, match="only 0 of 1"):
+        implied_probabilities(curve, meetings, watch_date="2026-07-14", num_meetings=1)

@@ -46,6 +46,7 @@ from flowscope._typing import DateLike
 from flowscope.errors import InsufficientDataError, ValidationError
 
 __all__ = [
+    "MAX_STEPS",
     "STEP_PCT",
     "NewRateFrom",
     "event_moves",
@@ -62,6 +63,9 @@ NewRateFrom: TypeAlias = Literal["day_after", "meeting_day"]
 
 #: One FedWatch step: 25 bp, in percent.
 STEP_PCT = 0.25
+#: Implied moves larger than this many steps (10 percentage points) at one meeting are taken
+#: as bad or stale prices: that meeting and the later ones are left unpriced.
+MAX_STEPS = 40
 
 _PANEL_COLUMNS = [
     "watch_date",
@@ -419,6 +423,8 @@ def _compute(
         cols = cols[:max_meetings]
         g.meetings = g.meetings[:max_meetings]
         steps = (end[:, cols] - start[:, cols]) / STEP_PCT
+        # a move of more than 10 percentage points at one meeting means bad or stale prices
+        steps[np.abs(steps) > MAX_STEPS] = np.nan
         results.append((g, steps, start[:, cols], end[:, cols], forward[:, cols]))
     return watch, results
 
