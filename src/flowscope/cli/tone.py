@@ -1,9 +1,453 @@
-"""`flowscope tone ...` commands."""
+"""`flowscope tone ...`: hawkish/dovish tone of FOMC statements and minutes.
+
+Models: ``lexicon`` (dictionary rule, always available, licence-clean) and ``learned``
+(sentence embeddings + a linear head, needs the ``nlp`` extra and a model trained with
+``flowscope tone train``; the trained model lives in the user data dir, never in the
+package, and records the licence of its training labels).
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator, MutableMapping
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import numpy as np
+import pandas as pd
 import typer
 
-__all__ = ["app"]
+from flowscope.analytics.text import (
+    LexiconModel,
+    SentenceModel,
+    evaluate_tdw,
+    percentile_of,
+    score_document,
+    summarize_tdw,
+)
+from flowscope.cli._common import (
+    console,
+    err_console,
+    open_cli_store,
+    print_frame,
+    state,
+)
+from flowscope.errors import (
+    FlowscopeError,
+    InsufficientDataError,
+    MissingDependencyError,
+    ValidationError,
+)
+from flowscope.report.sections.tone import held_docs, history_for
+from flowscope.sources import read_file
+from flowscope.sources.formats.fomc_text import (
+    read_fomc_text_folder,
+    read_tdw_splits,
+    repair_mojibake,
+)
 
-app = typer.Typer(help="tone commands.", no_args_is_help=True)
+__all__ = ["EmbeddingCache", "app", "load_learned_model", "model_dir", "save_learned_model"]
+
+app = typer.Typer(
+    help="FOMC text tone: score statements and minutes, history, train and evaluate models.",
+    no_args_is_help=True,
+)
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+ModelOpt = Annotated[
+    str,
+    typer.Option("--model", "-m", help="lexicon (built in) or learned (nlp extra + tone train)."),
+]
+MODEL_FILE = "tone-learned.npz"
+MODEL_META = "tone-learned.json"
+TDW_LICENCE = "CC BY-NC 4.0 (Trillion Dollar Words labels, Shah, Paturi & Chava, ACL 2023)"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Print flowscope errors as one red line (message shown verbatim) and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (FlowscopeError, FileNotFoundError) as exc:
+            err_console.print("error: ", style="bold red", end="")
+            err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# --- model files and the embedding cache (I/O lives here, not in analytics) ----------------
+def model_dir(data_dir: Path | None = None) -> Path:
+    """Folder of trained tone models: ``<data_dir>/models``."""
+    return (data_dir or state.settings().data_dir) / "models"
+
+
+class EmbeddingCache(MutableMapping[str, np.ndarray]):
+    """Sentence embeddings kept in ``<data_dir>/cache/embeddings-minilm.npz`` (keyed by model
+    name + sentence hash); call :meth:`save` to write new entries."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._d: dict[str, np.ndarray] = {}
+        self._dirty = False
+        if path.is_file():
+            with np.load(path, allow_pickle=False) as z:
+                keys, vecs = z["keys"], z["vectors"]
+            self._d = {str(k): v for k, v in zip(keys, vecs, strict=True)}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._d[key]
+
+    def __setitem__(self, key: str, value: np.ndarray) -> None:
+        self._d[key] = value
+        self._dirty = True
+
+    def __delitem__(self, key: str) -> None:
+        del self._d[key]
+        self._dirty = True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def save(self) -> None:
+        """Write the cache if it changed (atomic rename)."""
+        if not self._dirty or not self._d:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp.npz")
+        keys = np.array(list(self._d), dtype=str)
+        np.savez(tmp, keys=keys, vectors=np.stack(list(self._d.values())).astype(np.float32))
+        tmp.replace(self.path)
+        self._dirty = False
+
+
+def _cache(data_dir: Path | None = None) -> EmbeddingCache:
+    return EmbeddingCache(
+        (data_dir or state.settings().data_dir) / "cache" / "embeddings-minilm.npz"
+    )
+
+
+def save_learned_model(model: Any, folder: Path) -> Path:
+    """Write a fitted :class:`~flowscope.analytics.text.learned.ToneClassifier` to ``folder``."""
+    st = model.get_state()
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(folder / MODEL_FILE, coef=st["coef"], intercept=st["intercept"], idf=st["idf"])
+    (folder / MODEL_META).write_text(json.dumps(st["meta"], indent=1), encoding="utf-8")
+    return folder / MODEL_FILE
+
+
+def load_learned_model(folder: Path, cache: MutableMapping[str, np.ndarray] | None = None) -> Any:
+    """Load the trained learned model from ``folder``.
+
+    Raises
+    ------
+    MissingDependencyError
+        Without the ``nlp`` extra.
+    InsufficientDataError
+        If no model has been trained yet (says how to train one).
+    """
+    from flowscope.analytics.text.learned import ToneClassifier, load_encoder
+
+    load_encoder()  # fails early with the install hint when the nlp extra is missing
+    if not (folder / MODEL_FILE).is_file():
+        msg = (
+            f"no trained tone model in {folder}; train one with "
+            "`flowscope tone train --data <folder with the Trillion Dollar Words splits>`"
+        )
+        raise InsufficientDataError(msg)
+    with np.load(folder / MODEL_FILE, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in ("coef", "intercept", "idf")}
+    meta = json.loads((folder / MODEL_META).read_text(encoding="utf-8"))
+    return ToneClassifier.from_state({**arrays, "meta": meta}, cache=cache)
+
+
+def _model(name: str, cache: EmbeddingCache | None = None) -> SentenceModel:
+    if name == "lexicon":
+        return LexiconModel()
+    if name == "learned":
+        return load_learned_model(model_dir(), cache=cache)  # type: ignore[no-any-return]
+    msg = f"--model must be 'lexicon' or 'learned', not {name!r}"
+    raise ValidationError(msg, param_name="model", received=name)
+
+
+def _new_classifier(seed: int, cache: MutableMapping[str, np.ndarray]) -> Any:
+    try:
+        from flowscope.analytics.text.learned import ToneClassifier, load_encoder
+    except ImportError as exc:  # pragma: no cover - learned.py itself has no heavy imports
+        raise MissingDependencyError(str(exc)) from exc
+    load_encoder()
+    return ToneClassifier(seed=seed, cache=cache)
+
+
+# --- commands ------------------------------------------------------------------------------
+@app.command("import")
+@handle_errors
+def import_texts(
+    path: Annotated[Path, typer.Argument(help="A text file, a communications CSV or a folder.")],
+) -> None:
+    """Import FOMC texts into the store (folders of YYYYMMDD.txt statements or minutes too).
+
+    Example: flowscope tone import ../shared/data/fomc_text/tdw_meeting_minutes_txt
+    """
+    parsed = read_fomc_text_folder(path) if path.is_dir() else read_file(path, "fomc_docs")
+    with open_cli_store() as store:
+        res = store.upsert("fomc_docs", parsed.frame, source=parsed.source, origin=str(path))
+    for issue in parsed.issues:
+        err_console.print(f"[yellow]note:[/] {issue}", highlight=False)
+    console.print(
+        f"fomc_docs ({parsed.source}, {parsed.format}): {res.inserted} new, {res.updated} updated, "
+        f"{res.unchanged} unchanged"
+    )
+
+
+def _text_of(file: Path) -> tuple[str, pd.Timestamp | None, str | None]:
+    """Text, meeting date and kind of a file (known layouts parsed, plain text otherwise)."""
+    try:
+        parsed = read_file(file, "fomc_docs")
+    except ValidationError:
+        try:
+            raw = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raw = file.read_text(encoding="cp1252", errors="replace")
+        return repair_mojibake(raw), None, None
+    if len(parsed.frame) != 1:
+        msg = f"{file} holds {len(parsed.frame)} documents; import it and use --meeting/--latest"
+        raise ValidationError(msg, param_name="file")
+    row = parsed.frame.iloc[0]
+    return str(row["text"]), pd.Timestamp(row["meeting_date"]), str(row["kind"])
+
+
+@app.command("score")
+@handle_errors
+def score(
+    file: Annotated[
+        Path | None, typer.Argument(help="Text to score (txt or a known layout).")
+    ] = None,
+    latest: Annotated[
+        bool, typer.Option("--latest", help="Score the newest held document.")
+    ] = False,
+    meeting: Annotated[
+        str | None, typer.Option("--meeting", help="Score the held document of this meeting.")
+    ] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="minutes or statement (held docs).")
+    ] = "minutes",
+    model: ModelOpt = "lexicon",
+    top: Annotated[int, typer.Option("--top", help="Sentences shown per side.")] = 5,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Score one FOMC text: (hawkish − dovish)/sentences, percentile vs the held history of
+    the same kind, change vs the previous meeting, and the most hawkish/dovish sentences."""
+    if sum([file is not None, latest, meeting is not None]) != 1:
+        msg = "give exactly one of FILE, --latest or --meeting DATE"
+        raise ValidationError(msg, param_name="file")
+    cache = _cache() if model == "learned" else None
+    m = _model(model, cache)
+    with open_cli_store(read_only=False) as store:
+        docs = held_docs(store, kind=kind)
+        if file is not None:
+            text, meeting_date, file_kind = _text_of(file)
+            if file_kind is not None and file_kind != kind:
+                docs = held_docs(store, kind=file_kind)
+                kind = file_kind
+        else:
+            if docs.empty:
+                msg = (
+                    f"no {kind} held; import texts first (flowscope init, or flowscope tone import)"
+                )
+                raise InsufficientDataError(msg)
+            if latest:
+                row = docs.sort_values("meeting_date").iloc[-1]
+            else:
+                day = pd.Timestamp(str(meeting)).normalize()
+                hit = docs[docs["meeting_date"] == day]
+                if hit.empty:
+                    msg = f"no {kind} held for a meeting on {day:%Y-%m-%d}"
+                    raise InsufficientDataError(msg)
+                row = hit.iloc[0]
+            text, meeting_date = str(row["text"]), pd.Timestamp(row["meeting_date"])
+    tone = score_document(text, m)
+    hist = history_for(docs, m) if not docs.empty else pd.DataFrame()
+    if cache is not None:
+        cache.save()
+    pct = prev_change = None
+    n_hist = 0
+    first_year = None
+    if not hist.empty:
+        pool = hist if meeting_date is None else hist[hist["meeting_date"] != meeting_date]
+        pool = pd.concat([pool["score"], pd.Series([tone.score])])
+        pct = percentile_of(tone.score, pool)
+        n_hist = len(pool)
+        first_year = int(hist["meeting_date"].min().year)
+        if meeting_date is not None:
+            earlier = hist[hist["meeting_date"] < meeting_date]
+            if not earlier.empty:
+                prev_change = tone.score - float(earlier["score"].iloc[-1])
+    hawk = tone.top(top, side="hawkish")
+    dove = tone.top(top, side="dovish")
+    out = {
+        "meeting_date": None if meeting_date is None else f"{meeting_date:%Y-%m-%d}",
+        "kind": kind,
+        "model": m.name,
+        "score": tone.score,
+        "n_sentences": tone.n_sentences,
+        "n_hawkish": tone.n_hawkish,
+        "n_dovish": tone.n_dovish,
+        "percentile": pct,
+        "n_history": n_hist,
+        "change_vs_previous": prev_change,
+        "top_hawkish": hawk[["sentence", "score"]].to_dict("records"),
+        "top_dovish": dove[["sentence", "score"]].to_dict("records"),
+    }
+    if fmt == "json":
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        return
+    if fmt != "table":
+        msg = f"unknown format {fmt!r}; use table or json"
+        raise typer.BadParameter(msg)
+    head = f"{kind} {out['meeting_date'] or file}" if file is None or meeting_date else str(file)
+    console.print(f"[bold]{head}[/] — model {m.name}")
+    console.print(
+        f"tone {tone.score:+.3f} = ({tone.n_hawkish} hawkish − {tone.n_dovish} dovish) / "
+        f"{tone.n_sentences} policy sentences"
+    )
+    if pct is not None:
+        console.print(f"percentile {pct:.1f} among {n_hist} {kind} held since {first_year}")
+    if prev_change is not None:
+        console.print(f"change vs previous meeting {prev_change:+.3f}")
+    print_frame(hawk[["sentence", "score"]], "table", title=f"Top {top} hawkish", floatfmt="+.3f")
+    print_frame(dove[["sentence", "score"]], "table", title=f"Top {top} dovish", floatfmt="+.3f")
+
+
+@app.command("history")
+@handle_errors
+def history(
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="minutes or statement (default all).")
+    ] = None,
+    model: ModelOpt = "lexicon",
+    start: Annotated[str | None, typer.Option("--start", help="First meeting date.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Tone of every held document, with the change since the previous meeting."""
+    cache = _cache() if model == "learned" else None
+    m = _model(model, cache)
+    with open_cli_store(read_only=False) as store:
+        docs = held_docs(store, kind=kind)
+    if docs.empty:
+        msg = "no FOMC texts held; run flowscope init or flowscope tone import"
+        raise InsufficientDataError(msg)
+    hist = history_for(docs, m)
+    if cache is not None:
+        cache.save()
+    if start is not None:
+        hist = hist[hist["meeting_date"] >= pd.Timestamp(start)]
+    hist = hist.assign(release_date=hist["release_ts"].dt.strftime("%Y-%m-%d"))
+    cols = [
+        "meeting_date",
+        "kind",
+        "release_date",
+        "source",
+        "score",
+        "change",
+        "n_sentences",
+        "n_hawkish",
+        "n_dovish",
+    ]
+    print_frame(
+        hist[cols].reset_index(drop=True), fmt, title=f"FOMC tone ({m.name})", floatfmt="+.3f"
+    )
+
+
+@app.command("train")
+@handle_errors
+def train(
+    data: Annotated[
+        Path, typer.Option("--data", help="Folder (or CSV) of the TDW train/test splits.")
+    ],
+    dataset: Annotated[str, typer.Option("--dataset", help="TDW dataset to train on.")] = "combine",
+    seed: Annotated[
+        int, typer.Option("--seed", help="TDW split seed (5768, 78516, 944601).")
+    ] = 5768,
+) -> None:
+    """Train the learned model on a TDW training split and save it in the user data dir.
+
+    The labels are CC BY-NC 4.0: the saved model records that licence and is never part of
+    the flowscope package.
+    """
+    splits = read_tdw_splits(data)
+    sub = splits[(splits["dataset"] == dataset) & (splits["seed"] == seed)]
+    train_part, test_part = sub[sub["partition"] == "train"], sub[sub["partition"] == "test"]
+    if train_part.empty:
+        msg = f"no training split for dataset {dataset!r} and seed {seed} in {data}"
+        raise InsufficientDataError(msg)
+    cache = _cache()
+    clf = _new_classifier(seed, cache)
+    clf.fit(
+        train_part["sentence"].tolist(),
+        train_part["label"].to_numpy(),
+        data_licence=TDW_LICENCE,
+        training_data=f"TDW lab-manual-{dataset}-train-{seed} ({len(train_part)} sentences)",
+    )
+    path = save_learned_model(clf, model_dir())
+    cache.save()
+    console.print(
+        f"saved {path} (trained on {len(train_part)} sentences; data licence {TDW_LICENCE})"
+    )
+    if not test_part.empty:
+        from flowscope.analytics.text import weighted_f1
+
+        f1 = weighted_f1(test_part["label"].to_numpy(), clf.predict(test_part["sentence"].tolist()))
+        console.print(f"weighted F1 on lab-manual-{dataset}-test-{seed}: {f1:.4f}")
+
+
+@app.command("eval")
+@handle_errors
+def evaluate(
+    data: Annotated[
+        Path, typer.Option("--data", help="Folder (or CSV) of the TDW train/test splits.")
+    ],
+    model: ModelOpt = "learned",
+    datasets: Annotated[
+        str | None, typer.Option("--datasets", help="Comma-separated TDW datasets (default all 8).")
+    ] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Weighted F1 per TDW dataset (mean ± sd over the 3 seeds) beside the paper's RoBERTa-large."""
+    splits = read_tdw_splits(data)
+    wanted = [d.strip() for d in datasets.split(",")] if datasets else None
+    if model == "lexicon":
+        res = evaluate_tdw(splits, lambda seed: LexiconModel(), datasets=wanted)
+    elif model == "learned":
+        cache = _cache()
+        _new_classifier(0, cache)
+        res = evaluate_tdw(splits, lambda seed: _new_classifier(seed, cache), datasets=wanted)
+        cache.save()
+    else:
+        msg = f"--model must be 'lexicon' or 'learned', not {model!r}"
+        raise ValidationError(msg, param_name="model", received=model)
+    summary = summarize_tdw(res)
+    if fmt == "table":
+        summary = summary.assign(
+            ours=[
+                f"{m:.4f} ± {s:.4f}"
+                for m, s in zip(summary["f1_mean"], summary["f1_sd"], strict=True)
+            ]
+        )[["dataset", "n_seeds", "ours", "paper_f1", "gap"]]
+    print_frame(
+        summary, fmt, title=f"TDW test weighted F1, model {model} vs RoBERTa-large", floatfmt=".4f"
+    )
+    if fmt == "table":
+        comb = summary[summary["dataset"] == "combine"]
+        if not comb.empty:
+            console.print(f"combined: ours {comb['ours'].iloc[0]} vs paper 0.7171 (target 0.72)")

@@ -1,12 +1,188 @@
-"""Brief section: tone (filled in by the tone front)."""
+"""Brief section: Fed tone — the latest FOMC text's hawkish/dovish score against history.
+
+Uses the licence-clean dictionary model (:class:`~flowscope.analytics.text.LexiconModel`)
+so the section works on any install. When the store holds the FedWatch as-of panel
+(dataset ``fedwatch_panel``), the move in the next meeting's cut odds on the release day is
+shown beside the tone.
+"""
 
 from __future__ import annotations
 
-from flowscope.report._brief_model import BriefContext, BriefSection
+import pandas as pd
 
-__all__ = ["build"]
+from flowscope.analytics.text import (
+    LexiconModel,
+    SentenceModel,
+    percentile_of,
+    score_document,
+    tone_history,
+)
+from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.storage import Store
+
+__all__ = ["SOURCE_PREFERENCE", "build", "cut_odds_around", "held_docs", "history_for"]
+
+#: When several sources hold the same document, the first listed wins.
+SOURCE_PREFERENCE: tuple[str, ...] = (
+    "federalreserve",
+    "fed_communications",
+    "fomc_statements",
+    "tdw",
+)
+
+
+def held_docs(
+    store: Store, *, kind: str | None = None, asof: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """FOMC documents held (one per kind and meeting, preferred source first).
+
+    ``asof`` keeps documents released (or, without a release time, held) up to that day.
+    """
+    if "fomc_docs" not in store.datasets():
+        return pd.DataFrame(columns=["meeting_date", "kind", "release_ts", "source", "text"])
+    where = {"kind": kind} if kind else None
+    docs = store.read("fomc_docs", where=where)
+    if docs.empty:
+        return docs
+    if asof is not None:
+        rel = docs["release_ts"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+        day = rel.fillna(docs["meeting_date"])
+        docs = docs[day <= asof]
+    rank = {s: i for i, s in enumerate(SOURCE_PREFERENCE)}
+    docs = docs.assign(_r=docs["source"].map(rank).fillna(len(rank)))
+    docs = docs.sort_values(["_r"], kind="stable").drop_duplicates(["kind", "meeting_date"])
+    return docs.drop(columns="_r").sort_values(["kind", "meeting_date"]).reset_index(drop=True)
+
+
+def history_for(docs: pd.DataFrame, model: SentenceModel) -> pd.DataFrame:
+    """Tone history of ``docs`` (see :func:`flowscope.analytics.text.tone_history`)."""
+    return tone_history(docs, model, prefer=SOURCE_PREFERENCE)
+
+
+def cut_odds_around(panel: pd.DataFrame, release_day: pd.Timestamp) -> dict[str, object] | None:
+    """P(cut) at the next meeting before and on a release day, from the FedWatch panel.
+
+    Returns ``None`` unless the panel has the release day and an earlier watch date.
+    ``p_cut_*`` are in % (sum of the probabilities of ranges below the watch date's).
+    """
+    if panel.empty:
+        return None
+    p = panel.copy()
+    p["watch_date"] = pd.to_datetime(p["watch_date"])
+    p["meeting_date"] = pd.to_datetime(p["meeting_date"])
+    on = p[p["watch_date"] == release_day]
+    before_dates = p.loc[p["watch_date"] < release_day, "watch_date"]
+    if on.empty or before_dates.empty:
+        return None
+    nxt = on.loc[on["meeting_date"] > release_day, "meeting_date"]
+    if nxt.empty:
+        return None
+    meeting = nxt.min()
+    prev = before_dates.max()
+
+    def p_cut(day: pd.Timestamp) -> float:
+        sub = p[(p["watch_date"] == day) & (p["meeting_date"] == meeting)]
+        return float(100.0 * sub.loc[sub["change_bp"] < 0, "probability"].sum())
+
+    before, after = p_cut(prev), p_cut(release_day)
+    return {
+        "meeting": meeting,
+        "watch_before": prev,
+        "p_cut_before": before,
+        "p_cut_on": after,
+        "change_pp": after - before,
+    }
 
 
 def build(ctx: BriefContext) -> BriefSection | None:
-    """Return the tone section, or None when nothing is held for it."""
-    return None
+    """Return the Fed-tone section, or None when no FOMC text is held."""
+    docs = held_docs(ctx.store, asof=ctx.asof)
+    if docs.empty:
+        return None
+    model = LexiconModel()
+    hist = history_for(docs, model)
+    if hist.empty:
+        return None
+    day = hist["release_ts"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    hist = hist.assign(day=day.fillna(hist["meeting_date"]))
+    latest = hist.sort_values(["day", "kind"], ascending=[True, False]).iloc[-1]
+    same = hist[hist["kind"] == latest["kind"]]
+    pct = percentile_of(float(latest["score"]), same["score"])
+    text = docs[(docs["kind"] == latest["kind"]) & (docs["meeting_date"] == latest["meeting_date"])]
+    tone = score_document(str(text["text"].iloc[0]), model)
+    kind_name = {"minutes": "minutes", "statement": "statement"}.get(
+        str(latest["kind"]), str(latest["kind"])
+    )
+    first = same["meeting_date"].min()
+    bullets = [
+        f"Latest FOMC {kind_name} (meeting {latest['meeting_date']:%Y-%m-%d}, released "
+        f"{latest['day']:%Y-%m-%d}): tone {latest['score']:+.3f} "
+        f"({int(latest['n_hawkish'])} hawkish, {int(latest['n_dovish'])} dovish of "
+        f"{int(latest['n_sentences'])} policy sentences; dictionary model).",
+        f"Percentile {pct:.0f} of {len(same)} {kind_name} held since {first:%Y}"
+        + (
+            f"; change vs previous meeting {latest['change']:+.3f}."
+            if pd.notna(latest["change"])
+            else "."
+        ),
+    ]
+    facts: dict[str, object] = {
+        "meeting_date": f"{latest['meeting_date']:%Y-%m-%d}",
+        "kind": latest["kind"],
+        "release_date": f"{latest['day']:%Y-%m-%d}",
+        "score": float(latest["score"]),
+        "change": None if pd.isna(latest["change"]) else float(latest["change"]),
+        "percentile": pct,
+        "n_history": len(same),
+        "model": model.name,
+    }
+    hawk = tone.top(2, side="hawkish")["sentence"].tolist()
+    dove = tone.top(2, side="dovish")["sentence"].tolist()
+    bullets += [f"Hawkish: “{s}”" for s in hawk] + [f"Dovish: “{s}”" for s in dove]
+    if "fedwatch_panel" in ctx.store.datasets():
+        panel = ctx.store.read("fedwatch_panel", end=latest["day"])
+        odds = cut_odds_around(panel, latest["day"])
+        if odds is not None:
+            bullets.append(
+                f"FedWatch on the release day: P(cut) at the {odds['meeting']:%Y-%m-%d} meeting "
+                f"{odds['p_cut_on']:.1f}% ({odds['change_pp']:+.1f} pp vs {odds['watch_before']:%Y-%m-%d})."
+            )
+            facts["fedwatch"] = {
+                k: (f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v) for k, v in odds.items()
+            }
+    table = (
+        hist[hist["kind"] == latest["kind"]]
+        .tail(6)[["meeting_date", "day", "score", "change", "n_sentences"]]
+        .rename(columns={"day": "released"})
+        .reset_index(drop=True)
+    )
+    figures = []
+    try:
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        for k, g in hist.groupby("kind"):
+            fig.add_trace(
+                go.Scatter(x=g["meeting_date"], y=g["score"], mode="lines+markers", name=str(k))
+            )
+        fig.update_layout(
+            title="FOMC tone (hawkish − dovish) / sentences, dictionary model",
+            yaxis_title="tone",
+            height=360,
+        )
+        figures.append(fig)
+    except ImportError:  # plotly is a core dependency; keep the section if it is broken
+        pass
+    provenance = [
+        f"fomc_docs: {s} ({g['meeting_date'].min():%Y-%m-%d}..{g['meeting_date'].max():%Y-%m-%d})"
+        for s, g in docs.groupby("source")
+    ]
+    return BriefSection(
+        key="tone",
+        title="Fed tone",
+        bullets=bullets,
+        table=table,
+        figures=figures,
+        facts=facts,
+        provenance=provenance,
+    )

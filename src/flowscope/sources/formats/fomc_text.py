@@ -27,12 +27,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
 
-__all__ = ["read_fomc_text_folder", "repair_mojibake"]
+__all__ = ["read_fomc_text_folder", "read_tdw_splits", "repair_mojibake"]
 
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}|[\u00f0-\u00f4][\u0080-\u00bf]{3}"
@@ -371,6 +372,98 @@ def read_fomc_text_folder(path: str | Path) -> ParsedFile:
         msg = "no YYYYMMDD.txt statement or minutes texts found"
         raise ParseError(msg, path=folder)
     return ParsedFile("fomc_docs", frame.reset_index(drop=True), source, fmt, str(folder), issues)
+
+
+_TDW_XLSX = re.compile(r"^lab-manual-(.+)-(train|test)-(\d+)\.xlsx$")
+
+
+def read_tdw_splits(path: str | Path) -> pd.DataFrame:
+    """Read the Trillion Dollar Words labelled train/test splits (CC BY-NC 4.0 data).
+
+    Parameters
+    ----------
+    path
+        ``tdw_splits_long.csv`` (columns ``dataset, partition, seed, sentence, label`` …),
+        a folder holding it, or a folder with ``training_data/`` and ``test_data/``
+        subfolders of ``lab-manual-<dataset>-<train|test>-<seed>.xlsx`` files (searched
+        also under ``tdw_train_test_splits/``).
+
+    Returns
+    -------
+    DataFrame
+        ``dataset, partition ('train'|'test'), seed, sentence, label (0 dovish, 1 hawkish,
+        2 neutral)``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no split file is found.
+    ParseError
+        On a missing column or a label outside 0/1/2 (file and row named).
+    """
+    p = Path(path)
+    cols = ["dataset", "partition", "seed", "sentence", "label"]
+    if p.is_dir():
+        long = p / "tdw_splits_long.csv"
+        if long.is_file():
+            p = long
+        else:
+            base = p / "tdw_train_test_splits" if (p / "tdw_train_test_splits").is_dir() else p
+            files = sorted(base.glob("*_data/lab-manual-*.xlsx"))
+            if not files:
+                msg = f"{path}: no tdw_splits_long.csv and no */lab-manual-*.xlsx split files"
+                raise FileNotFoundError(msg)
+            parts = []
+            for f in files:
+                m = _TDW_XLSX.match(f.name)
+                if m is None:
+                    continue
+                x = pd.read_excel(f)
+                if not {"sentence", "label"}.issubset(x.columns):
+                    msg = "missing column(s) sentence/label"
+                    raise ParseError(msg, path=f, expected="sentence, year, label")
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "dataset": m.group(1),
+                            "partition": m.group(2),
+                            "seed": int(m.group(3)),
+                            "sentence": x["sentence"].astype(str),
+                            "label": x["label"],
+                            "_file": f.name,
+                            "_row": np.arange(2, len(x) + 2),
+                        }
+                    )
+                )
+            df = pd.concat(parts, ignore_index=True)
+            return _check_labels(df, cols)
+    if not p.is_file():
+        msg = f"{p}: no such file"
+        raise FileNotFoundError(msg)
+    df = pd.read_csv(p)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        msg = f"missing column(s) {missing}"
+        raise ParseError(msg, path=p, expected=", ".join(cols))
+    df = df.assign(_file=p.name, _row=np.arange(2, len(df) + 2))
+    return _check_labels(df, cols)
+
+
+def _check_labels(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    lab = pd.to_numeric(df["label"], errors="coerce")
+    bad = ~lab.isin([0, 1, 2])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        msg = "label must be 0 (dovish), 1 (hawkish) or 2 (neutral)"
+        raise ParseError(
+            msg,
+            path=df["_file"].iloc[i],
+            row=int(df["_row"].iloc[i]),
+            column="label",
+            received=df["label"].iloc[i],
+        )
+    df = df.assign(label=lab.astype(int))
+    return df[cols].reset_index(drop=True)
 
 
 register_format(

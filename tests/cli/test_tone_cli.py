@@ -1,0 +1,159 @@
+"""`flowscope tone …` on a real store: import, score (Oct-2025 minutes), history, train, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flowscope.analytics.text import learned
+from flowscope.cli import app
+
+runner = CliRunner()
+
+
+def _run(db: Path, *args: str):
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+@pytest.fixture(scope="module")
+def text_db(tmp_path_factory, shared_data) -> Path:
+    """A store with the 2019-2026 communications and the TDW minutes 1996-2024."""
+    db = tmp_path_factory.mktemp("tone") / "tone.duckdb"
+    t = shared_data / "fomc_text"
+    for path in (
+        t / "fed_communications_2020_2026_Ate329.csv",
+        t / "fed_communications_2019_ASaragga.csv",
+        t / "tdw_meeting_minutes_txt",
+    ):
+        res = _run(db, "tone", "import", str(path))
+        assert res.exit_code == 0, res.output
+    return db
+
+
+@pytest.fixture(scope="module")
+def model_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("tone_home")
+
+
+def test_import_is_idempotent(text_db: Path, shared_data) -> None:
+    res = _run(
+        text_db,
+        "tone",
+        "import",
+        str(shared_data / "fomc_text/fed_communications_2019_ASaragga.csv"),
+    )
+    assert res.exit_code == 0, res.output
+    assert "0 new, 0 updated, 17 unchanged" in res.output
+
+
+def test_score_october_2025_minutes(text_db: Path, shared_data) -> None:
+    res = _run(text_db, "tone", "score", "--meeting", "2025-10-29", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["kind"] == "minutes" and out["model"] == "lexicon"
+    assert (out["n_sentences"], out["n_hawkish"], out["n_dovish"]) == (111, 23, 42)
+    assert out["score"] == pytest.approx(-19 / 111)
+    # 230 TDW minutes 1996-2024/09 + 2019-2026 communications, overlap counted once
+    assert out["n_history"] == 243
+    assert out["percentile"] == pytest.approx(75.93, abs=0.01)
+    assert out["change_vs_previous"] == pytest.approx(-19 / 111 - (24 - 41) / 109)
+    assert len(out["top_hawkish"]) == 5 and len(out["top_dovish"]) == 5
+    # the same text from a file scores the same
+    f = shared_data / "fomc_text/extracted_fomc_minutes_meeting-2025-10-29_released-2025-11-19.txt"
+    res2 = _run(text_db, "tone", "score", str(f), "--format", "json")
+    assert res2.exit_code == 0, res2.output
+    out2 = json.loads(res2.output)
+    assert out2["score"] == out["score"] and out2["percentile"] == out["percentile"]
+
+
+def test_score_latest_table(text_db: Path) -> None:
+    res = _run(text_db, "tone", "score", "--latest")
+    assert res.exit_code == 0, res.output
+    assert "minutes 2026-04-29" in res.output and "Top 5 hawkish" in res.output
+
+
+def test_score_needs_exactly_one_target(text_db: Path) -> None:
+    res = _run(text_db, "tone", "score")
+    assert res.exit_code == 1 and "exactly one of FILE" in res.output
+
+
+def test_history_minutes(text_db: Path) -> None:
+    res = _run(text_db, "tone", "history", "--kind", "minutes", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    lines = res.output.strip().splitlines()
+    assert lines[0].startswith("meeting_date,kind,release_date,source,score,change")
+    assert len(lines) == 1 + 243
+    assert lines[1].startswith("1996-01-31,minutes,1996-03-29,tdw,")
+
+
+def test_learned_without_training_says_how(text_db: Path, monkeypatch, model_home) -> None:
+    pytest.importorskip("sentence_transformers")
+    monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(model_home / "empty"))
+    res = _run(text_db, "tone", "score", "--latest", "--model", "learned")
+    assert res.exit_code == 1
+    assert "flowscope tone train" in res.output
+
+
+def test_learned_without_the_extra_says_how_to_install(text_db: Path, monkeypatch) -> None:
+    monkeypatch.setattr(learned, "_ENCODER", None)
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    res = _run(text_db, "tone", "score", "--latest", "--model", "learned")
+    assert res.exit_code == 1
+    assert 'pip install "flowscope[nlp]"' in res.output.replace("\n", " ")
+
+
+def test_eval_lexicon_prints_paper_values(text_db: Path, shared_data) -> None:
+    res = _run(
+        text_db,
+        "tone",
+        "eval",
+        "--data",
+        str(shared_data / "fomc_labels"),
+        "--model",
+        "lexicon",
+        "--datasets",
+        "combine,pc",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    rows = {r["dataset"]: r for r in json.loads(res.output)}
+    assert rows["combine"]["paper_f1"] == 0.7171 and rows["pc"]["paper_f1"] == 0.5517
+    assert rows["combine"]["n_seeds"] == 3
+    assert rows["combine"]["f1_mean"] == pytest.approx((0.50070 + 0.49083 + 0.49815) / 3, abs=1e-4)
+
+
+@pytest.mark.nlp
+def test_train_then_score_and_eval_learned(
+    text_db: Path, shared_data, monkeypatch, model_home
+) -> None:
+    pytest.importorskip("sentence_transformers")
+    monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(model_home))
+    labels = str(shared_data / "fomc_labels")
+    res = _run(text_db, "tone", "train", "--data", labels, "--dataset", "pc", "--seed", "5768")
+    assert res.exit_code == 0, res.output
+    meta = json.loads((model_home / "models/tone-learned.json").read_text())
+    assert meta["data_licence"].startswith("CC BY-NC 4.0")
+    assert meta["training_data"].startswith("TDW lab-manual-pc-train-5768")
+    res = _run(
+        text_db,
+        "tone",
+        "score",
+        "--latest",
+        "--kind",
+        "statement",
+        "--model",
+        "learned",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["model"] == "learned" and -1 <= out["score"] <= 1 and out["n_history"] == 62
+    res = _run(text_db, "tone", "eval", "--data", labels, "--datasets", "pc")
+    assert res.exit_code == 0, res.output
+    assert "0.5517" in res.output and "± " in res.output
