@@ -228,3 +228,29 @@ def test_partial_last_row_and_bogus_new_year_row(shared_data: Path, tmp_path: Pa
     assert flagged[0].detail == "11 non-zero figure(s)"
     assert pd.Timestamp("2024-01-01") not in set(got.frame["date"])
     assert _m(got.frame, "2024-01-11", "Total") == 655.3
+
+
+def test_html_every_cell_matches_an_independent_reading(shared_data: Path) -> None:
+    """Every figure of the page, read with plain regular expressions, equals the parsed value."""
+    import re
+
+    html = (shared_data / HTML).read_text()
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    tickers = ["IBIT", "FBTC", "BITB", "ARKB", "BTCO", "EZBC", "BRRR", "HODL", "BTCW", "MSBT",
+               "GBTC", "BTC", "Total"]  # fmt: skip
+    expected: dict[tuple[pd.Timestamp, str], float] = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", tr, re.S)]
+        if not re.match(r"\d{2} \w{3} \d{4}$", cells[0]) or cells[0] == "23 Jul 2026":
+            continue
+        day = pd.Timestamp(pd.to_datetime(cells[0], format="%d %b %Y"))
+        for t, c in zip(tickers, cells[1:], strict=True):
+            if c != "-":
+                neg = c.startswith("(")
+                v = float(c.strip("()").replace(",", ""))
+                expected[day, t] = -v if neg else v
+    f = read_file(shared_data / HTML, "etf_flows").frame
+    got = {(r.date, r.fund): r.flow_usd / 1e6 for r in f.itertuples(index=False)}
+    assert len(expected) == 13 * 13
+    assert got.keys() == expected.keys()
+    assert all(round(got[k], 1) == expected[k] for k in expected)
