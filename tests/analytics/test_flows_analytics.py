@@ -225,3 +225,37 @@ def test_reversals_match_naive_state_machine(xs: list[float], w: int, band: floa
             flips.append((i, new))
         state = new
     assert list(zip(got["date"].tolist(), got["to"].tolist(), strict=True)) == flips
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.sampled_from(["IBIT", "FBTC", "Total"]),
+            st.sampled_from(["farside", "sosovalue", "artemis"]),
+            st.integers(-5, 5).map(lambda v: v * 0.1e6),
+        ),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda t: t[:3],
+    )
+)
+def test_reconcile_and_canonical_match_naive(rows: list[tuple[int, str, str, float]]) -> None:
+    flows = pd.DataFrame(rows, columns=["day", "fund", "source", "flow_usd"])
+    flows["date"] = pd.Timestamp("2025-11-13") + pd.to_timedelta(flows.pop("day"), unit="D")
+    rec = fa.reconcile_sources(flows, tolerance_usd=0.05e6).set_index(["date", "fund"])
+    canon = fa.select_canonical(flows).set_index(["date", "fund"])
+    prio = {"farside": 0, "sosovalue": 1, "artemis": 3}
+    groups: dict[tuple[pd.Timestamp, str], list[tuple[str, float]]] = {}
+    for r in flows.itertuples(index=False):
+        groups.setdefault((r.date, r.fund), []).append((r.source, r.flow_usd))
+    assert set(rec.index) == set(groups) == set(canon.index)
+    for key, vals in groups.items():
+        spread = max(v for _, v in vals) - min(v for _, v in vals)
+        want = "single" if len(vals) == 1 else ("disagree" if spread > 0.05e6 else "agree")
+        assert rec.loc[key, "status"] == want
+        assert rec.loc[key, "n_sources"] == len(vals)
+        best = min(vals, key=lambda sv: prio[sv[0]])
+        assert canon.loc[key, "source"] == best[0]
+        assert canon.loc[key, "flow_usd"] == best[1]
