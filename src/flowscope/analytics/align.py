@@ -19,17 +19,13 @@ is refused with :class:`~flowscope.errors.DataMixError`.
 
 from __future__ import annotations
 
-import warnings
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from flowscope.calendars import nyse_calendar, sessions_in_range
 from flowscope.errors import DataMixError, InsufficientDataError, ValidationError
-
-if TYPE_CHECKING:
-    import exchange_calendars
 
 __all__ = [
     "SPLIT_RATIOS",
@@ -49,15 +45,6 @@ ReturnKind = Literal["simple", "log"]
 #: Split ratios checked by the unadjusted-split detector (forward and reverse).
 SPLIT_RATIOS: tuple[float, ...] = (2.0, 3.0, 4.0, 5.0, 8.0, 10.0, 15.0, 20.0, 25.0, 50.0)
 _SPLIT_TOL = 0.03  # relative distance of a one-day price ratio to an exact split ratio
-
-
-def _calendar() -> exchange_calendars.ExchangeCalendar:
-    """The cached NYSE calendar; building it under pandas 3 makes exchange-calendars emit a
-    pandas deprecation warning about its own internals, which is not the user's concern."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return nyse_calendar()
 
 
 def _suspect_splits(close: pd.Series) -> pd.Series:
@@ -258,7 +245,6 @@ def align_daily(
         raise InsufficientDataError(msg)
     start = max(btc.index.min(), eq.index.min())
     end = min(btc.index.max(), eq.index.max())
-    _calendar()
     sessions = sessions_in_range(start, end)
     frame = pd.concat([btc.rename(btc_name), eq], axis=1, sort=True).reindex(sessions)
     frame.index.name = "date"
@@ -295,7 +281,7 @@ def btc_at_session_close(bars: pd.DataFrame, *, max_staleness: str = "5min") -> 
     if ts.empty:
         msg = "no intraday bars"
         raise InsufficientDataError(msg)
-    cal = _calendar()
+    cal = nyse_calendar()
     sessions = sessions_in_range(ts.min().tz_localize(None).normalize(), ts.max().tz_localize(None))
     if len(sessions) == 0:
         msg = "the intraday bars cover no NYSE session close"
