@@ -15,6 +15,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from flowscope.errors import DataQualityWarning, ParseError, SchemaDriftError, ValidationError
@@ -121,12 +122,16 @@ class FarsideEtfFlowsSource(Source[FarsideQuery]):
     """Daily per-fund spot-Bitcoin ETF flows from Farside's all-data page (USD).
 
     ``fetch(start=, end=)`` downloads the whole page (Farside has no range API) and keeps the
-    rows in ``[start, end]``. Rows set aside are reported with a
+    rows in ``[start, end]`` plus the :attr:`revision_lookback` sessions before ``start``, so
+    that ``flowscope update`` picks up Farside's revisions of recent days. Rows set aside are reported with a
     :class:`~flowscope.errors.DataQualityWarning`.
     """
 
     name: ClassVar[str] = "farside"
     dataset: ClassVar[str] = "etf_flows"
+    #: Sessions before ``start`` returned as well: Farside revises recent days (late reports,
+    #: partial first releases), and the store keeps the superseded values as revisions.
+    revision_lookback: ClassVar[int] = 5
 
     def build_query(self, **params: Any) -> FarsideQuery:
         """Validate ``start``/``end`` (dates) and ``url``."""
@@ -166,7 +171,13 @@ class FarsideEtfFlowsSource(Source[FarsideQuery]):
                 stacklevel=2,
             )
         if query.start is not None:
-            frame = frame[frame["date"] >= query.start]
+            before = np.unique(frame.loc[frame["date"] < query.start, "date"].to_numpy())
+            since = (
+                before[-self.revision_lookback]
+                if len(before) >= self.revision_lookback
+                else (before[0] if len(before) else query.start)
+            )
+            frame = frame[frame["date"] >= since]
         if query.end is not None:
             frame = frame[frame["date"] <= query.end]
         return frame.reset_index(drop=True)
