@@ -452,7 +452,7 @@ class FlowRecords:
                     "end": r.end,
                     "value_musd": round(r.sum_usd / 1e6, 1),
                     "rank": int(r.rank),
-                    "note": "non-overlapping windows of sessions",
+                    "note": "non-overlapping windows",
                 }
                 for r in tab.itertuples(index=False)
             )

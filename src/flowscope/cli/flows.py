@@ -169,12 +169,14 @@ def records(
                     "end": day,
                     "value_musd": round(float(sums.loc[day]) / 1e6, 1),
                     "rank": fa.window_rank(series, n, day),
-                    "note": f"rank among all {int(sums.notna().sum())} {n}-session windows "
-                    "(overlapping), 1 = largest outflow",
+                    "note": f"rank among {int(sums.notna().sum())} overlapping windows",
                 }
             )
         out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     out["rank"] = out["rank"].astype("Int64")
+    if fmt.lower() == "table":
+        out = out.drop(columns="fund")
+        out["rank"] = [None if pd.isna(r) else int(r) for r in out["rank"]]
     print_frame(out, fmt.lower(), title=f"{name} flow records (US$ M)", floatfmt=",.1f")
 
 
