@@ -138,6 +138,9 @@ def test_fomc_calendar_merge_prefers_decisions_and_flags_kinds(shared_data):
     assert cal.loc[pd.Timestamp("2020-03-15"), "kind"] == "unscheduled"
     assert cal.loc[pd.Timestamp("1989-07-07"), "kind"] == "rate_change"
     assert bool(cal.loc[pd.Timestamp("2027-12-08"), "sep"]) is True
+    # The export's schedule-only 2024 rows have wrong dates; they are skipped.
+    assert pd.Timestamp("2024-06-19") not in cal.index
+    assert pd.Timestamp("2024-06-12") in cal.index
     # Sep-2015 liftoff question: held at 0-0.25.
     assert cal.loc[pd.Timestamp("2015-09-17"), "decision"] == "hold"
 

@@ -146,16 +146,23 @@ def _parse_rate_decisions(path: Path) -> ParsedFile:
         }
     )
     issues = []
-    empty = int(after.isna().sum())
-    if empty:
-        issues.append(RowIssue(row=None, reason=f"{empty} rows list a date without a decision yet"))
+    undecided = after.isna().to_numpy()
+    if undecided.any():
+        # Schedule-only rows of such exports are unreliable (the 2024 rows list 06-19, 09-25 and
+        # 11-06 for the 06-12, 09-18 and 11-07 meetings): keep only dates with a decision.
+        issues.append(
+            RowIssue(
+                row=None,
+                reason=f"{int(undecided.sum())} rows without a decision skipped (schedule-only)",
+            )
+        )
     dup = frame["meeting_date"].duplicated()
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0])
         raise ParseError(
             "duplicate date", path=path, row=pos + 2, column="FOMCDate", received=df["FOMCDate"].iloc[pos]
         )
-    frame = frame.sort_values("meeting_date").reset_index(drop=True)
+    frame = frame[~undecided].sort_values("meeting_date").reset_index(drop=True)
     return ParsedFile("fomc_meetings", frame, "rate-decisions", "rate-decisions-csv", str(path), issues)
 
 
