@@ -27,6 +27,7 @@ import pandas as pd
 
 from flowscope.sources import read_file
 from flowscope.sources.formats.fomc_calendar import merge_calendars
+from flowscope.sources.formats.fomc_text import read_fomc_text_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "flowscope" / "data"
@@ -304,6 +305,57 @@ ENTRIES: list[Entry] = [
         retrieved="2026-09-17",
     ),
     # --- fomc_docs (FOMC text front) --------------------------------------------------------
+    Entry(
+        "fomc_docs_communications.parquet",
+        "fomc_docs",
+        "fed_communications",
+        "FOMC statements and minutes 2019-2026 (meetings 2019-01-30..2026-04-29), full text, "
+        "dash/quote encoding damage repaired",
+        (
+            Origin(
+                "fomc_text/fed_communications_2020_2026_Ate329.csv",
+                "Ate329/fed-statement-scraping",
+                "4ba1134107b1d718e6b9243a82902e1a0b155f6b",
+                "communications.csv",
+                "none stated (US government texts)",
+            ),
+            Origin(
+                "fomc_text/fed_communications_2019_ASaragga.csv",
+                "ASaragga/fed-statement-scraping",
+                "9b211bbf643579e580dcb0d17a3e7bed6bd9f4f1",
+                "communications.csv (rows before 2020)",
+                "none stated (US government texts)",
+            ),
+        ),
+        lambda shared: pd.concat(
+            [
+                read_file(shared / "fomc_text" / f, "fomc_docs").frame
+                for f in (
+                    "fed_communications_2019_ASaragga.csv",
+                    "fed_communications_2020_2026_Ate329.csv",
+                )
+            ],
+            ignore_index=True,
+        ),
+        # the newest text is the 2026-04-29 minutes, released 2026-05-20
+        retrieved="2026-05-21",
+    ),
+    Entry(
+        "fomc_docs_statements_1994_2016.parquet",
+        "fomc_docs",
+        "fomc_statements",
+        "FOMC policy statements 1994-02-04..2016-09-21 and implementation notes 2015-2016",
+        (
+            Origin(
+                "fomc_text/fomc_statements_1994_2016",
+                "fomc/statements",
+                "5b4df02e8952ec612313e0d02907483dd1827300",
+                "statements/, implementation_notes/",
+                "none stated (US government texts)",
+            ),
+        ),
+        lambda shared: read_fomc_text_folder(shared / "fomc_text/fomc_statements_1994_2016").frame,
+    ),
     # --- end fomc_docs -----------------------------------------------------------------------
 ]
 
