@@ -176,7 +176,11 @@ def records(
     out["rank"] = out["rank"].astype("Int64")
     if fmt.lower() == "table":
         out = out.drop(columns="fund")
-        out["rank"] = [None if pd.isna(r) else int(r) for r in out["rank"]]
+        out["rank"] = pd.Series(
+            [None if pd.isna(r) else str(int(r)) for r in out["rank"]],
+            dtype=object,
+            index=out.index,
+        )
     print_frame(out, fmt.lower(), title=f"{name} flow records (US$ M)", floatfmt=",.1f")
 
 
