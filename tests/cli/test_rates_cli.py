@@ -212,3 +212,13 @@ def test_odds_when_held_contracts_price_no_meeting(empty_db, shared_data):
     text = " ".join(res.output.split())
     assert "price no upcoming FOMC meeting" in text
     assert "2026-07-14" in text
+
+
+def test_week_ago_column_compares_absolute_ranges_across_a_hike(db):
+    # 2022-03-16 hiked to 0.25-0.50: a week later the comparison is still range by range
+    res = run(db, "odds", "--asof", "2022-03-18", "--meeting", "2022-05-04", "-f", "json")
+    assert res.exit_code == 0, res.output
+    rows = {r["target_lower"]: r for r in json.loads(res.output)}
+    assert rows[0.5]["change_bp"] == 25  # one more hike from 0.25-0.50
+    assert rows[0.5]["1 week ago %"] > 30  # already likely a week before (as +50 bp then)
+    assert sum(r["probability %"] for r in rows.values()) == pytest.approx(100, abs=0.05)

@@ -94,23 +94,27 @@ def odds(
         week = panel[
             (panel["watch_date"] <= wd - pd.Timedelta(days=7)) & (panel["meeting_date"] == mdate)
         ]
-        out = sub[["target_lower", "target_upper", "change_bp", "probability"]].copy()
-        out["probability"] = (out["probability"] * 100).round(2)
+        ranges = pd.notna(first["target_lower"])
+        # compare with a week ago on absolute ranges (the current range may have moved since)
+        key = ["target_lower", "target_upper"] if ranges else ["change_bp"]
+        out = sub[[*key, "probability"]].copy()
         if not week.empty:
             prev = week[week["watch_date"] == week["watch_date"].max()]
             out = out.merge(
-                prev[["change_bp", "probability"]].rename(columns={"probability": "week_ago"}),
-                on="change_bp",
+                prev[[*key, "probability"]].rename(columns={"probability": "week_ago"}),
+                on=key,
                 how="outer",
             )
             out["week_ago"] = (out["week_ago"].fillna(0.0) * 100).round(2)
-            out["probability"] = out["probability"].fillna(0.0)
-            base_lo = first["target_lower"] - first["change_bp"] / 100
-            base_hi = first["target_upper"] - first["change_bp"] / 100
-            out["target_lower"] = base_lo + out["change_bp"] / 100
-            out["target_upper"] = base_hi + out["change_bp"] / 100
+        out["probability"] = (out["probability"].fillna(0.0) * 100).round(2)
+        if ranges:
+            base = first["target_lower"] - first["change_bp"] / 100
+            out["change_bp"] = ((out["target_lower"] - base) * 100).round().astype(int)
+        cols = (["target_lower", "target_upper"] if ranges else []) + ["change_bp", "probability"]
+        cols += ["week_ago"] if "week_ago" in out.columns else []
+        out = out.sort_values("change_bp")[cols]
         out = out.rename(columns={"probability": "probability %", "week_ago": "1 week ago %"})
-        print_frame(out.sort_values("change_bp").reset_index(drop=True), fmt)
+        print_frame(out.reset_index(drop=True), fmt)
         return
     s = fw.meeting_summary(today)
     out = pd.DataFrame(
