@@ -24,7 +24,7 @@ __all__ = ["SOURCE_PREFERENCE", "build", "cut_odds_around", "held_docs", "histor
 
 #: When several sources hold the same document, the first listed wins.
 SOURCE_PREFERENCE: tuple[str, ...] = (
-    "federalreserve",
+    "fomc",
     "fed_communications",
     "fomc_statements",
     "tdw",
