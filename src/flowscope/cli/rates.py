@@ -37,8 +37,13 @@ def _date(value: str | None, name: str) -> pd.Timestamp | None:
 def _pick_meeting(panel: pd.DataFrame, meeting: pd.Timestamp) -> pd.DataFrame:
     sub = panel[panel["meeting_date"] == meeting]
     if sub.empty:
-        held = ", ".join(f"{m:%Y-%m-%d}" for m in sorted(panel["meeting_date"].unique()))
-        msg = f"no odds for a meeting on {meeting:%Y-%m-%d}; meetings priced: {held or 'none'}"
+        priced = pd.Series(sorted(panel["meeting_date"].unique()))
+        near = priced.iloc[(priced - meeting).abs().argsort()[:8]].sort_values()
+        held = ", ".join(f"{m:%Y-%m-%d}" for m in near)
+        more = f" (nearest {len(near)} of {len(priced)})" if len(priced) > len(near) else ""
+        msg = (
+            f"no odds for a meeting on {meeting:%Y-%m-%d}; meetings priced{more}: {held or 'none'}"
+        )
         raise InsufficientDataError(msg)
     return sub
 
