@@ -54,6 +54,10 @@ def _mean_std_kernel(
     return mean, std
 
 
+#: Deviations smaller than this fraction of the window mean are rounding noise.
+_REL_NOISE = 1e-12
+
+
 @numba.njit(cache=True, nogil=True)
 def _pair_kernel(
     x: np.ndarray, y: np.ndarray, w: int
@@ -84,9 +88,13 @@ def _pair_kernel(
             cxy += dx * dy
             vx += dx * dx
             vy += dy * dy
-        if vx > 0.0:
+        # A window whose deviations are at the level of rounding noise (relative to its mean)
+        # is constant: its variance is 0 and beta / correlation are undefined (NaN).
+        x_ok = vx > w * (_REL_NOISE * mx) ** 2 and vx > 0.0
+        y_ok = vy > w * (_REL_NOISE * my) ** 2 and vy > 0.0
+        if x_ok:
             beta[i] = cxy / vx
-        if vx > 0.0 and vy > 0.0:
+        if x_ok and y_ok:
             corr[i] = cxy / np.sqrt(vx * vy)
     return corr, beta
 
