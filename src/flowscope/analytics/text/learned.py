@@ -288,7 +288,8 @@ class ToneClassifier:
 
     def predict(self, sentences: Sequence[str] | pd.Series) -> np.ndarray:
         """Label codes (0 dovish, 1 hawkish, 2 neutral)."""
-        return np.argmax(self.predict_proba(sentences), axis=1)
+        out: np.ndarray = np.argmax(self.predict_proba(sentences), axis=1)
+        return out
 
     def sentence_scores(self, sentences: Sequence[str] | pd.Series) -> pd.DataFrame:
         """``sentence, label, label_name, score, p_dovish, p_hawkish, p_neutral``.

@@ -204,7 +204,7 @@ class LexiconModel:
         """
         m = self._matches(sentences)
         labels = self._labels(m)
-        k = sum(m[g] for g in ("A1", "A2", "B1", "B2")).astype(float)
+        k = (m["A1"] + m["A2"] + m["B1"] + m["B2"]).astype(float)
         sign = np.select([labels == HAWKISH, labels == DOVISH], [1.0, -1.0], 0.0)
         return pd.DataFrame(
             {

@@ -44,7 +44,8 @@ _MIN_WORDS = 6
 class SentenceModel(Protocol):
     """What :func:`score_document` needs from a model."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def sentence_scores(self, sentences: Sequence[str] | pd.Series) -> pd.DataFrame: ...
 
@@ -54,7 +55,8 @@ def relevant_mask(sentences: Sequence[str] | pd.Series) -> np.ndarray:
     s = pd.Series(list(sentences), dtype="string")
     topic = s.str.lower().str.contains(_TOPIC, regex=True).fillna(False).to_numpy(dtype=bool)
     words = s.str.count(r"\S+").fillna(0).to_numpy() >= _MIN_WORDS
-    return topic & words
+    out: np.ndarray = topic & words
+    return out
 
 
 @dataclass
@@ -252,4 +254,4 @@ def percentile_of(value: float, history: Sequence[float] | pd.Series | np.ndarra
         raise InsufficientDataError(msg)
     below = float((h < value).sum())
     equal = float((h == value).sum())
-    return 100.0 * (below + 0.5 * equal) / h.size
+    return float(100.0 * (below + 0.5 * equal) / h.size)
