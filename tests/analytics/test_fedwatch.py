@@ -277,3 +277,40 @@ def test_implausible_implied_move_leaves_the_meeting_unpriced():
     meetings = ["2026-06-17", "2026-07-29", "2026-09-16"]
     with pytest.raises(InsufficientDataError, match="only 0 of 1"):
         implied_probabilities(curve, meetings, watch_date="2026-07-14", num_meetings=1)
+
+
+@pytest.fixture(scope="module")
+def fred_range(shared_data):
+    d = shared_data / "fed_futures" / "fred_policy_rates_riskdivergence"
+    lo = pd.read_csv(d / "DFEDTARL.csv", parse_dates=["Date"]).set_index("Date")["Value"]
+    hi = pd.read_csv(d / "DFEDTARU.csv", parse_dates=["Date"]).set_index("Date")["Value"]
+    return pd.DataFrame({"date": lo.index, "lower": lo.to_numpy(), "upper": hi.to_numpy()})
+
+
+def test_event_moves_do_not_count_a_priced_decision_as_a_move(zq, pyfedwatch_meetings, fred_range):
+    from flowscope.analytics.fedwatch import event_moves
+
+    panel = fedwatch_panel(zq, pyfedwatch_meetings, target_range=fred_range, max_meetings=2)
+    events = pd.DataFrame(
+        {
+            "date": ["2022-03-16", "2022-06-15", "2022-07-06"],
+            "kind": ["statement"] * 2 + ["minutes"],
+        }
+    )
+    moves = event_moves(panel, events).set_index("date")
+    # 2022-03-16 hiked 25 bp, fully priced: the expected rate after May barely moves
+    march = moves.loc["2022-03-16"]
+    assert march["meeting_date"] == pd.Timestamp("2022-05-04")
+    assert march["reference_lower"] == 0.25
+    assert abs(march["d_expected_bp"]) < 5
+    assert march["before_date"] == pd.Timestamp("2022-03-15")
+    assert march["on_date"] == pd.Timestamp("2022-03-16")
+    # 2022-06-15 hiked 75 bp to 1.50-1.75, priced by then; a July hike stayed certain and
+    # the expected rate after July eased by about 7 bp on the day
+    june = moves.loc["2022-06-15"]
+    assert june["reference_lower"] == 1.5
+    assert june["meeting_date"] == pd.Timestamp("2022-07-27")
+    assert june["p_hike_before"] == june["p_hike_on"] == pytest.approx(1.0)
+    assert june["d_expected_bp"] == pytest.approx(-6.8, abs=0.1)
+    assert june["after_date"] == pd.Timestamp("2022-06-17")
+    assert moves.loc["2022-07-06", "kind"] == "minutes"
