@@ -135,3 +135,12 @@ def test_detect_format_does_not_claim_other_files(shared_data):
 
     with pytest.raises(UnknownFormatError):
         detect_format(fomc, "fed_futures")
+
+
+def test_cme_month_spelling_jly_is_july(tmp_path):
+    src = (FIXTURES / "rates" / "cme_settlements_zq_20260714.csv").read_text()
+    alt = tmp_path / "settlements_20260714.csv"
+    alt.write_text(src.replace("JUL 26", "JLY 26"))
+    f = read_file(alt, "fed_futures").frame.set_index("contract")
+    assert f.loc["ZQN26", "settle"] == 96.3688
+    assert len(f) == 13

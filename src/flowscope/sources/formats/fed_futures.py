@@ -39,6 +39,7 @@ _MONTH_ABBR = {
         ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
     )
 }
+_MONTH_ABBR["JLY"] = 7  # CME's older spelling of July
 _SYMBOL_RE = r"^(?:ZQ|FF)([FGHJKMNQUVXZ])(\d{1,2})(?:\.CBT)?$"
 _PRICE_MIN, _PRICE_MAX = 50.0, 110.0
 
