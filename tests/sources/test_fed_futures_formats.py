@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import FIXTURES
 
-from flowscope.errors import ParseError
+from flowscope.errors import FlowscopeError, ParseError
 from flowscope.sources import detect_format, read_file
 
 FF = "fed_futures"
@@ -144,3 +146,39 @@ def test_cme_month_spelling_jly_is_july(tmp_path):
     f = read_file(alt, "fed_futures").frame.set_index("contract")
     assert f.loc["ZQN26", "settle"] == 96.3688
     assert len(f) == 13
+
+
+def _snippet(path, n=15):
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as fh:
+        return "".join(next(fh) for _ in range(n))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data(), which=st.integers(min_value=0, max_value=4))
+def test_mangled_files_raise_only_flowscope_errors(tmp_path, shared_data, data, which):
+    files = [
+        (FIXTURES / "rates" / "cme_settlements_zq_20260714.csv", None),
+        (FIXTURES / "rates" / "cme_settlements_zq_20260714.json", None),
+        (shared_data / FF / "pyfedwatch_zq_daily_long.csv.gz", "zq.csv"),
+        (shared_data / FF / "yahoo_zq_U24_V24_X24_Z24_daily.csv", "yahoo.csv"),
+        (shared_data / FF / "cme_fedwatch_validation_Mguten" / "cme_validation_zq_curve.csv", None),
+    ]
+    src, rename = files[which]
+    text = _snippet(src) if rename else src.read_text()
+    pos = data.draw(st.integers(min_value=0, max_value=len(text) - 1))
+    cut = data.draw(st.integers(min_value=0, max_value=20))
+    junk = data.draw(st.text(alphabet=',."-AB0123456789 \n{}[]:xZQ', max_size=8))
+    path = tmp_path / (rename or src.name)
+    path.write_text(text[:pos] + junk + text[pos + cut :])
+    try:
+        parsed = read_file(path, "fed_futures")
+    except FlowscopeError:
+        return
+    f = parsed.frame
+    assert f["settle"].between(50, 110).all()
+    assert f["contract"].str.match(r"^ZQ[FGHJKMNQUVXZ]\d\d$").all()

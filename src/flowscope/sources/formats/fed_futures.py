@@ -207,7 +207,7 @@ def _cme_price(raw: pd.Series) -> pd.Series:
 
 
 def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt: str) -> ParsedFile:
-    cols = {c.lower().replace(" ", "").replace(".", ""): c for c in rows.columns}
+    cols = {str(c).lower().replace(" ", "").replace(".", ""): c for c in rows.columns}
     for need in ("month", "settle"):
         if need not in cols:
             msg = "missing field"
@@ -218,7 +218,8 @@ def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt:
                 expected="CME settlements with fields month, settle, volume, openInterest",
                 received=list(rows.columns),
             )
-    month_txt = rows[cols["month"]].astype(str).str.strip().str.upper()
+    rows = rows.fillna("").astype(str)
+    month_txt = rows[cols["month"]].str.strip().str.upper()
     issues: list[RowIssue] = []
     parts = month_txt.str.extract(r"^([A-Z]{3})\s*(\d{2})$")
     keep = parts[0].isin(list(_MONTH_ABBR)).to_numpy()
@@ -226,6 +227,9 @@ def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt:
         other = sorted(set(month_txt[~keep]))
         issues.append(RowIssue(None, "non-contract rows skipped", detail=", ".join(other)))
     rows, parts = rows[keep], parts[keep]
+    if rows.empty:
+        msg = "no contract rows"
+        raise ParseError(msg, path=path, column=cols["month"], expected="months such as 'JUL 26'")
     month = pd.to_datetime(
         {
             "year": 2000 + parts[1].astype(int),
@@ -305,7 +309,11 @@ def parse_cme_settlements_payload(raw: bytes | str, *, origin: str | Path) -> Pa
             expected="MM/DD/YYYY",
             received=td or None,
         )
-    rows = pd.DataFrame(payload["settlements"]).astype(str)
+    items = payload["settlements"]
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        msg = "'settlements' is not a list of objects"
+        raise ParseError(msg, path=path, column="settlements")
+    rows = pd.DataFrame(items)
     return _cme_frame(
         rows, pd.Timestamp(trade_date).normalize(), path=path, fmt="cme-settlements-json"
     )
