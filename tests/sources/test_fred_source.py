@@ -5,10 +5,13 @@ from __future__ import annotations
 import httpx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import FIXTURES
 
 from flowscope.errors import (
     EmptyDataError,
+    FlowscopeError,
     OfflineError,
     SchemaDriftError,
     SourceHTTPError,
@@ -129,3 +132,20 @@ def test_build_query_validates(params, match):
 def test_default_series_are_the_policy_rates():
     q = FredSeriesSource(client_serving(b"")).build_query()
     assert q.series == ("DFEDTARL", "DFEDTARU", "EFFR", "IORB", "SOFR")
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_mangled_payloads_raise_only_flowscope_errors(data):
+    text = MULTI.read_text()
+    pos = data.draw(st.integers(min_value=0, max_value=len(text) - 1))
+    cut = data.draw(st.integers(min_value=0, max_value=30))
+    junk = data.draw(st.text(alphabet=',.-0123456789 \nxEFR"', max_size=8))
+    body = (text[:pos] + junk + text[pos + cut :]).encode()
+    src = FredSeriesSource(client_serving(body))
+    try:
+        out = src.fetch(series=["DFEDTARL", "DFEDTARU", "EFFR"], start="2026-07-01")
+    except FlowscopeError:
+        return
+    assert list(out.columns) == ["series", "date", "value"]
+    assert out["value"].notna().all()

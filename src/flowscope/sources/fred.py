@@ -106,7 +106,12 @@ class FredSeriesSource(Source[FredQuery]):
         """
         text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
         head = text.split("\n", 1)[0].strip()
-        cols = [c.strip().strip('"') for c in head.split(",")]
+        try:
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            msg = f"fred: malformed CSV answer (first line {head[:80]!r}): {exc}"
+            raise SchemaDriftError(msg, source=self.name) from exc
+        cols = [str(c) for c in table.columns]
         if not cols or cols[0] not in _DATE_COLUMNS:
             msg = (
                 f"fred: the answer is not a fredgraph CSV (first line {head[:80]!r}); "
@@ -117,15 +122,14 @@ class FredSeriesSource(Source[FredQuery]):
         if missing:
             msg = f"fred: series {missing} missing from the answer (columns {cols[1:]})"
             raise SchemaDriftError(msg, source=self.name)
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         # named in errors, without the scheme (parsers treat origins as paths)
         origin = FREDGRAPH_URL.split("://", 1)[1] + "?id=" + ",".join(query.series)
         frames = []
         for sid in query.series:
-            one = table[[cols[0], sid]].to_csv(index=False)
+            one = table[[table.columns[0], sid]].to_csv(index=False)
             try:
                 frames.append(parse_fred_csv_text(one, origin=origin, series=sid))
-            except ParseError as exc:
+            except (ParseError, ValueError) as exc:  # ValueError: e.g. mixed UTC offsets
                 msg = f"fred: {exc}"
                 raise SchemaDriftError(msg, source=self.name) from exc
         out = pd.concat(frames, ignore_index=True)
