@@ -138,11 +138,18 @@ def strict_dates(
         Naming the line and text of the first cell that is not a date.
     """
     raw = df[column].astype(str).str.strip()
-    if utc:
-        parsed = pd.to_datetime(raw, errors="coerce", utc=True, format=fmt or "mixed")
-    else:
-        local = raw.str.replace(r"([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)([+-]\d\d:?\d\d|Z)$", "", regex=True)
-        parsed = pd.to_datetime(local, errors="coerce", format=fmt or "mixed").dt.normalize()
+    try:
+        if utc:
+            parsed = pd.to_datetime(raw, errors="coerce", utc=True, format=fmt or "mixed")
+        else:
+            local = raw.str.replace(
+                r"([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)([+-]\d\d:?\d\d|Z)$", "", regex=True
+            )
+            parsed = pd.to_datetime(local, errors="coerce", format=fmt or "mixed").dt.normalize()
+    except (ValueError, OverflowError, TypeError) as exc:
+        # e.g. mixed time-zone offsets without utc=True: pandas refuses the whole column
+        reason = f"dates cannot be read as one column ({exc})"
+        raise ParseError(reason, path=path, column=column) from exc
     bad = parsed.isna().to_numpy()
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
