@@ -228,6 +228,8 @@ def test_mangled_input_only_raises_flowscope_errors(tmp_path, shared_data, junk,
 def test_strict_dates_never_raises_a_bare_value_error(tmp_path):
     from flowscope.sources._parsing import strict_dates
 
-    df = pd.DataFrame({"d": ["2020-01-01 00:00:00-05:00", "2020-06-01 12:00:00+02:00", "2021-13-45"]})
+    df = pd.DataFrame(
+        {"d": ["2020-01-01 00:00:00-05:00", "2020-06-01 12:00:00+02:00", "2021-13-45"]}
+    )
     with pytest.raises(ParseError, match="'d'"):
         strict_dates(df, "d", path=tmp_path / "x.csv")

@@ -1,7 +1,9 @@
 """Canonical datasets ("standard models"): columns, keys, units, time zones."""
 
-from flowscope.schemas import etf_flows_extra  # noqa: F401  (registers etf_flows_agg)
-from flowscope.schemas import fedwatch  # noqa: F401  (registers fedwatch_panel)
+from flowscope.schemas import (
+    etf_flows_extra,  # noqa: F401  (registers etf_flows_agg)
+    fedwatch,  # noqa: F401  (registers fedwatch_panel)
+)
 from flowscope.schemas._spec import Column, DatasetSpec
 from flowscope.schemas.datasets import (
     BOOK_SNAPSHOTS,

@@ -35,7 +35,8 @@ def read_csv_text(path: Path, **kwargs: object) -> pd.DataFrame:
             **kwargs,
         )
     except pd.errors.ParserError as exc:
-        raise ParseError(f"malformed CSV: {exc}", path=path) from exc
+        reason = f"malformed CSV: {exc}"
+        raise ParseError(reason, path=path) from exc
     except pd.errors.EmptyDataError as exc:
         raise ParseError("the file is empty", path=path) from exc
 

@@ -90,7 +90,9 @@ def _parse_dates_csv(path: Path) -> ParsedFile:
 def _parse_decisions_csv(path: Path) -> ParsedFile:
     df = read_csv_text(path)
     require_columns(
-        df, ("meeting_date", "statement_type", "target_lower", "target_upper", "decision"), path=path
+        df,
+        ("meeting_date", "statement_type", "target_lower", "target_upper", "decision"),
+        path=path,
     )
     date = strict_dates(df, "meeting_date", path=path)
     lower = strict_numeric(df, "target_lower", path=path)
@@ -160,10 +162,16 @@ def _parse_rate_decisions(path: Path) -> ParsedFile:
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0])
         raise ParseError(
-            "duplicate date", path=path, row=pos + 2, column="FOMCDate", received=df["FOMCDate"].iloc[pos]
+            "duplicate date",
+            path=path,
+            row=pos + 2,
+            column="FOMCDate",
+            received=df["FOMCDate"].iloc[pos],
         )
     frame = frame[~undecided].sort_values("meeting_date").reset_index(drop=True)
-    return ParsedFile("fomc_meetings", frame, "rate-decisions", "rate-decisions-csv", str(path), issues)
+    return ParsedFile(
+        "fomc_meetings", frame, "rate-decisions", "rate-decisions-csv", str(path), issues
+    )
 
 
 def merge_calendars(*frames: pd.DataFrame) -> pd.DataFrame:

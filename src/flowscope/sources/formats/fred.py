@@ -46,7 +46,9 @@ def _finish(
     return frame.reset_index(drop=True), issues
 
 
-def parse_fred_csv_text(text: str, *, origin: str | Path, series: str | None = None) -> pd.DataFrame:
+def parse_fred_csv_text(
+    text: str, *, origin: str | Path, series: str | None = None
+) -> pd.DataFrame:
     """Parse one-series FRED CSV text (fredgraph.csv layout) into ``rates`` rows.
 
     Parameters
@@ -132,9 +134,9 @@ register_format(
         "fred-long-csv",
         "rates",
         "several FRED series: series_id,date,value",
-        lambda _p, head: head.splitlines()[0].strip().lower() == "series_id,date,value"
-        if head
-        else False,
+        lambda _p, head: (
+            head.splitlines()[0].strip().lower() == "series_id,date,value" if head else False
+        ),
         _parse_long,
     )
 )

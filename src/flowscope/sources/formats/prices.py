@@ -223,7 +223,11 @@ register_format(
         "yfinance download(): Date,Open,High,Low,Close,Volume (split-adjusted at download time)",
         lambda _p, head: _is_yf_download(head),
         lambda path: _parse(
-            path, fmt="yfinance-download-csv", source="yfinance-download", adjusted="split", time="date"
+            path,
+            fmt="yfinance-download-csv",
+            source="yfinance-download",
+            adjusted="split",
+            time="date",
         ),
     )
 )
