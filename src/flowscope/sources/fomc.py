@@ -11,6 +11,11 @@ link), fetches those pages and keeps the text of their article body.
   in ``p.releaseTime`` ("For release at 2:00 p.m. EST"), converted to UTC; minutes — the
   "Released" date from the calendar at 00:00 UTC (the page gives no time).
 
+Ranges select meetings; minutes of meetings up to nine weeks before ``start`` are read again
+(they are published about three weeks after the meeting), so ``flowscope update`` — which
+starts the day after the newest meeting held — also picks up the latest minutes. A range
+with no document gives an empty frame.
+
 ``extract`` fetches the calendar and the document pages of the requested range through the
 injected client and returns them as one JSON payload (``{"calendar": html, "pages": {url:
 html}}``); ``transform`` parses that payload, so tests run on saved or constructed pages.
@@ -23,10 +28,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from flowscope.errors import EmptyDataError, SchemaDriftError, ValidationError
+from flowscope.errors import SchemaDriftError, ValidationError
 from flowscope.sources._base import Query, Source
 from flowscope.sources._http import get_bytes
 from flowscope.sources.formats.fomc_text import repair_mojibake
@@ -40,6 +46,9 @@ _MINUTES = re.compile(r"/monetarypolicy/fomcminutes(\d{8})\.htm$")
 _RELEASED = re.compile(r"Released\s+([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})\s*([ap])\.?m\.?\s*(E[SD]T)?", re.IGNORECASE)
 _KINDS = ("statement", "minutes")
+#: Minutes of meetings up to this long before ``start`` are (re)read; see :meth:`_wanted`.
+MINUTES_LOOKBACK = pd.Timedelta(days=63)
+_COLUMNS = ["meeting_date", "kind", "release_ts", "title", "url", "text"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,7 +191,10 @@ class FederalReserveFomcSource(Source[FomcQuery]):
     def _wanted(self, query: FomcQuery, cal: pd.DataFrame) -> pd.DataFrame:
         sel = cal[cal["kind"].isin(query.kinds)]
         if query.start is not None:
-            sel = sel[sel["meeting_date"] >= query.start]
+            # minutes come out about three weeks after their meeting: an update that starts
+            # the day after the newest meeting held must still pick up that meeting's minutes
+            lookback = np.where(sel["kind"] == "minutes", MINUTES_LOOKBACK, pd.Timedelta(0))
+            sel = sel[sel["meeting_date"] >= query.start - lookback]
         if query.end is not None:
             sel = sel[sel["meeting_date"] <= query.end]
         return sel
@@ -229,9 +241,7 @@ class FederalReserveFomcSource(Source[FomcQuery]):
                     "text": doc["text"],
                 }
             )
-        if not rows:
-            msg = "fomc: no statement or minutes in the requested range"
-            raise EmptyDataError(msg, source=self.name)
-        out = pd.DataFrame(rows)
+        out = pd.DataFrame(rows, columns=_COLUMNS)
+        out["meeting_date"] = pd.to_datetime(out["meeting_date"])
         out["release_ts"] = pd.to_datetime(out["release_ts"], utc=True)
         return out
