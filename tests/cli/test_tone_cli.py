@@ -50,6 +50,25 @@ def test_import_is_idempotent(text_db: Path, shared_data) -> None:
     assert "0 new, 0 updated, 17 unchanged" in res.output
 
 
+def test_core_import_command_detects_the_text_formats(tmp_path, shared_data) -> None:
+    db = tmp_path / "core.duckdb"
+    t = shared_data / "fomc_text"
+    res = _run(db, "import", "fomc_docs", str(t / "fed_communications_2019_ASaragga.csv"))
+    assert res.exit_code == 0, res.output
+    res = _run(
+        db, "import", "fomc_docs", str(t / "fomc_statements_1994_2016/statements/19940204.txt")
+    )
+    assert res.exit_code == 0, res.output
+    res = _run(db, "tone", "history", "--format", "json")
+    rows = json.loads(res.output)
+    assert {(r["kind"], r["source"]) for r in rows} == {
+        ("minutes", "fed_communications"),
+        ("statement", "fed_communications"),
+        ("statement", "fomc_statements"),
+    }
+    assert len(rows) == 18
+
+
 def test_score_october_2025_minutes(text_db: Path, shared_data) -> None:
     res = _run(text_db, "tone", "score", "--meeting", "2025-10-29", "--format", "json")
     assert res.exit_code == 0, res.output
