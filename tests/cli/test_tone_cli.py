@@ -19,6 +19,11 @@ def _run(db: Path, *args: str):
     return runner.invoke(app, ["--db", str(db), *args])
 
 
+def _flat(text: str) -> str:
+    """Output with line wrapping undone (rich wraps at the terminal width)."""
+    return " ".join(text.split())
+
+
 @pytest.fixture(scope="module")
 def text_db(tmp_path_factory, shared_data) -> Path:
     """A store with the 2019-2026 communications and the TDW minutes 1996-2024."""
@@ -47,7 +52,7 @@ def test_import_is_idempotent(text_db: Path, shared_data) -> None:
         str(shared_data / "fomc_text/fed_communications_2019_ASaragga.csv"),
     )
     assert res.exit_code == 0, res.output
-    assert "0 new, 0 updated, 17 unchanged" in res.output
+    assert "0 new, 0 updated, 17 unchanged" in _flat(res.output)
 
 
 def test_core_import_command_detects_the_text_formats(tmp_path, shared_data) -> None:
@@ -92,12 +97,12 @@ def test_score_october_2025_minutes(text_db: Path, shared_data) -> None:
 def test_score_latest_table(text_db: Path) -> None:
     res = _run(text_db, "tone", "score", "--latest")
     assert res.exit_code == 0, res.output
-    assert "minutes 2026-04-29" in res.output and "Top 5 hawkish" in res.output
+    assert "minutes 2026-04-29" in _flat(res.output) and "Top 5 hawkish" in _flat(res.output)
 
 
 def test_score_needs_exactly_one_target(text_db: Path) -> None:
     res = _run(text_db, "tone", "score")
-    assert res.exit_code == 1 and "exactly one of FILE" in res.output
+    assert res.exit_code == 1 and "exactly one of FILE" in _flat(res.output)
 
 
 def test_history_minutes(text_db: Path) -> None:
@@ -114,7 +119,7 @@ def test_learned_without_training_says_how(text_db: Path, monkeypatch, model_hom
     monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(model_home / "empty"))
     res = _run(text_db, "tone", "score", "--latest", "--model", "learned")
     assert res.exit_code == 1
-    assert "flowscope tone train" in res.output
+    assert "flowscope tone train" in _flat(res.output)
 
 
 def test_learned_without_the_extra_says_how_to_install(text_db: Path, monkeypatch) -> None:
@@ -122,7 +127,7 @@ def test_learned_without_the_extra_says_how_to_install(text_db: Path, monkeypatc
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)
     res = _run(text_db, "tone", "score", "--latest", "--model", "learned")
     assert res.exit_code == 1
-    assert 'pip install "flowscope[nlp]"' in res.output.replace("\n", " ")
+    assert 'pip install "flowscope[nlp]"' in _flat(res.output)
 
 
 def test_eval_lexicon_prints_paper_values(text_db: Path, shared_data) -> None:
@@ -175,4 +180,4 @@ def test_train_then_score_and_eval_learned(
     assert out["model"] == "learned" and -1 <= out["score"] <= 1 and out["n_history"] == 62
     res = _run(text_db, "tone", "eval", "--data", labels, "--datasets", "pc")
     assert res.exit_code == 0, res.output
-    assert "0.5517" in res.output and "± " in res.output
+    assert "0.5517" in _flat(res.output) and "± " in _flat(res.output)
