@@ -181,3 +181,14 @@ def test_train_then_score_and_eval_learned(
     res = _run(text_db, "tone", "eval", "--data", labels, "--datasets", "pc")
     assert res.exit_code == 0, res.output
     assert "0.5517" in _flat(res.output) and "± " in _flat(res.output)
+
+
+def test_bad_inputs_are_one_line_errors(text_db: Path) -> None:
+    res = _run(text_db, "tone", "score", "--meeting", "2025-13-45")
+    assert res.exit_code == 1 and "--meeting must be a date" in _flat(res.output)
+    bad = Path(__file__).resolve().parents[1] / "fixtures/tone/communications_bad_date.csv"
+    res = _run(text_db, "tone", "score", str(bad))
+    assert res.exit_code == 1
+    assert "communications_bad_date.csv, row 3, column 'Release Date'" in _flat(res.output)
+    res = _run(text_db, "tone", "score", "--meeting", "2024-01-01")
+    assert res.exit_code == 1 and "no minutes held for a meeting on 2024-01-01" in _flat(res.output)

@@ -38,6 +38,7 @@ from flowscope.errors import (
     FlowscopeError,
     InsufficientDataError,
     MissingDependencyError,
+    UnknownFormatError,
     ValidationError,
 )
 from flowscope.report.sections.tone import held_docs, history_for
@@ -210,11 +211,19 @@ def import_texts(
     )
 
 
+def _date(value: str, name: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(value).normalize()
+    except ValueError as exc:
+        msg = f"--{name} must be a date YYYY-MM-DD, got {value!r}"
+        raise ValidationError(msg, param_name=name, received=value) from exc
+
+
 def _text_of(file: Path) -> tuple[str, pd.Timestamp | None, str | None]:
     """Text, meeting date and kind of a file (known layouts parsed, plain text otherwise)."""
     try:
         parsed = read_file(file, "fomc_docs")
-    except ValidationError:
+    except UnknownFormatError:
         try:
             raw = file.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -269,7 +278,7 @@ def score(
             if latest:
                 row = docs.sort_values("meeting_date").iloc[-1]
             else:
-                day = pd.Timestamp(str(meeting)).normalize()
+                day = _date(str(meeting), "meeting")
                 hit = docs[docs["meeting_date"] == day]
                 if hit.empty:
                     msg = f"no {kind} held for a meeting on {day:%Y-%m-%d}"
@@ -351,7 +360,7 @@ def history(
     if cache is not None:
         cache.save()
     if start is not None:
-        hist = hist[hist["meeting_date"] >= pd.Timestamp(start)]
+        hist = hist[hist["meeting_date"] >= _date(start, "start")]
     hist = hist.assign(release_date=hist["release_ts"].dt.strftime("%Y-%m-%d"))
     cols = [
         "meeting_date",
