@@ -6,10 +6,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from hypothesis import settings
+# A wide virtual terminal before any rich Console is created, so CLI output captured by
+# CliRunner is not wrapped mid-value.
+os.environ["COLUMNS"] = "200"
 
-from flowscope.storage import Store
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from flowscope.storage import Store  # noqa: E402
 
 # CI runs are reproducible (fixed example sequence); local runs explore new examples each time.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
@@ -27,8 +31,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     for key in list(os.environ):
         if key.startswith("FLOWSCOPE_") and key != "FLOWSCOPE_SHARED_DATA":
             monkeypatch.delenv(key)
-    # A wide virtual terminal, so rich output in CliRunner is not wrapped mid-value.
-    monkeypatch.setenv("COLUMNS", "200")
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FLOWSCOPE_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(home / "data"))
