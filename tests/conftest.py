@@ -10,10 +10,10 @@ from pathlib import Path
 # CliRunner is not wrapped mid-value.
 os.environ["COLUMNS"] = "200"
 
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+import pytest
+from hypothesis import settings
 
-from flowscope.storage import Store  # noqa: E402
+from flowscope.storage import Store
 
 # CI runs are reproducible (fixed example sequence); local runs explore new examples each time.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
