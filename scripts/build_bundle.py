@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from flowscope.sources import read_file
-from flowscope.sources.formats.fomc_calendar import merge_calendars
+from flowscope.sources.formats.fomc_calendar import INTERMEETING_ACTIONS, merge_calendars
 from flowscope.sources.formats.fomc_text import read_fomc_text_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +92,12 @@ def _prices_many(rels: list[str]) -> Callable[[Path], pd.DataFrame]:
     return build
 
 
+#: Statements in that folder that were not issued after a policy meeting (Federal Reserve
+#: press releases on liquidity facilities and swap lines).
+NON_MEETING_STATEMENTS = pd.to_datetime(["2007-08-10", "2007-08-17", "2008-03-11", "2010-05-09"])
+#: Misdated files: 20070618.txt holds the statement of the 2007-06-27/28 meeting.
+STATEMENT_DATE_FIXES = {pd.Timestamp("2007-06-18"): pd.Timestamp("2007-06-28")}
+
 POLICY_SERIES = ("DFEDTARL", "DFEDTARU", "EFFR", "IORB", "SOFR", "FEDFUNDS")
 
 
@@ -123,7 +129,18 @@ def _fomc_meetings(shared: Path) -> pd.DataFrame:
     ).frame
     dates = read_file(ff / "cme_fedwatch_validation_Mguten/fomc_dates.csv", "fomc_meetings").frame
     history = read_file(ff / "pyfedwatch_fomc_data.csv", "fomc_meetings").frame
-    merged = merge_calendars(dates, decisions, history)
+    # Statement days 1994-2016 (one statement per meeting from 1999; before that only on
+    # changes): fills the meetings the rate-decision export omits (holds before 2008).
+    folder = shared / "fomc_text/fomc_statements_1994_2016/statements"
+    days = pd.to_datetime(sorted(p.name[:8] for p in folder.iterdir()), format="%Y%m%d")
+    days = days[~days.isin(NON_MEETING_STATEMENTS)].map(lambda d: STATEMENT_DATE_FIXES.get(d, d))
+    statements = pd.DataFrame(
+        {
+            "meeting_date": days,
+            "kind": ["unscheduled" if d in INTERMEETING_ACTIONS else "scheduled" for d in days],
+        }
+    )
+    merged = merge_calendars(dates, decisions, history, statements)
     # Minutes release dates from the Fed communications scrape (Type "Minute").
     comms = []
     for rel in (
@@ -297,6 +314,13 @@ ENTRIES: list[Entry] = [
                 "Ate329/fed-statement-scraping",
                 "4ba1134107b1d718e6b9243a82902e1a0b155f6b",
                 "communications.csv (release dates only)",
+                "none stated (US government texts)",
+            ),
+            Origin(
+                "fomc_text/fomc_statements_1994_2016/statements/",
+                "fomc/statements",
+                "5b4df02e8952ec612313e0d02907483dd1827300",
+                "statements/ (statement dates only)",
                 "none stated (US government texts)",
             ),
         ),

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flowscope.config import Settings, load_settings
@@ -62,7 +63,9 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (FlowscopeError, FileNotFoundError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
