@@ -8,12 +8,11 @@ package, and records the licence of its training labels).
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -30,12 +29,12 @@ from flowscope.analytics.text import (
 from flowscope.cli._common import (
     console,
     err_console,
+    handle_errors,
     open_cli_store,
     print_frame,
     state,
 )
 from flowscope.errors import (
-    FlowscopeError,
     InsufficientDataError,
     MissingDependencyError,
     UnknownFormatError,
@@ -64,24 +63,6 @@ ModelOpt = Annotated[
 MODEL_FILE = "tone-learned.npz"
 MODEL_META = "tone-learned.json"
 TDW_LICENCE = "CC BY-NC 4.0 (Trillion Dollar Words labels, Shah, Paturi & Chava, ACL 2023)"
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def handle_errors(func: F) -> F:
-    """Print flowscope errors as one red line (message shown verbatim) and exit 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (FlowscopeError, FileNotFoundError) as exc:
-            err_console.print("error: ", style="bold red", end="")
-            err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 # --- model files and the embedding cache (I/O lives here, not in analytics) ----------------
