@@ -195,3 +195,60 @@ def test_export_csv_and_parquet_round_trip_through_canonical_import(tmp_path):
     assert len(back) == len(rates) == 730
     assert back["value"].tolist() == rates["value"].tolist()
     assert set(back["source"]) == {"fred"}
+
+
+def test_update_runs_real_connectors_on_recorded_payloads_and_fetches_only_gaps(
+    tmp_path, monkeypatch, shared_data
+):
+    """``flowscope update`` with the Farside and FRED connectors behind a replaying transport."""
+    db = tmp_path / "s.duckdb"
+    assert _run(db, "init").exit_code == 0
+    page = (
+        shared_data / "etf_flows/juanbarmo10_farside_btc_page_trimmed_2026-07.html"
+    ).read_bytes()
+    with Store(db) as s:
+        fred_held = s.rates(source="fred")
+    seen: list[httpx.URL] = []
+
+    def fredgraph(url: httpx.URL) -> bytes:
+        """A fredgraph.csv answer for the requested ids and dates, from the real FRED rows held."""
+        ids = url.params["id"].split(",")
+        rows = fred_held[fred_held["series"].isin(ids)]
+        rows = rows[rows["date"] >= pd.Timestamp(url.params.get("cosd", "1900-01-01"))]
+        wide = rows.pivot(index="date", columns="series", values="value").reindex(columns=ids)
+        wide.index = wide.index.strftime("%Y-%m-%d")
+        return wide.rename_axis("observation_date").to_csv(na_rep="").encode()
+
+    def replay(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url)
+        if request.url.host == "farside.co.uk":
+            return httpx.Response(200, content=page, headers={"content-type": "text/html"})
+        if request.url.host == "fred.stlouisfed.org":
+            return httpx.Response(
+                200, content=fredgraph(request.url), headers={"content-type": "text/csv"}
+            )
+        return httpx.Response(404)
+
+    monkeypatch.setattr(
+        flowscope.sources._http,
+        "make_client",
+        lambda settings=None: httpx.Client(transport=httpx.MockTransport(replay)),
+    )
+    with Store(db) as s:
+        rates_before = len(s.rates())
+    res = _run(db, "update")
+    assert res.exit_code == 0, res.output
+    with Store(db) as s:
+        july = s.etf_flows(funds="Total", source="farside", start="2026-07-01", end="2026-07-31")
+        rates_after = len(s.rates())
+    # The real page's 13 published July sessions arrive; its unpublished 23 Jul row does not.
+    assert july["date"].dt.strftime("%m-%d").tolist()[0] == "07-06"
+    assert len(july) == 13
+    assert "2026-07-23" not in set(july["date"].dt.strftime("%Y-%m-%d"))
+    # FRED is asked only for days after the newest held observation (2026-08-21).
+    fred_calls = [u for u in seen if u.host == "fred.stlouisfed.org"]
+    assert fred_calls[0].params["cosd"] == "2026-08-22"
+    assert rates_after == rates_before
+    again = _run(db, "update")
+    assert again.exit_code == 0, again.output
+    assert "farside → etf_flows: +0 new" in again.output

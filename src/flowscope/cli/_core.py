@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from flowscope.cli._common import (
@@ -20,7 +22,7 @@ from flowscope.cli._common import (
     print_frame,
     state,
 )
-from flowscope.errors import OfflineError, SourceError
+from flowscope.errors import FlowscopeWarning, OfflineError, SourceError
 
 __all__ = ["register"]
 
@@ -191,13 +193,20 @@ def update(
                 continue
             progress.update(task, description=f"fetching {name}")
             try:
-                frame = cls(client, settings).fetch(start=start, end=today)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", FlowscopeWarning)
+                    frame = cls(client, settings).fetch(start=start, end=today)
             except OfflineError as exc:
                 err_console.print(f"[bold red]offline:[/] {exc}. The store was not changed.")
                 raise typer.Exit(2) from None
             except SourceError as exc:
                 err_console.print(f"[bold red]error:[/] {exc}. The store was not changed.")
                 raise typer.Exit(1) from None
+            for w in caught:
+                if issubclass(w.category, FlowscopeWarning):
+                    progress.console.print(f"[yellow]warning:[/] {escape(str(w.message))}")
+                else:  # not ours: let Python's warning machinery handle it
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             frames.append((cls.dataset, cls.name, frame))
             progress.advance(task)
         with store.transaction():
