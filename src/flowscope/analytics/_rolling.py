@@ -9,7 +9,10 @@ results match a naive reference to floating-point rounding, whatever the series'
 
 from __future__ import annotations
 
-import numba
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 import numpy as np
 
 from flowscope._typing import Float64Array
@@ -25,7 +28,26 @@ __all__ = [
 ]
 
 
-@numba.njit(cache=True, nogil=True)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _lazy_njit(fn: _F) -> _F:
+    """Compile ``fn`` with numba on first call (keeps numba out of import time)."""
+    compiled: Callable[..., Any] | None = None
+
+    @functools.wraps(fn)
+    def call(*args: Any) -> Any:
+        nonlocal compiled
+        if compiled is None:
+            import numba
+
+            compiled = numba.njit(cache=True, nogil=True)(fn)
+        return compiled(*args)
+
+    return cast(_F, call)
+
+
+@_lazy_njit
 def _mean_std_kernel(
     x: np.ndarray, w: int, ddof: int
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
@@ -58,7 +80,7 @@ def _mean_std_kernel(
 _REL_NOISE = 1e-12
 
 
-@numba.njit(cache=True, nogil=True)
+@_lazy_njit
 def _pair_kernel(
     x: np.ndarray, y: np.ndarray, w: int
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
