@@ -136,29 +136,48 @@ def _finish(
 # -- per-contract long CSV (pyfedwatch data) -----------------------------------------------
 
 
-def _parse_long(path: Path) -> ParsedFile:
+def _parse_per_contract(
+    path: Path,
+    *,
+    symbol_col: str,
+    date_col: str,
+    source: str,
+    fmt: str,
+    decimals: int | None = None,
+) -> ParsedFile:
+    """One row per (contract, day) with OHLC prices named ``Open``…``Close`` (settle = Close).
+
+    ``decimals`` rounds prices (float32 artefacts such as 95.480003 in Yahoo files).
+    """
     df = read_csv_text(path)
-    require_columns(df, ("Symbol", "Date", "Close"), path=path)
-    dates = strict_dates(df, "Date", path=path)
-    month = contract_month_of(df["Symbol"], dates, path=path)
+    require_columns(df, (symbol_col, date_col, "Close"), path=path)
+    dates = strict_dates(df, date_col, path=path)
+    month = contract_month_of(df[symbol_col], dates, path=path)
+
+    def price(col: str) -> pd.Series:
+        values = strict_numeric(df, col, path=path)
+        return values.round(decimals) if decimals is not None else values
+
     frame = pd.DataFrame(
         {
             "date": dates,
             "contract": contract_symbol(month),
             "contract_month": month,
-            **{
-                c.lower(): strict_numeric(df, c, path=path)
-                for c in ("Open", "High", "Low")
-                if c in df.columns
-            },
-            "settle": strict_numeric(df, "Close", path=path),
+            **{c.lower(): price(c) for c in ("Open", "High", "Low") if c in df.columns},
+            "settle": price("Close"),
             "volume": strict_numeric(df, "Volume", path=path) if "Volume" in df else np.nan,
             "open_interest": (
                 strict_numeric(df, "OpenInterest", path=path) if "OpenInterest" in df else np.nan
             ),
         }
     )
-    return _finish(frame, path=path, source="pyfedwatch", fmt="zq-long-csv")
+    return _finish(frame, path=path, source=source, fmt=fmt)
+
+
+def _parse_long(path: Path) -> ParsedFile:
+    return _parse_per_contract(
+        path, symbol_col="Symbol", date_col="Date", source="pyfedwatch", fmt="zq-long-csv"
+    )
 
 
 def _sniff_long(_p: Path, head: str) -> bool:
@@ -170,25 +189,9 @@ def _sniff_long(_p: Path, head: str) -> bool:
 
 
 def _parse_yahoo(path: Path) -> ParsedFile:
-    df = read_csv_text(path)
-    require_columns(df, ("symbol", "date", "Close"), path=path)
-    dates = strict_dates(df, "date", path=path)
-    month = contract_month_of(df["symbol"], dates, path=path)
-    frame = pd.DataFrame(
-        {
-            "date": dates,
-            "contract": contract_symbol(month),
-            "contract_month": month,
-            **{
-                c.lower(): strict_numeric(df, c, path=path).round(5)
-                for c in ("Open", "High", "Low")
-                if c in df.columns
-            },
-            "settle": strict_numeric(df, "Close", path=path).round(5),
-            "volume": strict_numeric(df, "Volume", path=path) if "Volume" in df else np.nan,
-        }
+    return _parse_per_contract(
+        path, symbol_col="symbol", date_col="date", source="yahoo", fmt="yahoo-zq-csv", decimals=5
     )
-    return _finish(frame, path=path, source="yahoo", fmt="yahoo-zq-csv")
 
 
 def _sniff_yahoo(_p: Path, head: str) -> bool:
