@@ -6,15 +6,22 @@ line 1, so the first data row is line 2 (``header_lines`` shifts this for multi-
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from flowscope.errors import ParseError
 
-__all__ = ["read_csv_text", "require_columns", "strict_dates", "strict_numeric"]
+__all__ = [
+    "raise_first_bad",
+    "read_csv_text",
+    "require_columns",
+    "strict_dates",
+    "strict_numeric",
+]
 
 
 def read_csv_text(path: Path, **kwargs: object) -> pd.DataFrame:
@@ -55,8 +62,49 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], *, path: Path) -> 
             )
 
 
-def _line(df: pd.DataFrame, pos: int, header_lines: int) -> int:
-    return int(pos) + header_lines + 1
+def raise_first_bad(
+    bad: pd.Series | np.ndarray,
+    reason: str,
+    *,
+    path: Path | str,
+    column: str | None,
+    received: pd.Series | np.ndarray | Sequence[Any],
+    expected: str | None = None,
+    header_lines: int = 1,
+    lines: Sequence[int] | None = None,
+) -> None:
+    """Raise :class:`ParseError` at the first row flagged in ``bad`` (return if none is).
+
+    Parameters
+    ----------
+    bad
+        Boolean flags, one per data row (positional).
+    reason, column, expected
+        As in :class:`ParseError`.
+    path
+        File, for the message.
+    received
+        Per-row values; the offending row's value is shown.
+    header_lines
+        Lines before the first data row (row ``i`` is file line ``i + header_lines + 1``).
+    lines
+        Explicit file line of each row, when rows are not consecutive lines.
+    """
+    flags = np.asarray(bad, dtype=bool)
+    if not flags.any():
+        return
+    pos = int(np.flatnonzero(flags)[0])
+    value = received.iloc[pos] if isinstance(received, pd.Series) else received[pos]
+    if isinstance(value, np.generic):
+        value = value.item()
+    raise ParseError(
+        reason,
+        path=path,
+        row=int(lines[pos]) if lines is not None else pos + header_lines + 1,
+        column=column,
+        expected=expected,
+        received=value,
+    )
 
 
 def strict_numeric(
@@ -97,25 +145,25 @@ def strict_numeric(
     is_missing = raw.isin(list(missing))
     values = pd.to_numeric(raw.where(~is_missing), errors="coerce").astype("float64")
     bad = values.isna().to_numpy() & ~is_missing.to_numpy()
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise ParseError(
-            "not a number",
-            path=path,
-            row=_line(df, pos, header_lines),
-            column=column,
-            expected="a number",
-            received=df[column].iloc[pos],
-        )
-    if required and is_missing.any():
-        pos = int(np.flatnonzero(is_missing.to_numpy())[0])
-        raise ParseError(
+    cells = df[column]
+    raise_first_bad(
+        bad,
+        "not a number",
+        path=path,
+        column=column,
+        expected="a number",
+        received=cells,
+        header_lines=header_lines,
+    )
+    if required:
+        raise_first_bad(
+            is_missing,
             "missing value (truncated line?)",
             path=path,
-            row=_line(df, pos, header_lines),
             column=column,
             expected="a number",
-            received=df[column].iloc[pos],
+            received=cells,
+            header_lines=header_lines,
         )
     return values
 
@@ -151,15 +199,13 @@ def strict_dates(
         # e.g. mixed time-zone offsets without utc=True: pandas refuses the whole column
         reason = f"dates cannot be read as one column ({exc})"
         raise ParseError(reason, path=path, column=column) from exc
-    bad = parsed.isna().to_numpy()
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise ParseError(
-            "not a date",
-            path=path,
-            row=_line(df, pos, header_lines),
-            column=column,
-            expected=f"a date{' like ' + fmt if fmt else ''}",
-            received=df[column].iloc[pos],
-        )
+    raise_first_bad(
+        parsed.isna(),
+        "not a date",
+        path=path,
+        column=column,
+        expected=f"a date{' like ' + fmt if fmt else ''}",
+        received=df[column],
+        header_lines=header_lines,
+    )
     return parsed

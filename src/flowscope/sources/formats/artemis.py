@@ -29,6 +29,7 @@ import pandas as pd
 from flowscope.calendars import is_session
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
+from flowscope.sources._parsing import raise_first_bad
 
 __all__ = [
     "parse_artemis_aum",
@@ -59,17 +60,14 @@ def _dates(df: pd.DataFrame, path: Path) -> pd.DatetimeIndex:
     raw = df["date"].str.strip().str.slice(0, 10)
     d = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
     bad = d.isna() | (d < pd.Timestamp("1990-01-01")) | (d > pd.Timestamp("2099-12-31"))
-    if bad.any():
-        k = int(np.flatnonzero(bad.to_numpy())[0])
-        msg = "cannot read the date"
-        raise ParseError(
-            msg,
-            path=path,
-            row=k + 2,
-            column="date",
-            expected="YYYY-MM-DD",
-            received=df["date"].iloc[k],
-        )
+    raise_first_bad(
+        bad,
+        "cannot read the date",
+        path=path,
+        column="date",
+        expected="YYYY-MM-DD",
+        received=df["date"],
+    )
     return pd.DatetimeIndex(d)
 
 

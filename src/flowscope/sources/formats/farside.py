@@ -40,6 +40,7 @@ import pandas as pd
 from flowscope.calendars import is_session
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
+from flowscope.sources._parsing import raise_first_bad
 
 __all__ = [
     "SUMMARY_LABELS",
@@ -225,30 +226,25 @@ def farside_table_to_frame(
     cells_arr = np.asarray(data_rows, dtype=object).astype(str)
     labels = pd.Series(cells_arr[:, 0])
     days = _parse_dates(labels)
-    bad_day = days.isna().to_numpy()
-    if bad_day.any():
-        k = int(np.flatnonzero(bad_day)[0])
-        msg = "cannot read the date"
-        raise ParseError(
-            msg,
-            path=path,
-            row=rownos_all[k],
-            column=str(header[0]),
-            expected="a date like 2024-01-11 or 11 Jan 2024",
-            received=labels.iloc[k].strip(),
-        )
-    out_of_range = ((days < _MIN_DAY) | (days > _MAX_DAY)).to_numpy()
-    if out_of_range.any():
-        k = int(np.flatnonzero(out_of_range)[0])
-        msg = "date out of range"
-        raise ParseError(
-            msg,
-            path=path,
-            row=rownos_all[k],
-            column=str(header[0]),
-            expected="a date between 1990 and 2099",
-            received=labels.iloc[k].strip(),
-        )
+    stripped = labels.str.strip()
+    raise_first_bad(
+        days.isna(),
+        "cannot read the date",
+        path=path,
+        column=str(header[0]),
+        expected="a date like 2024-01-11 or 11 Jan 2024",
+        received=stripped,
+        lines=rownos_all,
+    )
+    raise_first_bad(
+        (days < _MIN_DAY) | (days > _MAX_DAY),
+        "date out of range",
+        path=path,
+        column=str(header[0]),
+        expected="a date between 1990 and 2099",
+        received=stripped,
+        lines=rownos_all,
+    )
     mat_all, bad = _parse_numbers(cells_arr[:, 1:])
     if bad.any():
         r, c = np.argwhere(bad)[0]

@@ -28,7 +28,13 @@ import pandas as pd
 
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
-from flowscope.sources._parsing import read_csv_text, require_columns, strict_dates, strict_numeric
+from flowscope.sources._parsing import (
+    raise_first_bad,
+    read_csv_text,
+    require_columns,
+    strict_dates,
+    strict_numeric,
+)
 
 __all__ = ["contract_month_of", "contract_symbol", "parse_cme_settlements_payload"]
 
@@ -64,18 +70,14 @@ def contract_month_of(symbols: pd.Series, trade_dates: pd.Series, *, path: Path)
         For a symbol that is not a ZQ/FF contract code (names the row).
     """
     parts = symbols.str.strip().str.upper().str.extract(_SYMBOL_RE)
-    bad = parts[0].isna().to_numpy()
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        msg = "not a fed funds futures symbol"
-        raise ParseError(
-            msg,
-            path=path,
-            row=pos + 2,
-            column="symbol",
-            expected="ZQ<month code><year>, e.g. ZQU23",
-            received=symbols.iloc[pos],
-        )
+    raise_first_bad(
+        parts[0].isna(),
+        "not a fed funds futures symbol",
+        path=path,
+        column="symbol",
+        expected="ZQ<month code><year>, e.g. ZQU23",
+        received=symbols,
+    )
     month = parts[0].map(MONTH_CODES.index).to_numpy() + 1
     digits = parts[1].str.len().to_numpy()
     yy = parts[1].astype(int).to_numpy()
@@ -89,18 +91,14 @@ def contract_month_of(symbols: pd.Series, trade_dates: pd.Series, *, path: Path)
 
 def _check_prices(frame: pd.DataFrame, *, path: Path) -> None:
     s = frame["settle"]
-    bad = (s.notna() & ((s < _PRICE_MIN) | (s > _PRICE_MAX))).to_numpy()
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        msg = "settlement outside the plausible ZQ range"
-        raise ParseError(
-            msg,
-            path=path,
-            row=pos + 2,
-            column="settle",
-            expected=f"a price between {_PRICE_MIN} and {_PRICE_MAX} (100 - rate %)",
-            received=float(s.iloc[pos]),
-        )
+    raise_first_bad(
+        s.notna() & ((s < _PRICE_MIN) | (s > _PRICE_MAX)),
+        "settlement outside the plausible ZQ range",
+        path=path,
+        column="settle",
+        expected=f"a price between {_PRICE_MIN} and {_PRICE_MAX} (100 - rate %)",
+        received=s,
+    )
 
 
 def _finish(
@@ -242,17 +240,14 @@ def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt:
     )
     settle = _cme_price(rows[cols["settle"]])
     text_bad = settle.isna() & ~rows[cols["settle"]].astype(str).str.strip().isin(["-", ""])
-    if text_bad.any():
-        pos = int(np.flatnonzero(text_bad.to_numpy())[0])
-        msg = "settlement is not a price"
-        raise ParseError(
-            msg,
-            path=path,
-            row=pos + 2,
-            column=cols["settle"],
-            expected="a price such as 96.3688 (optionally with an A/B suffix) or '-'",
-            received=rows[cols["settle"]].iloc[pos],
-        )
+    raise_first_bad(
+        text_bad,
+        "settlement is not a price",
+        path=path,
+        column=cols["settle"],
+        expected="a price such as 96.3688 (optionally with an A/B suffix) or '-'",
+        received=rows[cols["settle"]],
+    )
 
     def opt(name: str) -> pd.Series | float:
         for key in (name, name.lower()):

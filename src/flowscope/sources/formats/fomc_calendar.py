@@ -17,9 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
-from flowscope.sources._parsing import read_csv_text, require_columns, strict_dates, strict_numeric
+from flowscope.sources._parsing import (
+    raise_first_bad,
+    read_csv_text,
+    require_columns,
+    strict_dates,
+    strict_numeric,
+)
 
 __all__ = ["INTERMEETING_ACTIONS", "merge_calendars"]
 
@@ -66,16 +71,14 @@ def _parse_dates_csv(path: Path) -> ParsedFile:
     end = strict_dates(df, "end_date", path=path)
     raw_kind = df["meeting_type"].str.strip().str.lower()
     kind = raw_kind.map(_KIND_MAP)
-    if kind.isna().any():
-        pos = int(np.flatnonzero(kind.isna().to_numpy())[0])
-        raise ParseError(
-            "unknown meeting type",
-            path=path,
-            row=pos + 2,
-            column="meeting_type",
-            expected="regular, unscheduled or notation_vote",
-            received=df["meeting_type"].iloc[pos],
-        )
+    raise_first_bad(
+        kind.isna(),
+        "unknown meeting type",
+        path=path,
+        column="meeting_type",
+        expected="regular, unscheduled or notation_vote",
+        received=df["meeting_type"],
+    )
     sep = (
         df["has_projection_materials"].str.strip().str.lower().map({"true": True, "false": False})
         if "has_projection_materials" in df.columns
@@ -100,16 +103,14 @@ def _parse_decisions_csv(path: Path) -> ParsedFile:
     stype = df["statement_type"].str.strip().str.lower()
     decision = df["decision"].str.strip().str.lower().replace("", pd.NA)
     bad = ~decision.isna() & ~decision.isin(["hike", "cut", "hold"])
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ParseError(
-            "unknown decision",
-            path=path,
-            row=pos + 2,
-            column="decision",
-            expected="hike, cut or hold",
-            received=df["decision"].iloc[pos],
-        )
+    raise_first_bad(
+        bad,
+        "unknown decision",
+        path=path,
+        column="decision",
+        expected="hike, cut or hold",
+        received=df["decision"],
+    )
     frame = pd.DataFrame(
         {
             "meeting_date": date,
@@ -159,15 +160,7 @@ def _parse_rate_decisions(path: Path) -> ParsedFile:
             )
         )
     dup = frame["meeting_date"].duplicated()
-    if dup.any():
-        pos = int(np.flatnonzero(dup.to_numpy())[0])
-        raise ParseError(
-            "duplicate date",
-            path=path,
-            row=pos + 2,
-            column="FOMCDate",
-            received=df["FOMCDate"].iloc[pos],
-        )
+    raise_first_bad(dup, "duplicate date", path=path, column="FOMCDate", received=df["FOMCDate"])
     frame = frame[~undecided].sort_values("meeting_date").reset_index(drop=True)
     return ParsedFile(
         "fomc_meetings", frame, "rate-decisions", "rate-decisions-csv", str(path), issues
