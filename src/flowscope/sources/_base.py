@@ -41,11 +41,18 @@ class Source(abc.ABC, Generic[Q]):
         Canonical dataset it feeds.
     requires_key
         Settings field holding a credential (``"sosovalue_key"``) or ``None``.
+    lookback_days
+        Days before the newest row held that ``flowscope update`` asks for again, to pick
+        up revisions and late corrections.
+    rate_limit
+        Most requests per second the connector sends to its host (``None``: no own limit).
     """
 
     name: ClassVar[str]
     dataset: ClassVar[str]
     requires_key: ClassVar[str | None] = None
+    lookback_days: ClassVar[int] = 0
+    rate_limit: ClassVar[float | None] = None
 
     def __init__(self, client: httpx.Client, settings: Settings | None = None) -> None:
         self.client = client

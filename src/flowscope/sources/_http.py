@@ -29,8 +29,12 @@ def get_bytes(
     source: str,
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    rate_limit: float | None = None,
 ) -> bytes:
     """GET ``url`` and return the body; map network failures to flowscope errors.
+
+    ``rate_limit`` is the most requests per second the connector may send to this host
+    (the exchange's documented public limit); ``None`` means no limit of its own.
 
     Raises
     ------
