@@ -61,6 +61,11 @@ class Settings:
         SoSoValue API key; ``None`` unless ``FLOWSCOPE_SOSOVALUE_KEY`` is set. Never logged.
     fred_api_key
         Optional FRED API key (the CSV endpoint needs none). ``FLOWSCOPE_FRED_API_KEY``.
+    source_preference
+        Per dataset, the sources in order of trust, replacing the dataset's declared order
+        (:attr:`flowscope.schemas.DatasetSpec.source_preference`). TOML table
+        ``[source_preference]`` with ``prices = ["coinbase", "cryptoquant"]``, or
+        ``FLOWSCOPE_SOURCE_PREFERENCE="prices=coinbase,cryptoquant;etf_flows=farside"``.
     """
 
     data_dir: Path = field(default_factory=_default_data_dir)
@@ -71,6 +76,7 @@ class Settings:
     update_sources: tuple[str, ...] = ("farside", "fred")
     sosovalue_key: str | None = field(default=None, repr=False)
     fred_api_key: str | None = field(default=None, repr=False)
+    source_preference: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def resolved_db_path(self) -> Path:
@@ -192,7 +198,35 @@ def _coerce(key: str, raw: Any) -> Any:
             return tuple(raw)
         msg = "expected a list of connector names"
         raise TypeError(msg)
+    if key == "source_preference":
+        return _coerce_preference(raw)
     if raw is not None and not isinstance(raw, str):
         msg = "expected a string"
         raise TypeError(msg)
     return raw
+
+
+def _coerce_preference(raw: Any) -> dict[str, tuple[str, ...]]:
+    """``{"prices": ["a", "b"]}`` or ``"prices=a,b;etf_flows=c"`` -> dict of tuples."""
+    if isinstance(raw, str):
+        table: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in raw.split(";"))):
+            name, sep, sources = part.partition("=")
+            if not sep or not name.strip():
+                msg = f"expected 'dataset=source,source;…', got {part!r}"
+                raise ValueError(msg)
+            table[name.strip()] = [x.strip() for x in sources.split(",") if x.strip()]
+        raw = table
+    if not isinstance(raw, Mapping):
+        msg = "expected a table of dataset = [source, …]"
+        raise TypeError(msg)
+    out: dict[str, tuple[str, ...]] = {}
+    for name, sources in raw.items():
+        if isinstance(sources, str) or not isinstance(sources, list | tuple):
+            msg = f"{name}: expected a list of source names"
+            raise TypeError(msg)
+        if not all(isinstance(x, str) and x for x in sources):
+            msg = f"{name}: source names must be non-empty strings"
+            raise TypeError(msg)
+        out[str(name)] = tuple(sources)
+    return out

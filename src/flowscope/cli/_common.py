@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,8 +31,15 @@ __all__ = [
     "state",
 ]
 
-console = Console()
-err_console = Console(stderr=True)
+def _width(stream: Any) -> int | None:
+    """Let rich size a terminal (or honour ``COLUMNS``); never wrap piped output at 80."""
+    if os.environ.get("COLUMNS") or getattr(stream, "isatty", lambda: False)():
+        return None
+    return 200
+
+
+console = Console(width=_width(sys.stdout))
+err_console = Console(stderr=True, width=_width(sys.stderr))
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -52,7 +60,12 @@ state = CliState()
 
 def open_cli_store(*, read_only: bool = False) -> Store:
     """Open the store chosen by ``--db`` / ``FLOWSCOPE_DB`` / settings."""
-    return Store(state.settings().resolved_db_path, read_only=read_only)
+    settings = state.settings()
+    return Store(
+        settings.resolved_db_path,
+        read_only=read_only,
+        source_preference=settings.source_preference,
+    )
 
 
 def handle_errors(func: F) -> F:

@@ -57,6 +57,11 @@ class DatasetSpec:
         ``<name>__revisions`` (with ``ts_superseded``) instead of discarding it.
     description
         One line for ``flowscope status`` and docs.
+    source_preference
+        Sources in order of trust, most trusted first. When several sources hold the same
+        key, readers that ask for one row per key keep the most trusted source's row;
+        sources not listed come after the listed ones, alphabetically. Overridable per
+        dataset in the settings (``source_preference``).
     """
 
     name: str
@@ -66,6 +71,7 @@ class DatasetSpec:
     group_column: str | None = None
     track_revisions: bool = False
     description: str = ""
+    source_preference: tuple[str, ...] = ()
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

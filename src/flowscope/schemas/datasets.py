@@ -35,6 +35,7 @@ ETF_FLOWS = DatasetSpec(
     time_column="date",
     group_column="fund",
     track_revisions=True,
+    source_preference=("farside", "sosovalue", "defillama", "artemis"),
 )
 
 PRICES = DatasetSpec(
@@ -67,6 +68,17 @@ PRICES = DatasetSpec(
     key=("symbol", "interval", "ts"),
     time_column="ts",
     group_column="symbol",
+    # full curated histories first, then the exchange and chart connectors that keep them current
+    source_preference=(
+        "cryptoquant",
+        "coinbase",
+        "kraken",
+        "bitstamp-coinbase",
+        "yfinance",
+        "tradingview",
+        "yahoo",
+        "yfinance-download",
+    ),
 )
 
 RATES = DatasetSpec(
@@ -80,6 +92,7 @@ RATES = DatasetSpec(
     key=("series", "date"),
     time_column="date",
     group_column="series",
+    source_preference=("fred",),
 )
 
 FOMC_MEETINGS = DatasetSpec(
@@ -124,6 +137,7 @@ FED_FUTURES = DatasetSpec(
     key=("contract", "date"),
     time_column="date",
     group_column="contract",
+    source_preference=("cme", "yahoo", "pyfedwatch"),
 )
 
 FOMC_DOCS = DatasetSpec(
@@ -146,6 +160,7 @@ FOMC_DOCS = DatasetSpec(
     key=("kind", "meeting_date"),
     time_column="meeting_date",
     group_column="kind",
+    source_preference=("fomc", "fed_communications", "fomc_statements", "tdw"),
 )
 
 BOOK_SNAPSHOTS = DatasetSpec(

@@ -85,6 +85,9 @@ class Store:
         DuckDB file; its folder is created if needed. ``":memory:"`` for a throw-away store.
     read_only
         Open without write access (no migrations are run).
+    source_preference
+        Per dataset, sources in order of trust, replacing the order declared in the
+        dataset's spec (see :meth:`preference`); usually ``Settings.source_preference``.
 
     Examples
     --------
@@ -94,8 +97,15 @@ class Store:
     >>> store.close()
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        read_only: bool = False,
+        source_preference: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.path = path if path == ":memory:" else Path(path).expanduser()
+        self._preference = {k: tuple(v) for k, v in (source_preference or {}).items()}
         if isinstance(self.path, Path) and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -373,6 +383,7 @@ class Store:
         source: str | Sequence[str] | None = None,
         where: Mapping[str, Any] | None = None,
         columns: Sequence[str] | None = None,
+        preferred: bool = False,
     ) -> pd.DataFrame:
         """Read rows of ``dataset`` as a DataFrame sorted by key.
 
@@ -388,12 +399,17 @@ class Store:
             Equality filters, ``{"fund": "IBIT"}`` or ``{"fund": ["IBIT", "FBTC"]}``.
         columns
             Columns to return (default: all, with ``source`` and ``ts_ingested``).
+        preferred
+            Return one row per key (without ``source``): the row of the most trusted source
+            holding it (:meth:`preference`), so a curated history is continued by the
+            connectors that keep it current. For ``prices`` one series never mixes
+            adjustment variants: the variant of the source holding the newest bar is kept.
 
         Returns
         -------
         DataFrame
-            One row per stored row, canonical columns; ``DATE`` columns as
-            ``datetime64`` (midnight), timestamps tz-aware UTC.
+            One row per stored row (per key with ``preferred``), canonical columns; ``DATE``
+            columns as ``datetime64`` (midnight), timestamps tz-aware UTC.
         """
         spec = get_dataset(dataset)
         clauses, params = self._filters(spec, start, end, source, where)
@@ -402,13 +418,25 @@ class Store:
         if bad:
             msg = f"{dataset}: unknown column(s) {bad}"
             raise ValidationError(msg, param_name="columns", received=bad)
-        sql = f"SELECT {', '.join(cols)} FROM {spec.name}"
+        need = cols
+        if preferred:
+            extra = [c for c in (*spec.store_key, "adjusted") if c in spec.column_names]
+            need = [*cols, *(c for c in dict.fromkeys(extra) if c not in cols)]
+        sql = f"SELECT {', '.join(need)} FROM {spec.name}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        order = [k for k in spec.store_key if k in cols]
+        order = [k for k in spec.store_key if k in need]
         if order:
             sql += " ORDER BY " + ", ".join(order)
-        return self._df(sql, params)
+        df = self._df(sql, params)
+        if preferred:
+            df = _pick_preferred(df, spec, self.preference(dataset))[cols]
+        return df
+
+    def preference(self, dataset: str) -> tuple[str, ...]:
+        """Sources of ``dataset`` in order of trust (settings override, else the spec's)."""
+        spec = get_dataset(dataset)
+        return self._preference.get(spec.name, spec.source_preference)
 
     def _filters(
         self,
@@ -504,8 +532,23 @@ class Store:
         end: DateLike | None = None,
         interval: str = "1d",
         source: str | Sequence[str] | None = None,
+        preferred: bool = False,
     ) -> pd.DataFrame:
         """OHLCV bars.
+
+        Parameters
+        ----------
+        symbol
+            One symbol or several (default: all).
+        start, end
+            Inclusive bounds (dates are UTC days).
+        interval
+            Bar length (``"1d"``, ``"1h"`` …).
+        source
+            Only these sources.
+        preferred
+            One bar per symbol and time, from the most trusted source holding it (see
+            :meth:`read`); the ``source`` column says which.
 
         Returns
         -------
@@ -516,7 +559,9 @@ class Store:
         where: dict[str, Any] = {"interval": interval}
         if symbol is not None:
             where["symbol"] = symbol
-        return self.read("prices", start=start, end=end, source=source, where=where)
+        return self.read(
+            "prices", start=start, end=end, source=source, where=where, preferred=preferred
+        )
 
     def rates(
         self,
@@ -645,6 +690,29 @@ class Store:
         return [(missing[a], missing[b]) for a, b in zip(starts, ends, strict=True)]
 
 
+def _pick_preferred(df: pd.DataFrame, spec: DatasetSpec, order: Sequence[str]) -> pd.DataFrame:
+    """One row per key of ``spec``: the row of the first source in ``order`` holding it."""
+    if df.empty:
+        return df
+    sources = sorted(df["source"].astype(str).unique())
+    ranking = {s: i for i, s in enumerate(order)}
+    ranking.update(
+        {s: len(order) + i for i, s in enumerate(x for x in sources if x not in ranking)}
+    )
+    rank = df["source"].astype(str).map(ranking).to_numpy()
+    key = list(spec.key)
+    out = df.assign(_rank=rank)
+    if "adjusted" in out.columns and spec.group_column:
+        # one adjustment variant per series: that of the source holding the newest bar
+        series = [c for c in key if c != spec.time_column]
+        newest = out.sort_values(
+            [*series, spec.time_column, "_rank"], ascending=[*([True] * len(series)), False, True]
+        ).drop_duplicates(series)[[*series, "adjusted"]]
+        out = out.merge(newest, on=[*series, "adjusted"], how="inner")
+    out = out.sort_values([*key, "_rank"], kind="stable").drop_duplicates(key)
+    return out.drop(columns="_rank").reset_index(drop=True)
+
+
 def _expected_days(start: pd.Timestamp, end: pd.Timestamp, calendar: Calendar) -> pd.DatetimeIndex:
     if calendar == "24/7":
         return pd.date_range(start, end, freq="D")
@@ -660,6 +728,7 @@ def open_store(
     path: str | Path | None = None,
     *,
     read_only: bool = False,
+    source_preference: Mapping[str, Sequence[str]] | None = None,
 ) -> Store:
     """Open (creating if needed) the flowscope store.
 
@@ -670,13 +739,18 @@ def open_store(
         TOML file, or ``<user data dir>/flowscope/flowscope.duckdb``).
     read_only
         Open without write access.
+    source_preference
+        Per-dataset source order (default: the settings' ``source_preference``).
 
     Returns
     -------
     Store
     """
-    if path is None:
+    if path is None or source_preference is None:
         from flowscope.config import load_settings
 
-        path = load_settings().resolved_db_path
-    return Store(path, read_only=read_only)
+        settings = load_settings()
+        path = settings.resolved_db_path if path is None else path
+        if source_preference is None:
+            source_preference = settings.source_preference
+    return Store(path, read_only=read_only, source_preference=source_preference)
