@@ -31,6 +31,7 @@ __all__ = [
     "state",
 ]
 
+
 def _width(stream: Any) -> int | None:
     """Let rich size a terminal (or honour ``COLUMNS``); never wrap piped output at 80."""
     if os.environ.get("COLUMNS") or getattr(stream, "isatty", lambda: False)():
