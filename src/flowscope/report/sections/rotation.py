@@ -18,9 +18,6 @@ from flowscope.storage import Store
 
 __all__ = ["build", "etf_total_flows", "held_symbols", "load_close", "rotation_figure"]
 
-#: Preferred source per symbol when the store holds several (best daily history first).
-SOURCE_PREFERENCE: tuple[str, ...] = ("cryptoquant", "yfinance", "tradingview", "yahoo")
-
 
 def held_symbols(store: Store) -> dict[str, list[str]]:
     """Symbol -> sources holding daily bars."""
@@ -41,24 +38,24 @@ def load_close(
     source: str | None = None,
     end: pd.Timestamp | None = None,
 ) -> pd.Series:
-    """Daily closes of ``symbol`` from one source, indexed by naive date.
+    """Daily closes of ``symbol`` indexed by naive date.
 
-    Without ``source`` the store's sources are tried in :data:`SOURCE_PREFERENCE` order
-    (then the one with most rows); several adjustment variants are never mixed.
+    Without ``source``, one close per day from the most trusted source holding it (the
+    dataset's source preference, :meth:`flowscope.storage.Store.read` with
+    ``preferred=True``), so a curated history is continued by newer sources and adjustment
+    variants are never mixed. ``attrs["source"]`` names the source(s) used.
     """
     sources = held_symbols(store).get(symbol, [])
     if not sources:
         msg = f"no daily prices held for {symbol}; held: {', '.join(held_symbols(store)) or 'none'}"
         raise InsufficientDataError(msg)
-    if source is None:
-        ranked = [s for s in SOURCE_PREFERENCE if s in sources] + sources
-        source = ranked[0]
-    elif source not in sources:
+    if source is not None and source not in sources:
         msg = f"no {symbol} prices from source {source!r}; held sources: {', '.join(sources)}"
         raise InsufficientDataError(msg)
-    bars = store.prices(symbol, source=source, end=end)
+    bars = store.prices(symbol, source=source, end=end, preferred=source is None)
     out = close_series(bars, symbol)
-    out.attrs["source"] = source
+    used = list(dict.fromkeys(bars.sort_values("ts")["source"]))
+    out.attrs["source"] = " + ".join(used) if used else (source or "")
     return out
 
 
