@@ -37,11 +37,12 @@ def test_season_christmas_table_2015_2024_plus_2025(db):
         ],
     )
     assert res.exit_code == 0, res.output
-    # two JSON documents: the per-year table, then the regime summary with CIs
-    dec = json.JSONDecoder()
-    text = res.stdout.strip()
-    table, end = dec.raw_decode(text)
-    summary, _ = dec.raw_decode(text[end:].strip())
+    # one JSON document: the per-year table, the regime summary with CIs, the agreement
+    doc = json.loads(res.stdout)
+    table, summary = doc["years"], doc["by_regime"]
+    # each rule agrees with the note's labels in 5 of its 6 labelled years
+    assert doc["labelled_years_agreeing"] == {"ma200": 5, "trailing365": 5, "drawdown": 5}
+    assert doc["labelled_years"] == 6
     years = [r["year"] for r in table]
     assert years == [*range(2015, 2025), 2025]
     by_year = {r["year"]: r for r in table}

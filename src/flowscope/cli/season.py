@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +20,14 @@ from flowscope.analytics.seasonality import (
     regime_summary,
     window_returns,
 )
-from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
+from flowscope.cli._common import (
+    console,
+    err_console,
+    frame_to_records,
+    handle_errors,
+    open_cli_store,
+    print_frame,
+)
 from flowscope.errors import FlowscopeWarning, InsufficientDataError, ValidationError
 from flowscope.report.sections.rotation import load_close
 
@@ -134,18 +143,31 @@ def christmas(
         f"BTC {w[0]}..{w[1]} (close of the day before to close of the last day, UTC; "
         f"{btc.attrs.get('source')})"
     )
-    print_frame(show, fmt, title=title)
-    print_frame(
-        summ.assign(
-            mean_pct=summ["mean"] * 100,
-            ci_low_pct=summ["ci_low"] * 100,
-            ci_high_pct=summ["ci_high"] * 100,
-        )[["rule", "regime", "n", "mean_pct", "ci_low_pct", "ci_high_pct", "share_positive"]],
-        fmt,
-        title=f"Mean window return by regime, {yrs[0]}-{yrs[-1]}, bootstrap 95% CI ({n_boot} draws)",
-    )
+    by_regime = summ.assign(
+        mean_pct=summ["mean"] * 100,
+        ci_low_pct=summ["ci_low"] * 100,
+        ci_high_pct=summ["ci_high"] * 100,
+    )[["rule", "regime", "n", "mean_pct", "ci_low_pct", "ci_high_pct", "share_positive"]]
+    lab = in_range[in_range["seed_label"].notna()]
+    if fmt == "json":  # one document: both tables and the agreement counts
+        doc = {
+            "window": f"{w[0]}..{w[1]}",
+            "btc_source": btc.attrs.get("source"),
+            "years": frame_to_records(show),
+            "by_regime": frame_to_records(by_regime),
+            "labelled_years_agreeing": {r: int(lab[f"agree_{r}"].dropna().sum()) for r in rules},
+            "labelled_years": int(lab["outcome_agrees"].notna().sum()),
+            "bootstrap_draws": n_boot,
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        print_frame(show, fmt, title=title)
+        print_frame(
+            by_regime,
+            fmt,
+            title=f"Mean window return by regime, {yrs[0]}-{yrs[-1]}, bootstrap 95% CI ({n_boot} draws)",
+        )
     if fmt == "table":
-        lab = in_range[in_range["seed_label"].notna()]
         for r in rules:
             agree = lab[f"agree_{r}"].dropna()
             console.print(
