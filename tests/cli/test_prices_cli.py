@@ -100,3 +100,11 @@ def test_prices_errors_name_the_option(db, args, message):
     assert res.exit_code == 1
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_version_option_prints_the_installed_version():
+    from importlib.metadata import version
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0
+    assert res.stdout.strip() == f"flowscope {version('flowscope')}"

@@ -25,6 +25,14 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"flowscope {version('flowscope')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global(
     db: Annotated[
@@ -37,6 +45,12 @@ def _global(
         Path | None,
         typer.Option("--config", help="Settings TOML file (default: FLOWSCOPE_CONFIG)."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     state.db = db
     state.config = config
