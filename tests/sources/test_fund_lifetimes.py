@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.sources._prelaunch import MOLTOVY, zero_before_launch
 
 from flowscope.errors import ParseError
 from flowscope.schemas.funds import fund_lifetimes, read_fund_lifetimes
 from flowscope.sources import read_file
 from flowscope.sources.farside import parse_farside_html
 from flowscope.sources.formats.farside import parse_farside_csv
-
-from tests.sources._prelaunch import MOLTOVY, zero_before_launch
 
 CIYBER = "etf_flows/ciyberpunk_farside_btc_etf_flows_wide_daily.csv"
 HTML = "etf_flows/juanbarmo10_farside_btc_page_trimmed_2026-07.html"
