@@ -422,7 +422,22 @@ def _sources_md(manifest: list[dict[str, object]]) -> str:
             for o in m["origins"]  # type: ignore[attr-defined]
         )
         lines.append("")
+    lines.extend(_FUNDS_MD)
     return "\n".join(lines)
+
+
+_FUNDS_MD = [
+    "## `funds.csv` — fund lifetimes (not built by this script)",
+    "",
+    "First (and last) US trading day of each spot-Bitcoin ETF in the Farside tables: IBIT, FBTC,",
+    "BITB, ARKB, BTCO, EZBC, BRRR, HODL, BTCW and GBTC from 2024-01-11 (SEC Release No. 34-99306",
+    "of 2024-01-10, 89 FR 3008), BTC (Grayscale Bitcoin Mini Trust) from 2024-07-31 (its Form 10-Q",
+    "for 2024-06-30), MSBT from 2026-04-08 (first published figure in Farside). Each row names",
+    "its public source and how the date was checked: every first day equals the first non-empty",
+    "figure of `moltovy/Crypto-Research-Paper-Data-Factors-Analysis-` @ `0236b1e1cc2b`,",
+    "`Data/Farside ETF Data/farside_btc_etf_flows__daily.csv`. Dates are public facts.",
+    "",
+]
 
 
 def main(argv: list[str] | None = None) -> int:

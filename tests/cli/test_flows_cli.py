@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -286,3 +287,62 @@ def test_rank_and_reversals(bundled_db: Path) -> None:
         ("2025-10-30", "outflow"),
         ("2025-11-28", "inflow"),
     ]
+
+
+def _records(db: Path, fund: str) -> list[dict[str, object]]:
+    res = runner.invoke(
+        app, ["--db", str(db), "flows", "records", "--fund", fund, "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_records_identical_for_a_table_with_prelaunch_zeros(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from tests.sources._prelaunch import MOLTOVY, zero_before_launch
+
+    zeros = zero_before_launch(shared_data, tmp_path / "zeros.csv")
+    dbs = {}
+    for name, src in (("clean", shared_data / MOLTOVY), ("zeros", zeros)):
+        dbs[name] = tmp_path / f"{name}.duckdb"
+        code, out = run(dbs[name], "import", "etf_flows", str(src))
+        assert code == 0, out
+    for fund in ("BTC", "MSBT"):
+        assert _records(dbs["zeros"], fund) == _records(dbs["clean"], fund)
+    first = next(r for r in _records(dbs["zeros"], "BTC") if r["record"] == "first outflow day")
+    assert (first["date"], first["value_musd"]) == ("2024-08-28", -8.8)
+    assert first["note"] == "20 sessions after launch (2024-07-31)"
+    code, rank_clean = run(dbs["clean"], "flows", "rank", "--format", "json")
+    code2, rank_zeros = run(dbs["zeros"], "flows", "rank", "--format", "json")
+    assert code == code2 == 0
+    assert json.loads(rank_zeros) == json.loads(rank_clean)
+    btc = next(r for r in json.loads(rank_clean) if r["fund"] == "BTC")
+    assert btc["days"] == 424
+
+
+def test_records_ignore_prelaunch_rows_already_in_the_store(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from tests.sources._prelaunch import MOLTOVY
+
+    db = tmp_path / "old.duckdb"
+    code, out = run(db, "import", "etf_flows", str(shared_data / MOLTOVY))
+    assert code == 0, out
+    clean = _records(db, "BTC")
+    # rows an older importer stored: BTC 0.0 on the sessions before its launch
+    days = pd.to_datetime(
+        pd.read_csv(shared_data / MOLTOVY).query("date < '2024-07-31' and Total != 0")["date"]
+    )
+    with Store(db) as s:
+        s.upsert(
+            "etf_flows",
+            pd.DataFrame({"date": days, "fund": "BTC", "flow_usd": 0.0}),
+            source="farside",
+        )
+    res = runner.invoke(
+        app, ["--db", str(db), "flows", "records", "--fund", "BTC", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == clean
+    assert "138 stored row(s) dated outside their fund's life ignored (BTC: 138)" in res.stderr

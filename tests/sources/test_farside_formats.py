@@ -67,9 +67,15 @@ def test_calendar_day_copy_flags_weekends_holidays_and_unpublished(shared_data: 
     assert [i.date for i in unpublished] == ["2025-09-03"]
     assert pd.Timestamp("2025-09-03") not in set(parsed.frame["date"])
     assert parsed.frame["date"].dt.day_of_week.max() <= 4
-    # empty cells are 0.0 in this copy: BTC (mini trust) zeros before its launch are not flows
-    note = [i for i in parsed.issues if i.reason.startswith("calendar-day copy")]
-    assert [i.detail for i in note] == ["BTC"]
+    # empty cells are 0.0 in this copy: BTC (mini trust) zeros before its launch on 2024-07-31
+    # are not flows. 144 weekday rows before 2024-07-31, minus 6 NYSE holidays = 138 sessions.
+    note = [i for i in parsed.issues if "before its launch" in i.reason]
+    assert [(i.reason, i.detail) for i in note] == [
+        (
+            "BTC: 138 zero cells before its launch on 2024-07-31 kept out",
+            "2024-01-11..2024-07-30",
+        )
+    ]
     btc = parsed.frame[parsed.frame["fund"] == "BTC"]
     assert btc["date"].min() == pd.Timestamp("2024-07-31")
     # otherwise identical to the main copy on every shared (date, fund) but one '-' cell

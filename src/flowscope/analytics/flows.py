@@ -4,12 +4,16 @@ Inputs are the canonical ``etf_flows`` frame (long: ``date``, ``fund``, ``flow_u
 ``source`` …) or the *wide* frame built from it by :func:`flows_wide` (index ``date``, one
 column per fund and ``Total``, values in USD). Dates are NYSE sessions (naive midnight);
 rolling windows count **sessions held**, not calendar days. Missing figures (a fund not yet
-listed) stay NaN and are never read as zero flows.
+listed) stay NaN and are never read as zero flows. A fund's flows begin at its first figure and
+end at its last: statistics of one fund (streaks, ranks, records, "of N sessions") count only
+the sessions with a figure for that fund. Given the fund lifetime table
+(:func:`flowscope.schemas.funds.fund_lifetimes`), :func:`clip_to_lifetimes` also drops rows a
+store may hold from before a fund's launch or after its closure.
 
 Main families
 -------------
 * selection: :func:`select_canonical` (one value per day and fund from several sources),
-  :func:`flows_wide`;
+  :func:`clip_to_lifetimes` (drop rows dated outside a fund's life), :func:`flows_wide`;
 * windows: :func:`rolling_flows`, :func:`flow_zscore`;
 * runs: :func:`flow_streaks`, :func:`longest_streak`;
 * records: :func:`first_outflow`, :func:`largest_outflows`, :func:`window_rank`,
@@ -33,6 +37,7 @@ __all__ = [
     "DEFAULT_SOURCE_PRIORITY",
     "FlowRecords",
     "aggregate_flows",
+    "clip_to_lifetimes",
     "cumulative_flows",
     "cumulative_rank",
     "detect_reversals",
@@ -106,6 +111,41 @@ def select_canonical(
             aum_usd=out["aum_usd"].fillna(pd.Series(aum.reindex(idx).to_numpy(), index=out.index))
         )
     return out.drop(columns=["_noflow", "_prio"]).reset_index(drop=True)
+
+
+def clip_to_lifetimes(flows: pd.DataFrame, lifetimes: pd.DataFrame) -> pd.DataFrame:
+    """Drop ``etf_flows`` rows dated before their fund's first trading day or after its last.
+
+    Parameters
+    ----------
+    flows
+        Long ``etf_flows`` rows (``date``, ``fund``, …).
+    lifetimes
+        Fund lifetime table: ``ticker``, ``first_day``, ``last_day`` (naive US trading days,
+        ``last_day`` NaT while trading), e.g. :func:`flowscope.schemas.funds.fund_lifetimes`.
+
+    Returns
+    -------
+    DataFrame
+        ``flows`` without the rows outside their fund's life, index reset. ``Total`` rows and
+        funds absent from ``lifetimes`` are kept.
+
+    Examples
+    --------
+    >>> life = pd.DataFrame({"ticker": ["BTC"], "first_day": [pd.Timestamp("2024-07-31")],
+    ...                      "last_day": [pd.NaT]})
+    >>> f = pd.DataFrame({"date": pd.to_datetime(["2024-07-30", "2024-07-31"]),
+    ...                   "fund": ["BTC", "BTC"], "flow_usd": [0.0, 18e6]})
+    >>> clip_to_lifetimes(f, life)["date"].dt.strftime("%Y-%m-%d").tolist()
+    ['2024-07-31']
+    """
+    _check_long(flows, ("date", "fund"))
+    life = lifetimes.set_index(lifetimes["ticker"].astype(str).str.upper())
+    fund = flows["fund"].astype(str).str.upper()
+    first = fund.map(pd.to_datetime(life["first_day"]))
+    last = fund.map(pd.to_datetime(life["last_day"]))
+    outside = (flows["date"] < first) | (flows["date"] > last)  # NaT compares False
+    return flows[~outside.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
 def flows_wide(
@@ -281,16 +321,35 @@ def longest_streak(series: pd.Series, *, direction: str = "outflow") -> dict[str
     }
 
 
-def first_outflow(series: pd.Series) -> dict[str, object]:
+def first_outflow(series: pd.Series, *, launch: object | None = None) -> dict[str, object]:
     """First day with a net outflow, and how long after the first figure it came.
+
+    Parameters
+    ----------
+    series
+        Daily flows of one fund (USD), indexed by session date; NaN = no figure.
+    launch
+        The fund's first trading day; figures dated before it are not the fund's sessions
+        and are ignored.
 
     Returns
     -------
     dict
-        ``date`` (or NaT), ``flow_usd`` (USD), ``sessions_after_first`` (sessions held
-        between the first figure and that day), ``first_date``.
+        ``date`` (or NaT), ``flow_usd`` (USD), ``sessions_after_first`` (the fund's sessions
+        with a figure between its first figure and that day), ``first_date``,
+        ``launch_date`` (``launch`` or NaT).
+
+    Examples
+    --------
+    >>> s = pd.Series([0.0, 0.0, 5.0, -1.0], index=pd.to_datetime(
+    ...     ["2024-07-29", "2024-07-30", "2024-07-31", "2024-08-01"]))
+    >>> first_outflow(s, launch="2024-07-31")["sessions_after_first"]
+    1
     """
-    s = series.dropna()
+    launch_day = pd.Timestamp(launch) if launch is not None else pd.NaT
+    s = series.dropna().sort_index()
+    if launch is not None:
+        s = s[s.index >= launch_day]
     if s.empty:
         msg = "no flows held for this fund"
         raise InsufficientDataError(msg)
@@ -301,6 +360,7 @@ def first_outflow(series: pd.Series) -> dict[str, object]:
             "flow_usd": np.nan,
             "sessions_after_first": None,
             "first_date": s.index[0],
+            "launch_date": launch_day,
         }
     k = int(neg[0])
     return {
@@ -308,6 +368,7 @@ def first_outflow(series: pd.Series) -> dict[str, object]:
         "flow_usd": float(s.iloc[k]),
         "sessions_after_first": k,
         "first_date": s.index[0],
+        "launch_date": launch_day,
     }
 
 
@@ -435,12 +496,7 @@ class FlowRecords:
                 "end": pd.NaT,
                 "value_musd": _m(fo["flow_usd"]),
                 "rank": None,
-                "note": (
-                    f"{fo['sessions_after_first']} sessions after the first figure "
-                    f"({pd.Timestamp(fo['first_date']):%Y-%m-%d})"
-                    if fo["sessions_after_first"] is not None
-                    else "no outflow day held"
-                ),
+                "note": _first_outflow_note(fo),
             }
         ]
         for n, tab in sorted(self.largest.items()):
@@ -482,6 +538,22 @@ class FlowRecords:
         return out
 
 
+def _first_outflow_note(fo: dict[str, object]) -> str:
+    if fo["sessions_after_first"] is None:
+        return "no outflow day held"
+    first = pd.Timestamp(fo["first_date"])
+    launch = fo.get("launch_date")
+    n = fo["sessions_after_first"]
+    if launch is not None and not pd.isna(launch) and pd.Timestamp(launch) == first:
+        return f"{n} sessions after launch ({first:%Y-%m-%d})"
+    if launch is not None and not pd.isna(launch):
+        return (
+            f"{n} sessions after the first figure held ({first:%Y-%m-%d}; "
+            f"launched {pd.Timestamp(launch):%Y-%m-%d})"
+        )
+    return f"{n} sessions after the first figure ({first:%Y-%m-%d})"
+
+
 def _m(v: object) -> float:
     try:
         f = float(v)  # type: ignore[arg-type]
@@ -491,7 +563,13 @@ def _m(v: object) -> float:
 
 
 def flow_records(
-    series: pd.Series, *, fund: str = "", windows: Sequence[int] = (1, 4), top: int = 3
+    series: pd.Series,
+    *,
+    fund: str = "",
+    windows: Sequence[int] = (1, 4),
+    top: int = 3,
+    launch: object | None = None,
+    last_day: object | None = None,
 ) -> FlowRecords:
     """Records of one fund's (or the Total's) daily flow history.
 
@@ -505,12 +583,19 @@ def flow_records(
         Window lengths in sessions for the largest-outflow tables (default 1 and 4 days).
     top
         Windows listed per length.
+    launch, last_day
+        The fund's first and last trading day (e.g. from the fund lifetime table); figures
+        outside them are not the fund's sessions and are ignored. None: no bound.
 
     Returns
     -------
     FlowRecords
     """
     s = series.dropna().sort_index()
+    if launch is not None:
+        s = s[s.index >= pd.Timestamp(launch)]
+    if last_day is not None and not pd.isna(last_day):
+        s = s[s.index <= pd.Timestamp(last_day)]
     if s.empty:
         msg = f"no flows held for {fund or 'this series'}"
         raise InsufficientDataError(msg)
@@ -518,7 +603,7 @@ def flow_records(
         fund=fund,
         first_date=s.index[0],
         last_date=s.index[-1],
-        first_outflow=first_outflow(s),
+        first_outflow=first_outflow(s, launch=launch),
         largest={int(n): largest_outflows(s, int(n), top=top) for n in windows},
         longest_outflow_streak=longest_streak(s, direction="outflow"),
         cumulative_usd=float(s.sum()),

@@ -2,6 +2,8 @@
 
 Units: the store holds ``flow_usd`` in US dollars. Tables, CSV and JSON show both
 ``flow_musd`` (US$ millions, rounded to 0.1 as Farside publishes them) and ``flow_usd``.
+Rows dated outside a fund's life (bundled fund lifetime table) are ignored, with a note on
+stderr, so a fund's statistics count only its own sessions.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ import pandas as pd
 import typer
 
 from flowscope.analytics import flows as fa
-from flowscope.cli._common import console, handle_errors, open_cli_store, print_frame
+from flowscope.cli._common import (
+    console,
+    err_console,
+    handle_errors,
+    open_cli_store,
+    print_frame,
+)
 from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.schemas.funds import fund_lifetimes
 
 __all__ = ["app"]
 
@@ -71,6 +80,16 @@ def _read(
         raise ValidationError(msg, param_name="end", received=end)
     with open_cli_store(read_only=False) as store:
         df = store.etf_flows(start=s, end=e, funds=_norm_funds(funds), source=sources or None)
+    clipped = fa.clip_to_lifetimes(df, fund_lifetimes())
+    if len(clipped) < len(df):
+        gone = df.merge(clipped[["date", "fund", "source"]], how="left", indicator=True)
+        gone = gone[gone["_merge"] == "left_only"]
+        per = ", ".join(f"{f}: {n}" for f, n in gone["fund"].value_counts().sort_index().items())
+        err_console.print(
+            f"note: {len(gone)} stored row(s) dated outside their fund's life ignored ({per}); "
+            "re-import the source file to clean the store"
+        )
+    df = clipped
     if df.empty:
         what = ", ".join(_norm_funds(funds) or ["any fund"])
         msg = (
@@ -150,7 +169,17 @@ def records(
     df = fa.select_canonical(_read([name], None, None, source))
     series = df.set_index("date")["flow_usd"].dropna()
     wins = tuple(windows or (1, 4))
-    rec = fa.flow_records(series, fund=name, windows=wins, top=top)
+    life = fund_lifetimes().set_index("ticker")
+    launch = life["first_day"].get(name)
+    last_day = life["last_day"].get(name)
+    rec = fa.flow_records(
+        series,
+        fund=name,
+        windows=wins,
+        top=top,
+        launch=launch,
+        last_day=None if last_day is None or pd.isna(last_day) else last_day,
+    )
     out = rec.to_frame()
     if ending is not None:
         day = _day(ending, "rank-ending")

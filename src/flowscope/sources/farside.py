@@ -34,7 +34,7 @@ def _cell_text(node: Any) -> str:
 
 
 def parse_farside_html(
-    raw: bytes | str, *, origin: str = "farside page"
+    raw: bytes | str, *, origin: str = "farside page", lifetimes: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, list[RowIssue]]:
     """Parse a Farside BTC flow page into canonical ``etf_flows`` rows.
 
@@ -44,6 +44,10 @@ def parse_farside_html(
         The page's HTML (bytes are decoded as UTF-8 with replacement).
     origin
         File path or URL, named in errors and issues.
+    lifetimes
+        Fund lifetime table (default: the bundled one, see
+        :func:`~flowscope.schemas.funds.fund_lifetimes`); cells outside a fund's life are
+        kept out and reported.
 
     Returns
     -------
@@ -108,7 +112,7 @@ def parse_farside_html(
     rows = [r for r in body_rows if any(x.strip() for x in r)]
     # Fee / other label rows between header and data
     rows = [r for r in rows if r and r[0].strip().lower() not in {"fee", "fees", "seed"}]
-    return farside_table_to_frame(names, rows, path=origin, first_row=1)
+    return farside_table_to_frame(names, rows, path=origin, first_row=1, lifetimes=lifetimes)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from flowscope.analytics import flows as fa
 from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.schemas.funds import fund_lifetimes
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -82,6 +83,86 @@ def _musd(v: float) -> str:
     return f"{v / 1e6:+,.1f} $M"
 
 
+#: Label of the table row that shows the funds' sum minus the Total, when they differ.
+DIFF_ROW = "funds - Total"
+
+
+def fund_table(wide: pd.DataFrame, window: pd.DatetimeIndex) -> tuple[pd.DataFrame, str]:
+    """Per-fund latest day, 5- and 20-session sums over ``window``, reconciled with the Total.
+
+    Parameters
+    ----------
+    wide
+        Date x fund flows in USD with a ``Total`` column (:func:`~flowscope.analytics.flows.flows_wide`).
+    window
+        The last sessions of the Total (up to 20), oldest first; the latest is the table's day.
+
+    Returns
+    -------
+    table, note
+        ``table``: one row per fund with a figure in ``window`` (funds A..Z, then ``Total``),
+        columns ``fund``, ``latest_musd``, ``sum_5d_musd``, ``sum_20d_musd`` (US$ M, sums of
+        the figures held; empty = no figure) and ``days_20d`` (sessions with a figure); when
+        the funds do not add up to the Total a last row ``funds - Total`` holds the gap.
+        ``note``: a sentence naming funds without a figure on the latest day and any gap, or
+        ``""``.
+    """
+    w = wide.loc[window]
+    last = window[-1]
+    funds = [c for c in w.columns if c != "Total" and w[c].notna().any()]
+    cols = [*funds, "Total"]
+    latest = w.loc[last, cols]
+    sum5 = w.iloc[-5:][cols].sum(min_count=1)
+    sum20 = w[cols].sum(min_count=1)
+    tab = pd.DataFrame(
+        {
+            "fund": cols,
+            "latest_musd": (latest / 1e6).round(1).to_numpy(),
+            "sum_5d_musd": (sum5 / 1e6).round(1).to_numpy(),
+            "sum_20d_musd": (sum20 / 1e6).round(1).to_numpy(),
+            "days_20d": w[cols].notna().sum().to_numpy(),
+        }
+    )
+    fsum = pd.Series(
+        {
+            "latest_musd": latest[funds].sum(),
+            "sum_5d_musd": sum5[funds].sum(),
+            "sum_20d_musd": sum20[funds].sum(),
+        }
+    )
+    tot = pd.Series(
+        {
+            "latest_musd": latest["Total"],
+            "sum_5d_musd": sum5["Total"],
+            "sum_20d_musd": sum20["Total"],
+        }
+    )
+    gap = ((fsum - tot) / 1e6).round(1)
+    parts: list[str] = []
+    silent = [f for f in funds if pd.isna(latest[f])]
+    if silent:
+        parts.append(
+            f"{', '.join(silent)} reported in the last {len(window)} sessions but "
+            f"{'has' if len(silent) == 1 else 'have'} no figure for {last:%Y-%m-%d} (not yet "
+            "reported, e.g. a partial first release; Farside may revise the day)"
+        )
+    if (gap.abs() >= 0.05).any():
+        row = {"fund": DIFF_ROW, **gap.to_dict(), "days_20d": pd.NA}
+        tab = pd.concat([tab, pd.DataFrame([row])], ignore_index=True)
+        parts.append(
+            f"the funds add up to {fsum['latest_musd'] / 1e6:,.1f} $M on {last:%Y-%m-%d} against "
+            f"a Total of {tot['latest_musd'] / 1e6:,.1f} $M (gap {gap['latest_musd']:+,.1f}, 5 "
+            f"sessions {gap['sum_5d_musd']:+,.1f}, 20 sessions {gap['sum_20d_musd']:+,.1f} $M, "
+            f"row '{DIFF_ROW}'): the source's Total includes figures not held per fund"
+        )
+    elif silent:
+        parts.append(
+            f"the funds that reported add up to the Total ({tot['latest_musd'] / 1e6:,.1f} $M)"
+        )
+    note = ("Fund table: " + "; ".join(parts) + ".") if parts else ""
+    return tab, note
+
+
 def build(ctx: BriefContext) -> BriefSection | None:
     """ETF-flows section: latest day per fund and Total, 5/20-day sums, streak, records, chart.
 
@@ -90,6 +171,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     flows = ctx.store.etf_flows(end=ctx.asof)
     if flows.empty or flows["flow_usd"].notna().sum() == 0:
         return None
+    flows = fa.clip_to_lifetimes(flows, fund_lifetimes())
     wide = fa.flows_wide(flows)
     if "Total" not in wide.columns or wide["Total"].dropna().empty:
         return None
@@ -142,17 +224,9 @@ def build(ctx: BriefContext) -> BriefSection | None:
         sec.bullets.append(
             f"Last regime flip (5-session sum beyond ±250 $M): to {r['to']} on {r['date']:%Y-%m-%d}."
         )
-    # table: latest day, 5- and 20-session sums per fund
-    sums = fa.rolling_flows(wide, (5, 20))
-    tab = pd.DataFrame(
-        {
-            "fund": wide.columns,
-            "latest_musd": (wide.loc[last] / 1e6).round(1).to_numpy(),
-            "sum_5d_musd": (sums["sum_5d"].iloc[-1] / 1e6).round(1).to_numpy(),
-            "sum_20d_musd": (sums["sum_20d"].iloc[-1] / 1e6).round(1).to_numpy(),
-        }
-    )
-    sec.table = tab[tab["latest_musd"].notna()].reset_index(drop=True)
+    sec.table, note = fund_table(wide, total.index[-20:])
+    if note:
+        sec.bullets.append(note)
     sec.figures.append(flow_figure(total.iloc[-120:], label="Total"))
     sec.facts = {
         "date": f"{last:%Y-%m-%d}",

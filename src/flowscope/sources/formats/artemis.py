@@ -4,12 +4,14 @@ All values are US dollars (not millions).
 
 * ``artemis-aum-daily`` (``date,ARKB,…,Bitcoin,…,IBIT``): per-fund AUM, calendar-daily with
   weekends carried forward -> ``etf_flows`` rows with ``aum_usd`` only (``flow_usd`` NULL),
-  source ``artemis``. Non-session rows are kept out (one issue summarises them); zero AUM before
-  a fund's first non-zero value means "not listed yet" and gives no row. ``Bitcoin`` is the
+  source ``artemis``. Non-session rows are kept out (one issue summarises them); values before a
+  fund's first trading day (fund lifetime table ``flowscope/data/funds.csv``) give no row, and
+  a zero AUM inside a fund's life is a gap in the export, kept out and reported. ``Bitcoin`` is the
   Grayscale Bitcoin Mini Trust, ticker ``BTC``. Values are rounded to cents (the export has
   float noise such as ``65299999.99999999``).
 * ``artemis-flows-monthly`` (``date,<TICKER> - ETF Flows,…``, month-end dates) ->
-  ``etf_flows_agg`` (period ``month``, asset ``bitcoin``, one row per fund).
+  ``etf_flows_agg`` (period ``month``, asset ``bitcoin``, one row per fund; months before a
+  fund's launch, written 0, are kept out and reported).
 * ``artemis-flows-weekly`` (``date,Bitcoin - ETF Flows,Ethereum - ETF Flows,…``, Sundays) ->
   ``etf_flows_agg`` (period ``week`` Monday..Sunday, fund ``Total``, one row per asset).
 * ``defillama-etf-history`` (``date,gecko_id,total_flow_usd``) -> ``etf_flows`` fund ``Total``,
@@ -30,6 +32,7 @@ from flowscope.calendars import is_session
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
 from flowscope.sources._parsing import raise_first_bad
+from flowscope.sources.formats._lifetimes import keep_out_of_life, life_bounds
 
 __all__ = [
     "parse_artemis_aum",
@@ -76,7 +79,7 @@ def _numbers(df: pd.DataFrame, cols: list[str], path: Path) -> np.ndarray:
     txt = df[cols].apply(lambda s: s.str.strip().str.replace(",", "", regex=False))
     vals = txt.apply(pd.to_numeric, errors="coerce")
     bad = vals.isna().to_numpy() & (txt.to_numpy() != "")
-    mat: np.ndarray = np.asarray(vals, dtype="float64")
+    mat: np.ndarray = np.array(vals, dtype="float64")
     bad |= ~np.isfinite(np.where(np.isnan(mat), 0.0, mat))
     if bad.any():
         r, c = np.argwhere(bad)[0]
@@ -104,8 +107,17 @@ def _ticker(name: str) -> str:
     return "BTC" if n.lower() == "bitcoin" else n.upper()
 
 
-def parse_artemis_aum(path: str | Path) -> ParsedFile:
+def parse_artemis_aum(path: str | Path, *, lifetimes: pd.DataFrame | None = None) -> ParsedFile:
     """Parse Artemis' daily per-fund AUM export into ``etf_flows`` rows (``aum_usd``, USD).
+
+    Parameters
+    ----------
+    path
+        The CSV export.
+    lifetimes
+        Fund lifetime table (default: the bundled one, see
+        :func:`~flowscope.schemas.funds.fund_lifetimes`): values before a fund's first
+        trading day or after its last are kept out and reported.
 
     Returns
     -------
@@ -129,13 +141,44 @@ def parse_artemis_aum(path: str | Path) -> ParsedFile:
                 detail=", ".join(f"{d:%Y-%m-%d}" for d in off[:5]) + (" …" if len(off) > 5 else ""),
             )
         )
-    listed = np.maximum.accumulate(np.nan_to_num(mat) > 0, axis=0)
-    keep = sess[:, None] & listed & ~np.isnan(mat)
+    funds = [_ticker(x) for x in cols]
+    first_day, last_day = life_bounds(funds, lifetimes)
+    issues.extend(
+        keep_out_of_life(
+            mat,
+            days,
+            days,
+            list(range(2, len(days) + 2)),
+            sess,
+            funds,
+            first_day,
+            last_day,
+            unit="USD",
+        )
+    )
+    # funds not in the lifetime table: zero AUM before the first non-zero value = not listed
+    unknown = np.isnat(first_day)
+    listed = np.maximum.accumulate(np.nan_to_num(mat) > 0, axis=0) | ~unknown[None, :]
+    zero_in_life = sess[:, None] & listed & (mat == 0)
+    if zero_in_life.any():
+        r0, c0 = np.nonzero(zero_in_life)
+        issues.append(
+            RowIssue(
+                int(r0[0]) + 2,
+                f"{int(zero_in_life.sum())} zero AUM value(s) inside a fund's life kept out "
+                "(a listed fund holds assets; 0 is a gap in the export)",
+                date=f"{days[int(r0[0])]:%Y-%m-%d}",
+                detail=", ".join(
+                    f"{funds[c]} {days[r]:%Y-%m-%d}" for r, c in zip(r0[:5], c0[:5], strict=True)
+                ),
+            )
+        )
+    keep = sess[:, None] & listed & ~np.isnan(mat) & ~zero_in_life
     r, c = np.nonzero(keep)
     frame = pd.DataFrame(
         {
             "date": days[r].astype("datetime64[ns]"),
-            "fund": np.asarray([_ticker(x) for x in cols], dtype=object)[c],
+            "fund": np.asarray(funds, dtype=object)[c],
             "aum_usd": np.round(mat[r, c], 2),
         }
     )
@@ -150,7 +193,9 @@ def parse_artemis_aum(path: str | Path) -> ParsedFile:
     return ParsedFile("etf_flows", frame, "artemis", "artemis-aum-daily", str(p), issues)
 
 
-def parse_artemis_flows(path: str | Path, *, period: str) -> ParsedFile:
+def parse_artemis_flows(
+    path: str | Path, *, period: str, lifetimes: pd.DataFrame | None = None
+) -> ParsedFile:
     """Parse Artemis monthly per-fund or weekly per-asset flow exports into ``etf_flows_agg``.
 
     Parameters
@@ -160,6 +205,9 @@ def parse_artemis_flows(path: str | Path, *, period: str) -> ParsedFile:
     period
         ``"month"`` (columns are fund tickers; ``Bitcoin`` = BTC mini trust) or ``"week"``
         (columns are assets, each the all-fund Total).
+    lifetimes
+        Fund lifetime table for monthly per-fund exports (default: the bundled one): months
+        that end before a fund's launch or start after its last trading day are kept out.
 
     Returns
     -------
@@ -196,6 +244,22 @@ def parse_artemis_flows(path: str | Path, *, period: str) -> ParsedFile:
         )
         for k in np.flatnonzero(~np.asarray(ok))
     )
+    if period == "month":
+        starts = pd.DatetimeIndex(days.to_period("M").start_time)
+        first_day, last_day = life_bounds(funds, lifetimes)
+        issues.extend(
+            keep_out_of_life(
+                mat,
+                starts,
+                days,
+                list(range(2, len(days) + 2)),
+                np.asarray(ok),
+                funds,
+                first_day,
+                last_day,
+                unit="USD",
+            )
+        )
     r, c = np.nonzero(np.asarray(ok)[:, None] & ~np.isnan(mat))
     frame = pd.DataFrame(
         {

@@ -14,7 +14,11 @@ Rows kept out of the canonical series and reported as :class:`~flowscope.sources
 
 * dates that are not NYSE sessions (weekends, holidays, a bogus New Year's Day row …);
 * session rows whose every figure is zero or missing (scraped before Farside published the day);
-* later duplicates of a date already seen in the file.
+* later duplicates of a date already seen in the file;
+* cells before a fund's first trading day or after its last (the fund lifetime table
+  ``flowscope/data/funds.csv``): a ``0`` there is a table's filler, not a zero-flow session,
+  and is summarised in one line per fund; a non-zero figure there is a data error and is
+  reported with its dates. Within a fund's life ``-``/blank stays missing and ``0.0`` stays 0.
 
 A session row whose funds do not add up to its Total (beyond 0.1 $M per fund of rounding) is
 kept but reported.
@@ -41,6 +45,7 @@ from flowscope.calendars import is_session
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
 from flowscope.sources._parsing import raise_first_bad
+from flowscope.sources.formats._lifetimes import keep_out_of_life, life_bounds
 
 __all__ = [
     "SUMMARY_LABELS",
@@ -147,6 +152,7 @@ def farside_table_to_frame(
     *,
     path: str | Path,
     first_row: int = 2,
+    lifetimes: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[RowIssue]]:
     """Turn a Farside table of text cells into canonical ``etf_flows`` rows.
 
@@ -160,6 +166,9 @@ def farside_table_to_frame(
         File (or URL) named in errors and issues.
     first_row
         1-based row number of ``rows[0]`` in the original file (header = row 1).
+    lifetimes
+        Fund lifetime table (:func:`~flowscope.schemas.funds.fund_lifetimes`, the default):
+        cells before a fund's first trading day or after its last are kept out of the rows.
 
     Returns
     -------
@@ -167,7 +176,8 @@ def farside_table_to_frame(
         ``frame``: columns ``date`` (naive midnight, US trading day), ``fund``, ``flow_usd``
         (USD, whole dollars), one row per published figure, sorted by date then fund.
         ``issues``: rows kept out (non-sessions, unpublished all-zero rows, duplicates,
-        summary rows) and rows whose funds do not add up to the Total.
+        summary rows), cells outside a fund's life (one line per fund) and rows whose funds
+        do not add up to the Total.
 
     Raises
     ------
@@ -279,14 +289,27 @@ def farside_table_to_frame(
     span = pd.date_range(didx.min(), didx.max(), freq="D")
     n_weekend_days = int((span.day_of_week >= 5).sum())
     calendar_filled = n_weekend_days > 0 and weekend_zero.sum() >= 0.8 * n_weekend_days
-    if calendar_filled and didx.min() <= _FIRST_US_SPOT_DAY:
-        # A full-history calendar-day copy that writes every gap as 0.0: a fund's zeros
-        # before its first non-zero figure mean "not listed yet", not reported zeros.
+    keep = session & published
+    first_day, last_day = life_bounds(funds, lifetimes)
+    known = ~np.isnat(first_day)
+    unknown = [f for j, f in enumerate(funds) if f != "Total" and not known[j]]
+    if unknown:
+        issues.append(
+            RowIssue(
+                None,
+                "fund(s) not in the fund lifetime table: launch unknown, "
+                "their zeros are taken as reported",
+                detail=", ".join(unknown),
+            )
+        )
+    if calendar_filled and didx.min() <= _FIRST_US_SPOT_DAY and unknown:
+        # A full-history calendar-day copy that writes every gap as 0.0: an unlisted fund's
+        # zeros before its first non-zero figure mean "not listed yet", not reported zeros.
         order = np.argsort(didx.to_numpy(), kind="stable")
         m = mat[order]
         listed = np.maximum.accumulate(np.nan_to_num(np.abs(m), nan=0.0) > 0, axis=0)
         unlisted = ~listed & (m == 0)
-        unlisted[:, [j for j, f in enumerate(funds) if f == "Total"]] = False
+        unlisted[:, [j for j, f in enumerate(funds) if f not in unknown]] = False
         if unlisted.any():
             m[unlisted] = np.nan
             mat[order] = m
@@ -299,7 +322,10 @@ def farside_table_to_frame(
                     detail=", ".join(cols),
                 )
             )
-    keep = session & published
+    checked = mat.copy()  # figures as published, for the Total check below
+    issues.extend(
+        keep_out_of_life(mat, didx, didx, rownos, keep, funds, first_day, last_day, unit="US$ m")
+    )
     fund_cols = [j for j, f in enumerate(funds) if f != "Total"]
     total_col = funds.index("Total") if "Total" in funds else None
     for kk in np.flatnonzero(~keep):
@@ -307,7 +333,7 @@ def farside_table_to_frame(
         d = didx[k]
         if not session[k]:
             kind = "weekend" if d.day_of_week >= 5 else "NYSE holiday / non-session"
-            nz = int(np.count_nonzero(np.nan_to_num(mat[k])))
+            nz = int(np.count_nonzero(np.nan_to_num(checked[k])))
             issues.append(
                 RowIssue(
                     rownos[k],
@@ -325,27 +351,29 @@ def farside_table_to_frame(
                 )
             )
     if total_col is not None and fund_cols:
-        sub = mat[:, fund_cols]
+        sub = checked[:, fund_cols]
         has_any = ~np.all(np.isnan(sub), axis=1)
         fsum = np.nansum(sub, axis=1)
         tol = 0.1 * np.maximum(1, np.sum(~np.isnan(sub), axis=1)) + 1e-9
-        bad = (
-            keep & has_any & ~np.isnan(mat[:, total_col]) & (np.abs(fsum - mat[:, total_col]) > tol)
-        )
+        tot = checked[:, total_col]
+        bad = keep & has_any & ~np.isnan(tot) & (np.abs(fsum - tot) > tol)
         issues.extend(
             RowIssue(
                 rownos[k],
                 "funds do not add up to the Total (row kept)",
                 date=f"{didx[k]:%Y-%m-%d}",
-                detail=f"sum of funds {fsum[k]:.1f} vs Total {mat[k, total_col]:.1f} $M",
+                detail=f"sum of funds {fsum[k]:.1f} vs Total {tot[k]:.1f} $M",
             )
             for k in np.flatnonzero(bad)
         )
     kidx = np.flatnonzero(keep)
     if len(kidx) >= 2:
         last, prev = kidx[-1], kidx[-2]
+        alive = ~(last_day < didx[last].to_datetime64())  # NaT (still trading) compares False
         gone = [
-            funds[j] for j in fund_cols if np.isnan(mat[last, j]) and not np.isnan(mat[prev, j])
+            funds[j]
+            for j in fund_cols
+            if alive[j] and np.isnan(mat[last, j]) and not np.isnan(mat[prev, j])
         ]
         if gone:
             issues.append(
@@ -401,7 +429,12 @@ def _read_csv_cells(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def parse_farside_csv(path: str | Path, *, format_name: str = "farside-wide-csv") -> ParsedFile:
+def parse_farside_csv(
+    path: str | Path,
+    *,
+    format_name: str = "farside-wide-csv",
+    lifetimes: pd.DataFrame | None = None,
+) -> ParsedFile:
     """Parse a Farside-style CSV (wide per-fund or raw text export) into ``etf_flows`` rows.
 
     Parameters
@@ -410,6 +443,9 @@ def parse_farside_csv(path: str | Path, *, format_name: str = "farside-wide-csv"
         CSV file: a ``date`` column then one column per fund and/or ``Total``, in US$ m.
     format_name
         Format name recorded on the result.
+    lifetimes
+        Fund lifetime table (default: the bundled one, see
+        :func:`~flowscope.schemas.funds.fund_lifetimes`).
 
     Returns
     -------
@@ -434,7 +470,7 @@ def parse_farside_csv(path: str | Path, *, format_name: str = "farside-wide-csv"
             expected="'date'",
             received=header[0],
         )
-    frame, issues = farside_table_to_frame(header, body, path=p, first_row=2)
+    frame, issues = farside_table_to_frame(header, body, path=p, first_row=2, lifetimes=lifetimes)
     return ParsedFile("etf_flows", frame, SOURCE, format_name, str(p), issues)
 
 
