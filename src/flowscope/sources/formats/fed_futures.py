@@ -110,13 +110,18 @@ def _check_prices(frame: pd.DataFrame, *, path: Path) -> None:
     )
 
 
+def _read(path: Path) -> pd.DataFrame:
+    df = read_csv_text(path)
+    if df.empty:
+        msg = "no data rows (header only?): nothing to import"
+        raise ParseError(msg, path=path, row=2, expected="at least one settlement row")
+    return df
+
+
 def _finish(
     frame: pd.DataFrame, *, path: Path, source: str, fmt: str, issues: list[RowIssue] | None = None
 ) -> ParsedFile:
     issues = list(issues or [])
-    if frame.empty:
-        msg = "no data rows (header only?)"
-        raise ParseError(msg, path=path, row=2, expected="at least one settlement row")
     _check_prices(frame, path=path)
     missing = frame["settle"].isna().to_numpy()
     if missing.any():
@@ -159,7 +164,7 @@ def _parse_per_contract(
 
     ``decimals`` rounds prices (float32 artefacts such as 95.480003 in Yahoo files).
     """
-    df = read_csv_text(path)
+    df = _read(path)
     require_columns(df, (symbol_col, date_col, "Close"), path=path)
     dates = strict_dates(df, date_col, path=path)
     month = contract_month_of(df[symbol_col], dates, path=path)
@@ -349,7 +354,7 @@ def _parse_cme_json(path: Path) -> ParsedFile:
 
 
 def _parse_cme_csv(path: Path) -> ParsedFile:
-    df = read_csv_text(path)
+    df = _read(path)
     lower = {c.lower().replace(" ", ""): c for c in df.columns}
     trade_date: pd.Timestamp | pd.Series
     if "tradedate" in lower:
@@ -368,7 +373,7 @@ def _parse_cme_csv(path: Path) -> ParsedFile:
 
 
 def _parse_cme_tradedate_csv(path: Path) -> ParsedFile:
-    df = read_csv_text(path)
+    df = _read(path)
     dates = strict_dates(df, str(df.columns[0]), path=path)  # MM/DD/YYYY (US) or ISO
     return _cme_frame(df, dates, path=path, fmt="cme-settlements-tradedate-csv")
 
@@ -392,7 +397,7 @@ def _sniff_cme_csv(_p: Path, head: str) -> bool:
 
 
 def _parse_curve(path: Path) -> ParsedFile:
-    df = read_csv_text(path)
+    df = _read(path)
     require_columns(df, ("contract_symbol", "close_price", "as_of_date"), path=path)
     dates = strict_dates(df, "as_of_date", path=path)
     month = contract_month_of(df["contract_symbol"], dates, path=path)
