@@ -7,6 +7,7 @@ from flowscope.sources.formats import (  # noqa: F401
     artemis,
     farside,
     fed_futures,
+    fedwatch_tool,
     fomc_calendar,
     fomc_text,
     fred,

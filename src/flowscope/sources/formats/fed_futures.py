@@ -11,8 +11,17 @@ Prices are quoted as ``100 - rate`` (rate in percent). Formats:
   (fields ``month`` such as ``JUL 26``, ``open``, ``high``, ``low``, ``last``, ``settle``,
   ``volume``, ``openInterest``). Prices may carry an ``A`` (ask) or ``B`` (bid) suffix, ``-``
   means no trade, volumes use thousands separators. The JSON carries ``tradeDate``
-  (``MM/DD/YYYY``); a CSV needs a ``tradeDate`` column or a ``YYYYMMDD`` date in its file
-  name. Source ``cme``.
+  (``MM/DD/YYYY``); a CSV copied from the page (``Month,Open,…,Settle,Est. Volume,Prior Day
+  OI``) takes its trade date from a ``YYYYMMDD`` date in its file name. Source ``cme``.
+* ``cme-settlements-tradedate-csv``: the page's JSON records written out one per row with the
+  payload's trade date first, ``tradeDate,month,open,high,low,last,change,settle,volume,
+  openInterest`` (``MM/DD/YYYY`` or ISO dates); one file may hold many trade dates. Source
+  ``cme``.
+
+A settlement must lie in (50, 101]: ``100 - price`` is the rate in percent, and ZQ did settle
+slightly above 100 (100.03) when negative rates were priced in May 2020. A price outside that
+range (``0``, ``9467``, ``inf``) refuses the file, naming the row. A file without data rows
+is refused too.
 * ``zq-curve-csv``: a one-day curve ``contract_symbol,contract_month,contract_year,
   close_price,as_of_date``. Source ``cme``.
 """
@@ -47,7 +56,7 @@ _MONTH_ABBR = {
 }
 _MONTH_ABBR["JLY"] = 7  # CME's older spelling of July
 _SYMBOL_RE = r"^(?:ZQ|FF)([FGHJKMNQUVXZ])(\d{1,2})(?:\.CBT)?$"
-_PRICE_MIN, _PRICE_MAX = 50.0, 110.0
+_PRICE_MIN, _PRICE_MAX = 50.0, 101.0
 
 
 def contract_symbol(month: pd.Series) -> pd.Series:
@@ -92,13 +101,21 @@ def contract_month_of(symbols: pd.Series, trade_dates: pd.Series, *, path: Path)
 def _check_prices(frame: pd.DataFrame, *, path: Path) -> None:
     s = frame["settle"]
     raise_first_bad(
-        s.notna() & ((s < _PRICE_MIN) | (s > _PRICE_MAX)),
+        s.notna() & ~((s > _PRICE_MIN) & (s <= _PRICE_MAX)),
         "settlement outside the plausible ZQ range",
         path=path,
         column="settle",
-        expected=f"a price between {_PRICE_MIN} and {_PRICE_MAX} (100 - rate %)",
+        expected=f"a price above {_PRICE_MIN} and at most {_PRICE_MAX} (100 - rate %)",
         received=s,
     )
+
+
+def _read(path: Path) -> pd.DataFrame:
+    df = read_csv_text(path)
+    if df.empty:
+        msg = "no data rows (header only?): nothing to import"
+        raise ParseError(msg, path=path, row=2, expected="at least one settlement row")
+    return df
 
 
 def _finish(
@@ -147,7 +164,7 @@ def _parse_per_contract(
 
     ``decimals`` rounds prices (float32 artefacts such as 95.480003 in Yahoo files).
     """
-    df = read_csv_text(path)
+    df = _read(path)
     require_columns(df, (symbol_col, date_col, "Close"), path=path)
     dates = strict_dates(df, date_col, path=path)
     month = contract_month_of(df[symbol_col], dates, path=path)
@@ -207,7 +224,15 @@ def _cme_price(raw: pd.Series) -> pd.Series:
     return pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
 
 
-def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt: str) -> ParsedFile:
+def _cme_frame(
+    rows: pd.DataFrame,
+    trade_date: pd.Timestamp | pd.Series,
+    *,
+    path: Path,
+    fmt: str,
+    header_lines: int = 1,
+) -> ParsedFile:
+    """Settlement rows (page fields) to ``fed_futures`` rows; ``trade_date`` per file or row."""
     cols = {str(c).lower().replace(" ", "").replace(".", ""): c for c in rows.columns}
     for need in ("month", "settle"):
         if need not in cols:
@@ -220,6 +245,12 @@ def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt:
                 received=list(rows.columns),
             )
     rows = rows.fillna("").astype(str)
+    lines = np.arange(len(rows)) + header_lines + 1
+    dates = (
+        trade_date.to_numpy()
+        if isinstance(trade_date, pd.Series)
+        else np.full(len(rows), np.datetime64(trade_date, "ns"))
+    )
     month_txt = rows[cols["month"]].str.strip().str.upper()
     issues: list[RowIssue] = []
     parts = month_txt.str.extract(r"^([A-Z]{3})\s*(\d{2})$")
@@ -227,7 +258,7 @@ def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt:
     if (~keep).any():
         other = sorted(set(month_txt[~keep]))
         issues.append(RowIssue(None, "non-contract rows skipped", detail=", ".join(other)))
-    rows, parts = rows[keep], parts[keep]
+    rows, parts, lines, dates = rows[keep], parts[keep], lines[keep], dates[keep]
     if rows.empty:
         msg = "no contract rows"
         raise ParseError(msg, path=path, column=cols["month"], expected="months such as 'JUL 26'")
@@ -247,6 +278,7 @@ def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt:
         column=cols["settle"],
         expected="a price such as 96.3688 (optionally with an A/B suffix) or '-'",
         received=rows[cols["settle"]],
+        lines=lines,
     )
 
     def opt(name: str) -> pd.Series | float:
@@ -257,7 +289,7 @@ def _cme_frame(rows: pd.DataFrame, trade_date: pd.Timestamp, *, path: Path, fmt:
 
     frame = pd.DataFrame(
         {
-            "date": trade_date,
+            "date": dates,
             "contract": contract_symbol(month).to_numpy(),
             "contract_month": month.to_numpy(),
             "open": opt("open"),
@@ -322,19 +354,11 @@ def _parse_cme_json(path: Path) -> ParsedFile:
 
 
 def _parse_cme_csv(path: Path) -> ParsedFile:
-    df = read_csv_text(path)
+    df = _read(path)
     lower = {c.lower().replace(" ", ""): c for c in df.columns}
+    trade_date: pd.Timestamp | pd.Series
     if "tradedate" in lower:
-        dates = strict_dates(df, lower["tradedate"], path=path)
-        if dates.nunique() != 1:
-            msg = "a settlements CSV must hold one trade date"
-            raise ParseError(
-                msg,
-                path=path,
-                column=lower["tradedate"],
-                received=sorted(dates.astype(str).unique()),
-            )
-        trade_date = dates.iloc[0]
+        trade_date = strict_dates(df, lower["tradedate"], path=path)
     else:
         m = re.search(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})", path.name)
         if not m:
@@ -346,6 +370,17 @@ def _parse_cme_csv(path: Path) -> ParsedFile:
             )
         trade_date = pd.Timestamp(f"{m[1]}-{m[2]}-{m[3]}")
     return _cme_frame(df, trade_date, path=path, fmt="cme-settlements-csv")
+
+
+def _parse_cme_tradedate_csv(path: Path) -> ParsedFile:
+    df = _read(path)
+    dates = strict_dates(df, str(df.columns[0]), path=path)  # MM/DD/YYYY (US) or ISO
+    return _cme_frame(df, dates, path=path, fmt="cme-settlements-tradedate-csv")
+
+
+def _sniff_cme_tradedate_csv(_p: Path, head: str) -> bool:
+    first = head.splitlines()[0].lower().replace(" ", "").replace('"', "") if head else ""
+    return first.startswith("tradedate,") and ",month," in first and "settle" in first
 
 
 def _sniff_cme_json(_p: Path, head: str) -> bool:
@@ -362,7 +397,7 @@ def _sniff_cme_csv(_p: Path, head: str) -> bool:
 
 
 def _parse_curve(path: Path) -> ParsedFile:
-    df = read_csv_text(path)
+    df = _read(path)
     require_columns(df, ("contract_symbol", "close_price", "as_of_date"), path=path)
     dates = strict_dates(df, "as_of_date", path=path)
     month = contract_month_of(df["contract_symbol"], dates, path=path)
@@ -430,6 +465,13 @@ for _fmt in (
         "CME settlements CSV: Month,Open,High,Low,Last,Change,Settle,... (date in name)",
         _sniff_cme_csv,
         _parse_cme_csv,
+    ),
+    FileFormat(
+        "cme-settlements-tradedate-csv",
+        "fed_futures",
+        "CME settlements records with the trade date first: tradeDate,month,...,settle,...",
+        _sniff_cme_tradedate_csv,
+        _parse_cme_tradedate_csv,
     ),
     FileFormat(
         "zq-curve-csv",
