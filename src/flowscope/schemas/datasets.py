@@ -7,7 +7,7 @@ observation date for FRED). ``ts_ingested`` (UTC) is when flowscope learned the 
 
 from __future__ import annotations
 
-from flowscope.schemas._spec import Column, DatasetSpec
+from flowscope.schemas._spec import Column, DatasetSpec, PublicationSchedule, Schedule
 
 __all__ = [
     "BOOK_SNAPSHOTS",
@@ -22,6 +22,18 @@ __all__ = [
     "register_dataset",
 ]
 
+# Publication schedules (see docs/freshness.md). Grace: one period for NYSE sessions and US
+# business days (figures land in the evening US time or the next morning), none for 24/7
+# crypto bars and FOMC releases (fixed times), one period for weekly/monthly series.
+_XNYS = Schedule("xnys", grace_periods=1)
+_UTC_DAILY = Schedule("utc_daily", grace_periods=0)
+_BUSINESS = Schedule("us_business", grace_periods=1)
+_WEEKLY = Schedule("weekly", grace_periods=1)
+_MONTHLY = Schedule("monthly", grace_periods=1)
+#: FRED ids that are not daily (everything else in ``rates`` is a daily series).
+_FRED_WEEKLY = ("WALCL", "WTREGEN", "WRESBAL", "WM2NS", "ICSA")
+_FRED_MONTHLY = ("FEDFUNDS", "M2SL", "CPIAUCSL", "CPILFESL", "PCEPILFE", "UNRATE", "PAYEMS")
+
 ETF_FLOWS = DatasetSpec(
     name="etf_flows",
     description="US spot-Bitcoin ETF daily net flows per fund (and the all-fund Total)",
@@ -35,6 +47,7 @@ ETF_FLOWS = DatasetSpec(
     time_column="date",
     group_column="fund",
     track_revisions=True,
+    publication=PublicationSchedule(default=_XNYS),
 )
 
 PRICES = DatasetSpec(
@@ -67,6 +80,7 @@ PRICES = DatasetSpec(
     key=("symbol", "interval", "ts"),
     time_column="ts",
     group_column="symbol",
+    publication=PublicationSchedule(default=_XNYS, by_prefix=(("BTC", _UTC_DAILY),)),
 )
 
 RATES = DatasetSpec(
@@ -80,6 +94,13 @@ RATES = DatasetSpec(
     key=("series", "date"),
     time_column="date",
     group_column="series",
+    publication=PublicationSchedule(
+        default=_BUSINESS,
+        by_group=(
+            *((sid, _WEEKLY) for sid in _FRED_WEEKLY),
+            *((sid, _MONTHLY) for sid in _FRED_MONTHLY),
+        ),
+    ),
 )
 
 FOMC_MEETINGS = DatasetSpec(
@@ -124,6 +145,7 @@ FED_FUTURES = DatasetSpec(
     key=("contract", "date"),
     time_column="date",
     group_column="contract",
+    publication=PublicationSchedule(default=_XNYS, judge_series=False),
 )
 
 FOMC_DOCS = DatasetSpec(
@@ -146,6 +168,12 @@ FOMC_DOCS = DatasetSpec(
     key=("kind", "meeting_date"),
     time_column="meeting_date",
     group_column="kind",
+    publication=PublicationSchedule(
+        by_group=(
+            ("statement", Schedule("fomc_meeting")),
+            ("minutes", Schedule("fomc_minutes")),
+        ),
+    ),
 )
 
 BOOK_SNAPSHOTS = DatasetSpec(
