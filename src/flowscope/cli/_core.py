@@ -22,7 +22,7 @@ from flowscope.cli._common import (
     print_frame,
     state,
 )
-from flowscope.errors import FlowscopeWarning, OfflineError, SourceError
+from flowscope.errors import FlowscopeWarning, OfflineError, SourceError, ValidationError
 
 __all__ = ["register"]
 
@@ -116,6 +116,22 @@ def import_file(
         )
 
 
+def _reference_day(value: str | None, option: str) -> pd.Timestamp:
+    """A calendar day from an option (default: today, UTC); bad input names the option."""
+    if value is None:
+        return pd.Timestamp(dt.datetime.now(dt.UTC).date())
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        day = pd.NaT
+    if day is pd.NaT or pd.isna(day):
+        msg = f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. {option} 2026-04-13"
+        raise ValidationError(msg, param_name=option, received=value)
+    if day.tz is not None:
+        day = day.tz_convert("UTC").tz_localize(None)
+    return day.normalize()
+
+
 @handle_errors
 def status(
     by_series: Annotated[
@@ -123,14 +139,60 @@ def status(
     ] = False,
     dataset: Annotated[str | None, typer.Option("--dataset", help="Only this dataset.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    asof: Annotated[
+        str | None,
+        typer.Option(
+            "--asof",
+            help="Reference day for ages and stale flags (default: today, UTC); rows dated "
+            "after it are left out.",
+        ),
+    ] = None,
 ) -> None:
-    """What the store holds: rows, date range and sources per dataset."""
+    """What the store holds: rows, dates, age and whether each dataset (or series) is stale.
+
+    A dataset is stale when its newest figure lags the newest one its publication schedule
+    says is due by more than the grace (see docs/freshness.md).
+    """
+    from flowscope.report.brief import input_freshness
+
+    if fmt not in ("table", "csv", "json"):
+        msg = f"--format: unknown format {fmt!r}; use table, csv or json"
+        raise ValidationError(msg, param_name="--format", received=fmt)
+    today = _reference_day(asof, "--asof")
     with open_cli_store() as store:
-        cov = store.coverage(dataset, by_group=by_series)
-        if fmt == "table":
-            console.print(f"store: {store.path}")
-        cov = cov.assign(last_ingested=cov["last_ingested"].dt.strftime("%Y-%m-%d %H:%M"))
-        print_frame(cov, fmt, title="Coverage", floatfmt=",.0f")
+        fresh = input_freshness(store, today=today, dataset=dataset, by_series=by_series)
+        path = store.path
+    fresh = fresh.rename(columns={"group": "series"})
+    fresh["last_ingested_utc"] = fresh.pop("last_ingested").dt.strftime("%Y-%m-%d %H:%M")
+    if fmt == "table":
+        console.print(f"store: {path}; reference day {today:%Y-%m-%d} (UTC)")
+        keep = [
+            c
+            for c in (
+                "dataset",
+                "series",
+                "sources",
+                "rows",
+                "oldest_date",
+                "newest_date",
+                "age_days",
+                "expected_latest_date",
+                "stale",
+                "stale_series",
+            )
+            if c in fresh.columns
+        ]
+        show = fresh[keep].astype(object).where(fresh[keep].notna(), None)
+        show["stale"] = fresh["stale"].map({True: "STALE", False: "ok"}).fillna("-")
+        print_frame(show, fmt, title="Coverage and freshness", floatfmt=",.0f")
+        n = int(fresh["stale"].fillna(False).astype(bool).sum())
+        if n:
+            err_console.print(
+                f"[bold red]{n} stale {'series' if by_series else 'dataset(s)'}[/] as of "
+                f"{today:%Y-%m-%d}: run `flowscope update` or import newer files."
+            )
+    else:
+        print_frame(fresh, fmt, title="Coverage and freshness", floatfmt=",.0f")
 
 
 @handle_errors
@@ -223,18 +285,28 @@ def brief(
         Path | None, typer.Option("--html", help="Also write the self-contained HTML brief here.")
     ] = None,
     asof: Annotated[
-        str | None, typer.Option("--asof", help="Brief date (default: latest data held).")
+        str | None,
+        typer.Option("--asof", help="Brief date (default: today, UTC); data after it is ignored."),
     ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="terminal or json")] = "terminal",
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the brief as JSON instead.")
+        bool, typer.Option("--json", hidden=True, help="Same as --format json.")
     ] = False,
 ) -> None:
-    """Print the daily brief (and write it as HTML with charts)."""
+    """Print the daily brief (and write it as HTML with charts).
+
+    A banner first lists every stale input (dataset or series, newest date, age, expected
+    date); it is absent when every input is current.
+    """
     from flowscope.report.brief import build_brief, render_terminal, write_html
 
+    if fmt not in ("terminal", "json"):
+        msg = f"--format: unknown format {fmt!r}; use terminal or json"
+        raise ValidationError(msg, param_name="--format", received=fmt)
+    day = _reference_day(asof, "--asof")
     with open_cli_store(read_only=False) as store:
-        b = build_brief(store, asof=asof)
-    if as_json:
+        b = build_brief(store, asof=day)
+    if as_json or fmt == "json":
         sys.stdout.write(json.dumps(b.to_dict(), indent=2, default=str) + "\n")
     else:
         render_terminal(b)

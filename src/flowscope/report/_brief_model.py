@@ -51,6 +51,9 @@ class BriefSection:
         Machine-readable numbers behind the bullets (for the JSON API and checks).
     provenance
         Where the numbers come from: ``"etf_flows: farside (2024-01-11..2026-04-10)"``.
+    asof
+        Date of the newest figure the section shows (naive day; may be before the brief's
+        date when the data end earlier), or ``None`` when it shows no dated figure.
     """
 
     key: str
@@ -60,3 +63,4 @@ class BriefSection:
     figures: list[go.Figure] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     provenance: list[str] = field(default_factory=list)
+    asof: pd.Timestamp | None = None

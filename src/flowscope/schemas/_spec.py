@@ -3,8 +3,96 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
 
-__all__ = ["Column", "DatasetSpec"]
+__all__ = [
+    "NOT_SUBJECT",
+    "Column",
+    "DatasetSpec",
+    "PublicationSchedule",
+    "Schedule",
+    "ScheduleKind",
+]
+
+#: How often a series gets a new observation, and on which days:
+#:
+#: * ``xnys`` — one per NYSE session; the figure of session ``S`` is published that evening
+#:   (US time), so on UTC day ``D`` the newest expected is the last session before ``D``.
+#: * ``utc_daily`` — one per UTC day (24/7 markets); the bar of day ``D - 1`` is complete
+#:   at 00:00 UTC of ``D``.
+#: * ``us_business`` — one per US federal-reserve business day (weekdays less US federal
+#:   holidays); newest expected: the last business day before ``D``.
+#: * ``weekly`` / ``monthly`` — one per week / calendar month, on the grid of the newest
+#:   observation; a period is expected once it has ended.
+#: * ``fomc_meeting`` — one per scheduled FOMC meeting (the statement), due after the
+#:   meeting day.
+#: * ``fomc_minutes`` — one per scheduled FOMC meeting, due after its minutes release
+#:   (``minutes_release`` of the calendar; three weeks after the meeting when not known).
+ScheduleKind: TypeAlias = Literal[
+    "xnys", "utc_daily", "us_business", "weekly", "monthly", "fomc_meeting", "fomc_minutes"
+]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When new observations of one series are due.
+
+    Attributes
+    ----------
+    kind
+        Publication rhythm (see :data:`ScheduleKind`).
+    grace_periods
+        Periods a series may lag its newest expected observation before it is called
+        stale (late publication, provisional last rows).
+    """
+
+    kind: ScheduleKind
+    grace_periods: int = 0
+
+
+@dataclass(frozen=True)
+class PublicationSchedule:
+    """Schedule of every series of a dataset, declared once.
+
+    Attributes
+    ----------
+    default
+        Schedule of series not listed below; ``None`` = not subject to staleness.
+    by_prefix
+        ``(group prefix, schedule)`` pairs, first match wins (``("BTC", utc_daily)``).
+    by_group
+        ``(group value, schedule)`` pairs for named series (checked before prefixes).
+    judge_series
+        Whether each series is judged on its own; ``False`` when series end by design
+        (futures contracts expire) and only the dataset as a whole can be stale.
+    """
+
+    default: Schedule | None = None
+    by_prefix: tuple[tuple[str, Schedule | None], ...] = ()
+    by_group: tuple[tuple[str, Schedule | None], ...] = ()
+    judge_series: bool = True
+
+    @property
+    def subject(self) -> bool:
+        """Whether any series of the dataset can be stale."""
+        return self.default is not None or any(
+            sched is not None for _, sched in (*self.by_group, *self.by_prefix)
+        )
+
+    def for_group(self, group: str | None) -> Schedule | None:
+        """Return the schedule of series ``group`` (``None``: not subject to staleness)."""
+        if group is not None:
+            for name, sched in self.by_group:
+                if group == name:
+                    return sched
+            for prefix, sched in self.by_prefix:
+                if group.startswith(prefix):
+                    return sched
+        return self.default
+
+
+#: Datasets that are never stale (calendars, snapshots, derived tables).
+NOT_SUBJECT = PublicationSchedule()
 
 #: Columns every dataset carries (provenance).
 PROVENANCE = ("source", "ts_ingested")
@@ -62,6 +150,8 @@ class DatasetSpec:
         key, readers that ask for one row per key keep the most trusted source's row;
         sources not listed come after the listed ones, alphabetically. Overridable per
         dataset in the settings (``source_preference``).
+    publication
+        When new rows are due, per series (see ``docs/freshness.md``); default: never stale.
     """
 
     name: str
@@ -73,6 +163,7 @@ class DatasetSpec:
     description: str = ""
     source_preference: tuple[str, ...] = ()
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+    publication: PublicationSchedule = NOT_SUBJECT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})

@@ -7,7 +7,7 @@ observation date for FRED). ``ts_ingested`` (UTC) is when flowscope learned the 
 
 from __future__ import annotations
 
-from flowscope.schemas._spec import Column, DatasetSpec
+from flowscope.schemas._spec import Column, DatasetSpec, PublicationSchedule, Schedule
 
 __all__ = [
     "BOOK_SNAPSHOTS",
@@ -21,6 +21,18 @@ __all__ = [
     "get_dataset",
     "register_dataset",
 ]
+
+# Publication schedules (see docs/freshness.md). Grace: one period for NYSE sessions and US
+# business days (figures land in the evening US time or the next morning), none for 24/7
+# crypto bars and FOMC releases (fixed times), one period for weekly/monthly series.
+_XNYS = Schedule("xnys", grace_periods=1)
+_UTC_DAILY = Schedule("utc_daily", grace_periods=0)
+_BUSINESS = Schedule("us_business", grace_periods=1)
+_WEEKLY = Schedule("weekly", grace_periods=1)
+_MONTHLY = Schedule("monthly", grace_periods=1)
+#: FRED ids that are not daily (everything else in ``rates`` is a daily series).
+_FRED_WEEKLY = ("WALCL", "WTREGEN", "WRESBAL", "WM2NS", "ICSA")
+_FRED_MONTHLY = ("FEDFUNDS", "M2SL", "CPIAUCSL", "CPILFESL", "PCEPILFE", "UNRATE", "PAYEMS")
 
 ETF_FLOWS = DatasetSpec(
     name="etf_flows",
@@ -36,6 +48,7 @@ ETF_FLOWS = DatasetSpec(
     group_column="fund",
     track_revisions=True,
     source_preference=("farside", "sosovalue", "defillama", "artemis"),
+    publication=PublicationSchedule(default=_XNYS),
 )
 
 PRICES = DatasetSpec(
@@ -79,6 +92,7 @@ PRICES = DatasetSpec(
         "yahoo",
         "yfinance-download",
     ),
+    publication=PublicationSchedule(default=_XNYS, by_prefix=(("BTC", _UTC_DAILY),)),
 )
 
 RATES = DatasetSpec(
@@ -93,6 +107,13 @@ RATES = DatasetSpec(
     time_column="date",
     group_column="series",
     source_preference=("fred",),
+    publication=PublicationSchedule(
+        default=_BUSINESS,
+        by_group=(
+            *((sid, _WEEKLY) for sid in _FRED_WEEKLY),
+            *((sid, _MONTHLY) for sid in _FRED_MONTHLY),
+        ),
+    ),
 )
 
 FOMC_MEETINGS = DatasetSpec(
@@ -138,6 +159,7 @@ FED_FUTURES = DatasetSpec(
     time_column="date",
     group_column="contract",
     source_preference=("cme", "yahoo", "pyfedwatch"),
+    publication=PublicationSchedule(default=_XNYS, judge_series=False),
 )
 
 FOMC_DOCS = DatasetSpec(
@@ -161,6 +183,12 @@ FOMC_DOCS = DatasetSpec(
     time_column="meeting_date",
     group_column="kind",
     source_preference=("fomc", "fed_communications", "fomc_statements", "tdw"),
+    publication=PublicationSchedule(
+        by_group=(
+            ("statement", Schedule("fomc_meeting")),
+            ("minutes", Schedule("fomc_minutes")),
+        ),
+    ),
 )
 
 BOOK_SNAPSHOTS = DatasetSpec(

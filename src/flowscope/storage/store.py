@@ -585,7 +585,14 @@ class Store:
         return self.read("fomc_meetings", start=start, end=end)
 
     # -- coverage --------------------------------------------------------------------------
-    def coverage(self, dataset: str | None = None, *, by_group: bool = False) -> pd.DataFrame:
+    def coverage(
+        self,
+        dataset: str | None = None,
+        *,
+        by_group: bool = False,
+        end: DateLike | None = None,
+        with_values: bool = False,
+    ) -> pd.DataFrame:
         """What the store holds.
 
         Parameters
@@ -594,6 +601,14 @@ class Store:
             One dataset, or ``None`` for all.
         by_group
             Split each dataset by its group column (fund, symbol, series …).
+        end
+            Count only rows dated on or before this day (the store as seen that day).
+            Datasets not subject to staleness (the FOMC calendar, which lists future
+            meetings) are counted whole.
+        with_values
+            Count only rows that hold a figure: some numeric value column is not null
+            (a blank cell is missing, not a value). Datasets without numeric value
+            columns (texts) or not subject to staleness (calendars) are counted whole.
 
         Returns
         -------
@@ -610,11 +625,26 @@ class Store:
             grp = spec.group_column if by_group and spec.group_column else None
             g_sel = f'CAST({grp} AS VARCHAR) AS "group", ' if grp else ""
             g_by = f"{grp}, " if grp else ""
+            conds: list[str] = []
+            params: list[Any] = []
+            subject = spec.publication.subject
+            if end is not None and subject:
+                conds.append(f"CAST({t} AS DATE) <= ?")
+                params.append(pd.Timestamp(end).date())
+            numeric = [
+                c.name
+                for c in spec.columns
+                if c.name in spec.value_columns and c.sql_type == "DOUBLE"
+            ]
+            if with_values and numeric and subject:
+                conds.append("(" + " OR ".join(f"{c} IS NOT NULL" for c in numeric) + ")")
+            where = f"WHERE {' AND '.join(conds)} " if conds else ""
             df = self._df(
                 f"SELECT '{name}' AS dataset, {g_sel}source, count(*) AS rows, "
                 f'CAST(min({t}) AS DATE) AS start, CAST(max({t}) AS DATE) AS "end", '
-                f"max(ts_ingested) AS last_ingested FROM {name} GROUP BY {g_by}source "
-                f"ORDER BY {g_by}source"
+                f"max(ts_ingested) AS last_ingested FROM {name} {where}GROUP BY {g_by}source "
+                f"ORDER BY {g_by}source",
+                params,
             )
             if df.empty:
                 df = pd.DataFrame(

@@ -85,6 +85,8 @@ def build(ctx: BriefContext) -> BriefSection | None:
     held = cov[cov["rows"] > 0]
     if held.empty and not sec.bullets:
         return None
+    shown = [pd.Timestamp(v["date"]) for v in sec.facts.values() if isinstance(v, dict)]
+    sec.asof = max(shown, default=None)
     sec.table = held[["dataset", "source", "rows", "start", "end"]].reset_index(drop=True)
     sec.provenance = _provenance(held)
     return sec

@@ -177,7 +177,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         return None
     total = wide["Total"].dropna()
     last = total.index[-1]
-    sec = BriefSection(key="flows", title="Spot-Bitcoin ETF flows")
+    sec = BriefSection(key="flows", title="Spot-Bitcoin ETF flows", asof=pd.Timestamp(last))
     day = wide.loc[last].dropna()
     funds = day.drop(labels="Total")
     movers = funds[funds != 0].reindex(funds[funds != 0].abs().sort_values(ascending=False).index)

@@ -293,6 +293,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         sec.provenance.append(
             f"rates: fred ({rates['date'].min():%Y-%m-%d}..{rates['date'].max():%Y-%m-%d})"
         )
+        sec.asof = pd.Timestamp(rates["date"].max())
     try:
         inputs = load_inputs(store, end=asof)
         latest = inputs.futures["date"].max() if not inputs.futures.empty else asof
@@ -306,6 +307,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     watch = summary["watch_date"].max()
     today = summary[summary["watch_date"] == watch].sort_values("meeting_date")
     first = today.iloc[0]
+    sec.asof = pd.Timestamp(watch)
     stale = (asof - watch).days > STALE_DAYS
     tag = f" - STALE, {(asof - watch).days} days old" if stale else ""
     sec.bullets.append(

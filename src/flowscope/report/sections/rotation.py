@@ -119,6 +119,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
             "rotation_score": float(r.rotation_score),
         }
     latest = snap["date"].max()
+    sec.asof = pd.Timestamp(latest)
     fresh = snap[snap["date"] == latest].dropna(subset=["rotation_score"])
     if fresh.empty:
         fresh = snap.dropna(subset=["rotation_score"]).head(1)

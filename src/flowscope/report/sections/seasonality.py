@@ -63,6 +63,7 @@ def build(ctx: BriefContext, *, force: bool = False, years: int = 10) -> BriefSe
     tab = christmas_table(btc, yrs)
     tab = tab.tail(years)
     sec = BriefSection(key="seasonality", title="Seasonality: BTC at Christmas, by regime")
+    sec.asof = pd.Timestamp(btc.index[-1])
     now = {rule: regime_labels(btc, rule).iloc[-1] for rule in REGIME_RULES}
     sec.bullets.append(
         f"Regime on {btc.index[-1]:%Y-%m-%d}: "

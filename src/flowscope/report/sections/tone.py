@@ -185,4 +185,5 @@ def build(ctx: BriefContext) -> BriefSection | None:
         figures=figures,
         facts=facts,
         provenance=provenance,
+        asof=pd.Timestamp(latest["day"]),
     )
