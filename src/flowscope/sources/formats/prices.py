@@ -421,8 +421,11 @@ def _parse(
     no_price = np.isnan(px).all(axis=1)
     if no_price.all():
         raise ParseError("no prices in the file (every open/high/low/close is empty)", path=path)
-    # Rows before prices exist (CryptoQuant 2009) are expected and skipped in one line.
-    leading = no_price & (ts < ts[~no_price].min()).to_numpy()
+    reasons = _row_reasons(px, volume.to_numpy(), ts, ~no_price)
+    # Rows before prices exist (CryptoQuant 2009) are expected and skipped in one line; an
+    # empty row after that is a damaged line.
+    leading = no_price & (ts < ts[~no_price & (reasons == "")].min()).to_numpy()
+    reasons[no_price & ~leading] = "missing price (damaged line?)"
     if leading.any():
         skipped = ts[leading]
         issues.append(
@@ -432,7 +435,6 @@ def _parse(
                 date=f"{skipped.min():%Y-%m-%d}..{skipped.max():%Y-%m-%d}",
             )
         )
-    reasons = _row_reasons(px, volume.to_numpy(), ts, ~leading)
     bad = reasons != ""
     n_bad, n_rows = int(bad.sum()), int((~leading).sum())
     if n_bad > _MAX_BAD_SHARE * n_rows:
