@@ -286,3 +286,24 @@ def test_symbol_and_interval_options(shared_data, tmp_path):
     assert (set(parsed.frame["symbol"]), set(parsed.frame["interval"])) == ({"BTC-PERP"}, {"1m"})
     with pytest.raises(ParseError, match="unknown --interval '7m'"):
         read_file(f, "prices", symbol="X", interval="7m")
+
+
+@pytest.mark.parametrize(
+    ("rel", "dataset"),
+    [
+        ("etf_flows/moltovy_farside_btc_etf_flows_daily.csv", "etf_flows"),
+        ("etf_flows/moltovy_artemis_bitcoin_etfs_aum_daily.csv", "etf_flows"),
+        ("fed_futures/fred_policy_rates_riskdivergence/EFFR.csv", "rates"),
+        ("fed_futures/cme_fedwatch_validation_Mguten/fomc_dates.csv", "fomc_meetings"),
+    ],
+)
+def test_every_csv_layout_reads_the_same_file_as_parquet(shared_data, tmp_path, rel, dataset):
+    csv = read_file(shared_data / rel, dataset)
+    pq_path = tmp_path / (Path(rel).stem + ".parquet")
+    pd.read_csv(shared_data / rel, dtype=str, keep_default_na=False).to_parquet(pq_path)
+
+    parsed = read_file(pq_path, dataset)
+
+    assert parsed.format == csv.format + "+parquet"
+    pd.testing.assert_frame_equal(parsed.frame, csv.frame)
+    assert [str(i) for i in parsed.issues] == [str(i) for i in csv.issues]
