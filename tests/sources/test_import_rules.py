@@ -307,3 +307,13 @@ def test_every_csv_layout_reads_the_same_file_as_parquet(shared_data, tmp_path, 
     assert parsed.format == csv.format + "+parquet"
     pd.testing.assert_frame_equal(parsed.frame, csv.frame)
     assert [str(i) for i in parsed.issues] == [str(i) for i in csv.issues]
+
+
+def test_last_line_without_line_break_is_kept_with_a_warning(shared_data, tmp_path):
+    lines = _lines(shared_data / CQ)
+    f = _write(tmp_path / "btc_usd_no_newline.csv", lines, newline=False)
+    parsed = read_file(f, "prices")
+    assert len(parsed.frame) == 6033
+    issue = next(i for i in parsed.issues if i.row is not None)
+    assert issue.row == len(lines)
+    assert issue.reason.startswith("no line break after the last line: kept")

@@ -233,15 +233,16 @@ def _row_readable(row: pd.Series, time: str) -> bool:
     return bool(nums.notna().all()) and vol_ok and not pd.isna(when)
 
 
-def _cut_last_line(path: Path, df: pd.DataFrame, time: str) -> str | None:
-    """The text of a truncated last line (fewer fields, or unreadable without a line break)."""
-    if binary_kind(path) is not None:  # Parquet has no lines to cut
+def _last_line_state(path: Path, df: pd.DataFrame, time: str) -> tuple[str, str] | None:
+    # ("cut", text): truncated last line; ("open", text): complete but no line break after it;
+    # None otherwise, and for Parquet, which has no lines.
+    if binary_kind(path) is not None:
         return None
     text, newline = last_line(path)
     if count_fields(text) < len(df.columns):
-        return text
-    if not newline and not _row_readable(df.iloc[-1], time):
-        return text
+        return "cut", text
+    if not newline:
+        return ("open" if _row_readable(df.iloc[-1], time) else "cut"), text
     return None
 
 
@@ -398,16 +399,17 @@ def _parse(
             path=path,
         )
     issues: list[RowIssue] = []
-    cut = _cut_last_line(path, df, layout.time) if len(df) else None
-    if cut is not None:
-        issues.append(
-            RowIssue(
-                row=len(df) + 1,
-                reason="truncated last line: not stored",
-                detail=repr(cut[:80]),
-            )
+    state = _last_line_state(path, df, layout.time) if len(df) else None
+    if state is not None:
+        kind, text = state
+        reason = (
+            "truncated last line: not stored"
+            if kind == "cut"
+            else "no line break after the last line: kept, check that it is complete"
         )
-        df = df.iloc[:-1]
+        issues.append(RowIssue(row=len(df) + 1, reason=reason, detail=repr(text[:80])))
+        if kind == "cut":
+            df = df.iloc[:-1]
     if df.empty:
         raise ParseError("no data rows", path=path)
     lines = np.arange(2, len(df) + 2)
