@@ -114,16 +114,8 @@ def import_file(
         f" (source {source or parsed.source or 'per row'})",
         highlight=False,
     )
-    shown = 20
-    for issue in parsed.issues[:shown]:
+    for issue in parsed.issues:
         err_console.print(f"[yellow]warning:[/] {escape(f'{file}: {issue}')}", highlight=False)
-    if len(parsed.issues) > shown:
-        more = len(parsed.issues) - shown
-        err_console.print(
-            f"[yellow]warning:[/] {escape(str(file))}: … and {more:,} more warnings "
-            "(flowscope.sources.read_file lists them all in .issues)",
-            highlight=False,
-        )
     if dry_run:
         return
     with open_cli_store() as store, store.transaction():
