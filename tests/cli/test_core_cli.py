@@ -80,7 +80,7 @@ def test_import_same_real_file_twice_keeps_row_counts(tmp_path, shared_data):
 @pytest.mark.parametrize(
     ("mangle", "expect"),
     [
-        (lambda lines: [*lines[:300], lines[300][:12]], "row 301, column 'close'"),
+        (lambda lines: [*lines[:300], lines[300] + ",1,2", *lines[301:310]], "line 301"),
         (
             lambda lines: [lines[0], *lines[1:200], lines[200].replace(",", ",x", 1)],
             "row 201, column 'open'",

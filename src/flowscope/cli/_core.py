@@ -85,22 +85,37 @@ def import_file(
     source: Annotated[
         str | None, typer.Option("--source", help="Override the source name stored on the rows.")
     ] = None,
+    symbol: Annotated[
+        str | None,
+        typer.Option("--symbol", help="Price files: the instrument, if the file name lacks it."),
+    ] = None,
+    interval: Annotated[
+        str | None,
+        typer.Option(
+            "--interval", help="Price files: bar length (1m … 1d), checked against the timestamps."
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Parse and report, write nothing.")
     ] = False,
 ) -> None:
-    """Import a file into the store (format detected; same file twice changes nothing)."""
+    """Import a file into the store (format detected; same file twice changes nothing).
+
+    Rows kept out (impossible values, a truncated last line) and missing days are listed as
+    warnings; see docs/importing.md.
+    """
     from flowscope.schemas import get_dataset
     from flowscope.sources import read_file
 
     get_dataset(dataset)
-    parsed = read_file(file, dataset, format=fmt)
+    parsed = read_file(file, dataset, format=fmt, symbol=symbol, interval=interval)
     console.print(
         f"{file}: format [bold]{parsed.format}[/], {len(parsed.frame):,} rows for {parsed.dataset}"
-        f" (source {source or parsed.source or 'per row'})"
+        f" (source {source or parsed.source or 'per row'})",
+        highlight=False,
     )
     for issue in parsed.issues:
-        err_console.print(f"[yellow]warning:[/] {file}: {issue}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(f'{file}: {issue}')}", highlight=False)
     if dry_run:
         return
     with open_cli_store() as store, store.transaction():

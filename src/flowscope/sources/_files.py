@@ -4,6 +4,11 @@ A :class:`FileFormat` knows how to recognise (``sniff``) and parse one real file
 canonical dataset frame. ``flowscope import <dataset> <file>`` asks every registered format of
 that dataset to sniff the file and parses it with the one that matches. Parsers validate the
 whole file before anything is written, so a bad file never half-writes the store.
+
+A Parquet file is accepted wherever its CSV export would be: sniffers see the CSV rendering of
+its first rows and parsers read the same string cells (the format is reported with a
+``+parquet`` suffix, e.g. ``tradingview-csv+parquet``). Other binary files (xlsx, zip, gzipped
+binary …) are refused with their kind named, never echoed.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from flowscope.errors import ParseError, UnknownFormatError
+from flowscope.errors import ParseError, UnknownFormatError, ValidationError
 from flowscope.schemas import get_dataset
+from flowscope.sources._parsing import binary_kind, read_parquet_text
 
 __all__ = [
     "FileFormat",
@@ -60,7 +66,10 @@ class ParsedFile:
 
 
 Sniffer = Callable[[Path, str], bool]
-Parser = Callable[[Path], ParsedFile]
+Parser = Callable[..., ParsedFile]
+
+#: Suffix added to a format's name when the file read was Parquet.
+PARQUET_SUFFIX = "+parquet"
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,9 @@ class FileFormat:
     sniff
         ``sniff(path, head_text) -> bool``; ``head_text`` is the first 64 KiB, decoded.
     parse
-        ``parse(path) -> ParsedFile``; raises :class:`~flowscope.errors.ParseError`.
+        ``parse(path, **options) -> ParsedFile``; raises :class:`~flowscope.errors.ParseError`.
+    options
+        Keyword options ``parse`` accepts (e.g. ``("symbol", "interval")`` for price files).
     """
 
     name: str
@@ -86,6 +97,7 @@ class FileFormat:
     description: str
     sniff: Sniffer
     parse: Parser
+    options: tuple[str, ...] = ()
 
 
 _FORMATS: dict[str, FileFormat] = {}
@@ -105,7 +117,13 @@ def list_formats(dataset: str | None = None) -> list[FileFormat]:
 
 
 def read_head(path: Path, n: int = 65536) -> str:
-    """First ``n`` bytes of a (possibly gzipped) file, decoded as UTF-8 with replacement."""
+    """First ``n`` bytes of a (possibly gzipped) file, decoded as UTF-8 with replacement.
+
+    For a Parquet file: the CSV rendering of its column names and first 100 rows.
+    """
+    if binary_kind(path) == "Parquet":
+        text: str = read_parquet_text(path, nrows=100).to_csv(index=False, lineterminator="\n")
+        return text
     with open(path, "rb") as fh:
         raw = fh.read(n)
     if raw[:2] == b"\x1f\x8b":
@@ -129,26 +147,66 @@ def detect_format(path: str | Path, dataset: str | None = None) -> FileFormat:
         msg = f"{p}: no such file"
         raise FileNotFoundError(msg)
     candidates = list_formats(dataset)
+    _refuse_binary(p)
     head = read_head(p)
     for fmt in candidates:
         if fmt.sniff(p, head):
             return fmt
-    first = head.splitlines()[0][:120] if head else "(empty file)"
+    if head:
+        line = head.splitlines()[0]
+        first = f"first line: {line[:120]!r}{'…' if len(line) > 120 else ''}"
+    else:
+        first = "empty file"
     tried = ", ".join(f.name for f in candidates) or "none"
     msg = (
         f"{p}: no importer for {dataset or 'any dataset'} recognises this file "
-        f"(first line: {first!r}); formats tried: {tried}"
+        f"({first}); formats tried: {tried}"
     )
     raise UnknownFormatError(msg, param_name="file", received=str(p))
 
 
+def _refuse_binary(p: Path) -> None:
+    kind = binary_kind(p)
+    if kind is not None and kind != "Parquet":
+        msg = f"{p}: binary file ({kind}), not a CSV/HTML text; export it to CSV or Parquet first"
+        raise UnknownFormatError(msg, param_name="file", received=str(p))
+
+
 def read_file(
-    path: str | Path, dataset: str | None = None, *, format: str | None = None
+    path: str | Path,
+    dataset: str | None = None,
+    *,
+    format: str | None = None,
+    symbol: str | None = None,
+    interval: str | None = None,
 ) -> ParsedFile:
-    """Detect (or take) the format of ``path`` and parse it."""
+    """Detect (or take) the format of ``path`` and parse it.
+
+    Parameters
+    ----------
+    path
+        CSV (optionally gzipped), Parquet or HTML file.
+    dataset
+        Only consider formats of this dataset.
+    format
+        Force this format (its columns are still checked); a ``+parquet`` suffix is accepted.
+    symbol, interval
+        Price files: the instrument and bar length, when the file name does not say them
+        (``interval`` is checked against the timestamp spacing).
+
+    Raises
+    ------
+    UnknownFormatError
+        No format recognises the file, the forced format is unknown, or the file is binary
+        (other than Parquet).
+    ParseError
+        The file does not fit the format; names the file, row and column.
+    """
     p = Path(path)
     if format is not None:
         _load_builtin()
+        if format.endswith(PARQUET_SUFFIX):
+            format = format.removesuffix(PARQUET_SUFFIX)
         try:
             fmt = _FORMATS[format]
         except KeyError:
@@ -160,13 +218,29 @@ def read_file(
         if not p.is_file():
             msg = f"{p}: no such file"
             raise FileNotFoundError(msg)
+        _refuse_binary(p)
     else:
         fmt = detect_format(p, dataset)
+    options = {k: v for k, v in (("symbol", symbol), ("interval", interval)) if v is not None}
+    for key in options:
+        if key not in fmt.options:
+            msg = f"--{key} does not apply to format {fmt.name!r} (it applies to price files)"
+            raise ValidationError(msg, param_name=key, received=options[key])
     try:
-        return fmt.parse(p)
-    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
+        parsed = fmt.parse(p, **options)
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text (undecodable byte at offset {exc.start})"
+        raise ParseError(msg, path=p) from None
+    except (gzip.BadGzipFile, EOFError) as exc:
         msg = f"cannot read file: {exc}"
-        raise ParseError(msg, path=p) from exc
+        raise ParseError(msg, path=p) from None
+    except KeyError as exc:
+        key = exc.args[0] if exc.args else "?"
+        msg = f"column {key!r} not found (format {fmt.name!r} needs it)"
+        raise ParseError(msg, path=p, row=1, column=str(key)) from None
+    if binary_kind(p) == "Parquet" and not parsed.format.startswith("canonical-"):
+        parsed.format += PARQUET_SUFFIX
+    return parsed
 
 
 _loaded = False

@@ -31,7 +31,7 @@ import pandas as pd
 from flowscope.calendars import is_session
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
-from flowscope.sources._parsing import raise_first_bad
+from flowscope.sources._parsing import raise_first_bad, read_csv_text
 from flowscope.sources.formats._lifetimes import keep_out_of_life, life_bounds
 
 __all__ = [
@@ -46,7 +46,7 @@ _ASSETS = {"bitcoin", "ethereum", "ripple", "solana", "xrp", "litecoin", "dogeco
 
 def _read_table(path: Path) -> pd.DataFrame:
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        df = read_csv_text(path)  # CSV or Parquet, as string cells
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         msg = (
             f"cannot read CSV: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"

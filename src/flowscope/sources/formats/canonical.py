@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from flowscope.errors import ParseError
 from flowscope.schemas import DATASETS, DatasetSpec
@@ -23,12 +22,8 @@ __all__: list[str] = []
 _NUMERIC = {"DOUBLE", "INTEGER", "BIGINT"}
 
 
-def _columns(path: Path, head: str) -> list[str] | None:
-    if path.suffix.lower() == ".parquet":
-        try:
-            return list(pq.read_schema(path).names)
-        except (OSError, ValueError):
-            return None
+def _columns(head: str) -> list[str] | None:
+    # ``head`` is the CSV text, or the CSV rendering of a Parquet file's first rows
     first = head.splitlines()[0] if head else ""
     return [c.strip().strip('"') for c in first.split(",")] if first else None
 
@@ -40,50 +35,47 @@ def _fits(spec: DatasetSpec, cols: list[str] | None) -> bool:
     return set(spec.key) <= set(cols) and set(cols) <= names
 
 
-def _coerce(spec: DatasetSpec, df: pd.DataFrame, path: Path, from_text: bool) -> pd.DataFrame:
+def _coerce(spec: DatasetSpec, df: pd.DataFrame, path: Path) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if col in ("source",):
             continue
         sql_type = "TIMESTAMPTZ" if col == "ts_ingested" else spec.column(col).sql_type
-        if from_text:
-            if sql_type in _NUMERIC:
-                out[col] = strict_numeric(out, col, path=path, required=col in spec.key)
-            elif sql_type == "DATE":
-                out[col] = strict_dates(out, col, path=path)
-            elif sql_type == "TIMESTAMPTZ":
-                out[col] = strict_dates(out, col, path=path, utc=True)
-            elif sql_type == "BOOLEAN":
-                out[col] = out[col].str.lower().map({"true": True, "false": False, "": None})
-        elif sql_type == "TIMESTAMPTZ" and not isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = pd.to_datetime(out[col], utc=True)
+        if sql_type in _NUMERIC:
+            out[col] = strict_numeric(out, col, path=path, required=col in spec.key)
+        elif sql_type == "DATE":
+            out[col] = strict_dates(out, col, path=path)
+        elif sql_type == "TIMESTAMPTZ":
+            out[col] = strict_dates(out, col, path=path, utc=True)
+        elif sql_type == "BOOLEAN":
+            out[col] = out[col].str.lower().map({"true": True, "false": False, "": None})
     return out
 
 
 def _register(spec: DatasetSpec) -> None:
     name = f"canonical-{spec.name.replace('_', '-')}"
 
-    def sniff(path: Path, head: str) -> bool:
-        return _fits(spec, _columns(path, head))
+    def sniff(_path: Path, head: str) -> bool:
+        return _fits(spec, _columns(head))
 
     def parse(path: Path) -> ParsedFile:
-        if path.suffix.lower() == ".parquet":
-            try:
-                df = pd.read_parquet(path)
-            except (OSError, ValueError) as exc:
-                reason = f"cannot read Parquet: {exc}"
-                raise ParseError(reason, path=path) from exc
-            df = _coerce(spec, df, path, from_text=False)
-        else:
-            df = _coerce(spec, read_csv_text(path), path, from_text=True)
+        # Parquet is read as the string cells of its CSV export, then parsed the same way.
+        df = read_csv_text(path)
         if not _fits(spec, list(df.columns)):
+            cols = [str(c) for c in df.columns]
+            missing = [c for c in spec.key if c not in cols]
+            extra = [c for c in cols if c not in spec.column_names]
             raise ParseError(
-                "columns do not match the dataset",
+                "columns do not match the dataset"
+                + (f" (missing {missing})" if missing else "")
+                + (f" (not canonical: {extra})" if extra else ""),
                 path=path,
                 row=1,
+                column=next(iter(missing or extra), None),
                 expected=f"key {list(spec.key)} and only canonical columns {list(spec.column_names)}",
-                received=list(df.columns),
+                received=",".join(cols),
             )
+        df = _coerce(spec, df, path)
         source = "file"
         if "source" in df.columns:
             sources = df["source"].dropna().unique().tolist()

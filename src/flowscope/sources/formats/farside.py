@@ -44,7 +44,7 @@ import pandas as pd
 from flowscope.calendars import is_session
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
-from flowscope.sources._parsing import raise_first_bad
+from flowscope.sources._parsing import binary_kind, raise_first_bad, read_parquet_text
 from flowscope.sources.formats._lifetimes import keep_out_of_life, life_bounds
 
 __all__ = [
@@ -403,6 +403,9 @@ def farside_table_to_frame(
 
 
 def _read_csv_cells(path: Path) -> tuple[list[str], list[list[str]]]:
+    if binary_kind(path) == "Parquet":  # the cells of its CSV export
+        df = read_parquet_text(path)
+        return [str(c).strip() for c in df.columns], df.to_numpy(dtype=str).tolist()
     text = path.read_bytes()
     if text[:2] == b"\x1f\x8b":
         import gzip
