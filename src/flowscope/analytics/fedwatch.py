@@ -387,7 +387,9 @@ def _target_on(
         raise ValidationError(msg, param_name="target_range", received=list(target_range.columns))
     if "watch_date" in cols:
         per_date = (
-            target_range.assign(watch_date=pd.to_datetime(target_range["watch_date"]).dt.normalize())
+            target_range.assign(
+                watch_date=pd.to_datetime(target_range["watch_date"]).dt.normalize()
+            )
             .drop_duplicates("watch_date", keep="last")
             .set_index("watch_date")
             .reindex(pd.DatetimeIndex(watch))
@@ -471,11 +473,13 @@ def target_range_asof(
     >>> fred = pd.DataFrame({"date": ["2022-05-18"], "lower": [0.75], "upper": [1.0]})
     >>> cal = pd.DataFrame({"meeting_date": ["2022-05-04", "2022-06-15"],
     ...                     "target_lower": [0.75, 1.5], "target_upper": [1.0, 1.75]})
-    >>> r = target_range_asof(["2022-06-14", "2022-06-15"], fred=fred, calendar=cal)
+    >>> days = ["2022-06-14", "2022-06-15", "2022-06-28"]
+    >>> r = target_range_asof(days, fred=fred, calendar=cal)
     >>> r[["watch_date", "lower", "upper", "source", "ranges_disagree"]]
       watch_date  lower  upper         source  ranges_disagree
     0 2022-06-14   0.75   1.00           fred            False
-    1 2022-06-15   1.50   1.75  fomc_calendar             True
+    1 2022-06-15   1.50   1.75  fomc_calendar            False
+    2 2022-06-28   1.50   1.75  fomc_calendar             True
     """
     watch = pd.Series(_to_dates(watch_dates, "watch_dates"), name="watch_date")
     out = pd.DataFrame({"watch_date": watch})
@@ -503,7 +507,9 @@ def target_range_asof(
             out, fr, left_on="watch_date", right_on="fred_date", direction="backward"
         )
 
-    decisions = pd.DataFrame(columns=["_known", "calendar_date", "calendar_lower", "calendar_upper"])
+    decisions = pd.DataFrame(
+        columns=["_known", "calendar_date", "calendar_lower", "calendar_upper"]
+    )
     meetings = pd.DataFrame(columns=["_known", "last_meeting"])
     if calendar is not None and not calendar.empty:
         need = {"meeting_date", "target_lower", "target_upper"}
@@ -557,9 +563,10 @@ def target_range_asof(
     use_fred = has_fred & ~use_cal
     out["lower"] = out["calendar_lower"].where(use_cal, out["fred_lower"])
     out["upper"] = out["calendar_upper"].where(use_cal, out["fred_upper"])
-    out["source"] = pd.Series(
-        np.where(use_cal, "fomc_calendar", np.where(use_fred, "fred", None)), dtype=object
-    )
+    source = pd.Series(None, index=out.index, dtype=object)
+    source[use_fred] = "fred"
+    source[use_cal] = "fomc_calendar"
+    out["source"] = source
     out["range_date"] = out["calendar_date"].where(use_cal, out["fred_date"])
     effective = cal_effective.where(use_cal, out["fred_date"])
     out["ranges_disagree"] = (
