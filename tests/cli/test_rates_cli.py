@@ -53,7 +53,7 @@ def run(db, *args):
 def test_odds_latest_reproduces_cme_on_2026_07_14(db):
     res = run(db, "odds", "-f", "json")
     assert res.exit_code == 0, res.output
-    rows = {r["meeting"]: r for r in json.loads(res.output)}
+    rows = {r["meeting"]: r for r in json.loads(res.stdout)}
     july = rows["2026-07-29"]
     assert july["hike %"] == pytest.approx(36.9, abs=0.05)  # CME FedWatch: 36.9 %
     assert july["hold %"] == pytest.approx(63.1, abs=0.05)
@@ -218,7 +218,122 @@ def test_week_ago_column_compares_absolute_ranges_across_a_hike(db):
     # 2022-03-16 hiked to 0.25-0.50: a week later the comparison is still range by range
     res = run(db, "odds", "--asof", "2022-03-18", "--meeting", "2022-05-04", "-f", "json")
     assert res.exit_code == 0, res.output
-    rows = {r["target_lower"]: r for r in json.loads(res.output)}
+    rows = {r["target_lower"]: r for r in json.loads(res.stdout)}
     assert rows[0.5]["change_bp"] == 25  # one more hike from 0.25-0.50
     assert rows[0.5]["1 week ago %"] > 30  # already likely a week before (as +50 bp then)
     assert sum(r["probability %"] for r in rows.values()) == pytest.approx(100, abs=0.05)
+
+
+# -- starting target range and past meetings --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stale_fred_db(tmp_path_factory, shared_data):
+    """Bundled FOMC calendar, the real FRED pull cut 4 weeks before the 2022-06-15 hike, ZQ 2022."""
+    import importlib.resources
+
+    path = tmp_path_factory.mktemp("stale") / "stale.duckdb"
+    base = importlib.resources.files("flowscope") / "data"
+    with Store(path) as store, (base / "fomc_meetings.parquet").open("rb") as fh:
+        store.upsert("fomc_meetings", pd.read_parquet(fh), source="flowscope-calendar")
+        fred = read_file(shared_data / FF / "fred_policy_rates_riskmodel_2021-05_2026-08_long.csv")
+        store.upsert("rates", fred.frame[fred.frame.date <= "2022-05-18"], source="fred")
+        zq = read_file(shared_data / FF / "pyfedwatch_zq_daily_long.csv.gz").frame
+        store.upsert("fed_futures", zq[zq.date >= "2022-01-01"], source="pyfedwatch")
+    return path
+
+
+def test_odds_with_fred_behind_a_hike_use_the_calendar_and_say_so(stale_fred_db, db):
+    args = ("odds", "--asof", "2022-06-28", "--meeting", "2022-07-27", "-f", "json")
+    stale = run(stale_fred_db, *args)
+    full = run(db, *args)
+    assert stale.exit_code == 0 and full.exit_code == 0, stale.output + full.output
+    got = pd.DataFrame(json.loads(stale.stdout))
+    want = pd.DataFrame(json.loads(full.stdout))
+    # the same ranges and probabilities as with the complete FRED file
+    cols = ["target_lower", "target_upper", "change_bp", "probability %"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    assert set(got["target_range_lower_pct"]) == {1.50}
+    assert set(got["target_range_source"]) == {"fomc_calendar"}
+    assert set(got["target_range_date"]) == {"2022-06-15"}
+    warning = got["target_range_warning"].iloc[0]
+    assert "2022-05-18" in warning and "0.75-1.00" in warning and "FOMC calendar" in warning
+    assert "note:" in stale.stderr and "using the FOMC calendar" in stale.stderr
+    # complete FRED: FRED is the input, nothing to warn about
+    assert set(want["target_range_source"]) == {"fred"}
+    assert want["target_range_warning"].isna().all()
+    assert full.stderr == ""
+
+
+def test_odds_table_names_the_range_input(stale_fred_db):
+    res = run(stale_fred_db, "odds", "--asof", "2022-06-28")
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert "current target range 1.50-1.75 % (FOMC calendar, decision of 2022-06-15)" in text
+
+
+def test_odds_asof_after_the_last_futures_never_call_a_past_meeting_upcoming(db):
+    res = run(db, "odds", "--asof", "2026-04-10", "-f", "json")
+    assert res.exit_code == 0, res.output
+    rows = pd.DataFrame(json.loads(res.stdout))
+    assert set(rows["watch_date"]) == {"2023-09-15"}
+    assert (rows["meeting"] <= "2026-04-10").all()
+    assert set(rows["meeting_status"]) == {"held"}
+    table = run(db, "odds", "--asof", "2026-04-10")
+    text = " ".join(table.stdout.split())
+    assert "no futures held for the next meeting 2026-04-29" in text
+    assert "already held" in text
+    # a few days after the last settlement: only the meeting in between is past
+    res = run(db, "odds", "--asof", "2023-10-01", "-f", "json")
+    status = {r["meeting"]: r["meeting_status"] for r in json.loads(res.stdout)}
+    assert status.pop("2023-09-20") == "held"
+    assert set(status.values()) == {"upcoming"}
+
+
+def test_panel_says_which_input_gave_the_range(stale_fred_db, tmp_path, shared_data):
+    import shutil
+
+    zq = read_file(shared_data / FF / "pyfedwatch_zq_daily_long.csv.gz").frame
+    days = zq.loc[(zq.date >= "2022-05-02") & (zq.date <= "2022-06-30"), "date"].drop_duplicates()
+    # the calendar is newer from the hike of 06-15 on, and on the meeting day 05-04 (FRED
+    # shows that day's decision only from the next day)
+    after_hike = int(((days >= "2022-06-15") | (days == "2022-05-04")).sum())
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(stale_fred_db, copy)
+    res = run(copy, "panel", "--start", "2022-05-02", "--end", "2022-06-30")
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert (
+        f"target range: FRED on {len(days) - after_hike} watch dates, FOMC calendar on "
+        f"{after_hike};" in text
+    )
+    assert "on 2022-06-30: 1.50-1.75 % (FOMC calendar, decision of 2022-06-15)" in text
+    assert "note:" in res.stderr
+
+
+def test_brief_section_with_fred_behind_names_the_calendar(stale_fred_db):
+    from flowscope.errors import StaleDataWarning
+
+    with (
+        Store(stale_fred_db, read_only=True) as store,
+        pytest.warns(StaleDataWarning, match="using the FOMC calendar"),
+    ):
+        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2022-06-28")))
+    assert sec is not None
+    text = "\n".join(sec.bullets)
+    assert "Target range 1.50-1.75 % (FOMC calendar, decision of 2022-06-15)" in text
+    assert sec.facts["target_range_source"] == "fomc_calendar"
+    assert "2022-05-18" in sec.facts["target_range_warning"]
+    assert sec.facts["odds_meeting"] == "2022-07-27"
+
+
+def test_brief_section_with_only_past_meetings_priced_says_so(db):
+    with Store(db, read_only=True) as store:
+        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-04-10")))
+    assert sec is not None
+    text = " ".join(sec.bullets)
+    assert "Newest ZQ settlements 2023-09-15" in text
+    assert "no futures held for the next meeting 2026-04-29" in text
+    assert "Odds for" not in text
+    assert "p_hike" not in sec.facts and "odds_meeting" not in sec.facts

@@ -29,6 +29,10 @@ Conventions (all documented in ``docs/rates.md``)
   CME's description) probability mass below the 0-0.25 % range is folded into it.
 * Prices are taken as known on the watch date: the last settlement on or before it; for a
   contract month that has already ended, the last settlement on or before its last day.
+* The starting target range of a watch date (:func:`target_range_asof`) is the newer of
+  FRED's DFEDTARL/DFEDTARU row in force the day after the watch date and the last FOMC
+  decision whose statement came before the watch date's ZQ settlement (2 p.m. Chicago); a
+  decision takes effect the day after its meeting, as FRED dates it.
 
 Everything here is pure: frames and arrays in, frames out.
 """
@@ -49,17 +53,27 @@ __all__ = [
     "MAX_STEPS",
     "STEP_PCT",
     "NewRateFrom",
+    "RangeSource",
     "event_moves",
     "fedwatch_panel",
     "implied_probabilities",
     "meeting_rates",
     "meeting_summary",
+    "target_range_asof",
 ]
 
 #: When a decided move shows in the daily EFFR: the day after the meeting (the Fed's
 #: practice, and CME FedWatch today) or on the meeting day itself (CME's 2015 worked
 #: example and pyfedwatch).
 NewRateFrom: TypeAlias = Literal["day_after", "meeting_day"]
+
+#: Where a watch date's starting target range came from.
+RangeSource: TypeAlias = Literal["fred", "fomc_calendar"]
+
+#: ZQ daily settlement: 2 p.m. Chicago time (CBOT interest-rate futures).
+ZQ_SETTLEMENT = (pd.Timedelta(hours=14), "America/Chicago")
+#: FOMC statement time used when the calendar holds no ``statement_release``: 2 p.m. ET.
+STATEMENT_TIME = (pd.Timedelta(hours=14), "America/New_York")
 
 #: One FedWatch step: 25 bp, in percent.
 STEP_PCT = 0.25
@@ -364,10 +378,23 @@ def _target_on(
             msg = f"target_range lower {lower} is above upper {upper}"
             raise ValidationError(msg, param_name="target_range", received=target_range)
         return np.full(n, lower), np.full(n, upper)
-    need = {"date", "lower", "upper"}
-    if not need.issubset(target_range.columns):
-        msg = "target_range frame needs columns date, lower, upper (percent)"
+    cols = set(target_range.columns)
+    if not {"lower", "upper"}.issubset(cols) or not cols & {"date", "watch_date"}:
+        msg = (
+            "target_range frame needs columns lower, upper (percent) and date (FRED dating) "
+            "or watch_date (one range per watch date, see target_range_asof)"
+        )
         raise ValidationError(msg, param_name="target_range", received=list(target_range.columns))
+    if "watch_date" in cols:
+        per_date = (
+            target_range.assign(
+                watch_date=pd.to_datetime(target_range["watch_date"]).dt.normalize()
+            )
+            .drop_duplicates("watch_date", keep="last")
+            .set_index("watch_date")
+            .reindex(pd.DatetimeIndex(watch))
+        )
+        return per_date["lower"].to_numpy(float), per_date["upper"].to_numpy(float)
     tr = target_range.dropna(subset=["lower", "upper"]).sort_values("date")
     d = pd.to_datetime(tr["date"]).to_numpy().astype("datetime64[ns]")
     # the range in force the next day: a decision announced on the watch date (2 p.m. ET,
@@ -376,6 +403,202 @@ def _target_on(
     lo = np.where(pos >= 0, tr["lower"].to_numpy(float)[np.maximum(pos, 0)], np.nan)
     hi = np.where(pos >= 0, tr["upper"].to_numpy(float)[np.maximum(pos, 0)], np.nan)
     return lo, hi
+
+
+def _naive_days(values: pd.Series) -> pd.Series:
+    d = pd.to_datetime(values)
+    if isinstance(d.dtype, pd.DatetimeTZDtype):
+        d = d.dt.tz_convert("UTC").dt.tz_localize(None)
+    return d.dt.normalize().astype("datetime64[ns]")
+
+
+def _at_local_time(days: pd.Series, when: tuple[pd.Timedelta, str]) -> pd.Series:
+    offset, tz = when
+    return (days + offset).dt.tz_localize(tz).dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+
+
+def target_range_asof(
+    watch_dates: Sequence[DateLike] | pd.Series | pd.DatetimeIndex,
+    *,
+    fred: pd.DataFrame | None = None,
+    calendar: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Starting target range of each watch date, from the newest of FRED and the FOMC calendar.
+
+    FRED's DFEDTARL/DFEDTARU rows are dated on the day a range takes effect, the day after
+    the FOMC statement; a pull can trail the last decision by weeks. The calendar records
+    each decision as soon as it is announced. For every watch date this takes:
+
+    * **fred**: the last FRED row dated on or before the watch date;
+    * **fomc_calendar**: the last recorded decision (a range, ``target_lower <
+      target_upper``) whose statement was released before the watch date's ZQ settlement
+      (2 p.m. Chicago time); its range takes effect the day after the meeting. Without a
+      ``statement_release`` time, 2 p.m. US/Eastern on the meeting day is assumed.
+
+    and uses the one that took effect later (FRED when both took effect the same day). So a
+    decision announced on the watch date is the reference (it is in that day's settlement)
+    even though FRED can show it only from the next day.
+
+    Parameters
+    ----------
+    watch_dates
+        Settlement dates (US trading days).
+    fred
+        Columns ``date`` (observation date), ``lower``, ``upper`` (percent): DFEDTARL and
+        DFEDTARU. ``None`` or empty: calendar only.
+    calendar
+        The ``fomc_meetings`` dataset: ``meeting_date`` (US/Eastern date), ``target_lower``,
+        ``target_upper`` (percent, empty when not known) and, if held, ``kind`` and
+        ``statement_release`` (UTC). Meetings of kind ``scheduled`` or ``unscheduled`` count
+        for ``last_meeting``. ``None`` or empty: FRED only.
+
+    Returns
+    -------
+    DataFrame
+        One row per watch date (sorted, unique): ``watch_date``; ``lower``, ``upper`` (%)
+        the range used (empty when neither input has one); ``source`` (``"fred"``,
+        ``"fomc_calendar"`` or empty); ``range_date`` (FRED observation date, or the meeting
+        date of the calendar decision); ``fred_lower``, ``fred_upper``, ``fred_date`` and
+        ``calendar_lower``, ``calendar_upper``, ``calendar_date`` (each input's newest value);
+        ``last_meeting`` (last meeting decided by the watch date's settlement);
+        ``ranges_disagree`` (the inputs' newest ranges differ, not counting a decision
+        announced on the watch date itself, which FRED cannot show yet) and
+        ``older_than_last_meeting`` (the range used dates from before ``last_meeting``:
+        neither input records that meeting's decision).
+
+    Examples
+    --------
+    FRED pulled on 2022-05-18 and the 75 bp hike of 2022-06-15 in the calendar:
+
+    >>> fred = pd.DataFrame({"date": ["2022-05-18"], "lower": [0.75], "upper": [1.0]})
+    >>> cal = pd.DataFrame({"meeting_date": ["2022-05-04", "2022-06-15"],
+    ...                     "target_lower": [0.75, 1.5], "target_upper": [1.0, 1.75]})
+    >>> days = ["2022-06-14", "2022-06-15", "2022-06-28"]
+    >>> r = target_range_asof(days, fred=fred, calendar=cal)
+    >>> r[["watch_date", "lower", "upper", "source", "ranges_disagree"]]
+      watch_date  lower  upper         source  ranges_disagree
+    0 2022-06-14   0.75   1.00           fred            False
+    1 2022-06-15   1.50   1.75  fomc_calendar            False
+    2 2022-06-28   1.50   1.75  fomc_calendar             True
+    """
+    watch = pd.Series(_to_dates(watch_dates, "watch_dates"), name="watch_date")
+    out = pd.DataFrame({"watch_date": watch})
+    out["_settle"] = _at_local_time(watch, ZQ_SETTLEMENT)
+    nat = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+
+    fr = pd.DataFrame(columns=["fred_date", "fred_lower", "fred_upper"])
+    if fred is not None and not fred.empty:
+        need = {"date", "lower", "upper"}
+        if not need.issubset(fred.columns):
+            msg = "fred frame needs columns date, lower, upper (percent, DFEDTARL/DFEDTARU)"
+            raise ValidationError(msg, param_name="fred", received=list(fred.columns))
+        fr = pd.DataFrame(
+            {
+                "fred_date": _naive_days(fred["date"]),
+                "fred_lower": pd.to_numeric(fred["lower"]),
+                "fred_upper": pd.to_numeric(fred["upper"]),
+            }
+        ).dropna()
+        fr = fr.sort_values("fred_date").drop_duplicates("fred_date", keep="last")
+    if fr.empty:
+        out = out.assign(fred_date=nat, fred_lower=np.nan, fred_upper=np.nan)
+    else:
+        out = pd.merge_asof(
+            out, fr, left_on="watch_date", right_on="fred_date", direction="backward"
+        )
+
+    decisions = pd.DataFrame(
+        columns=["_known", "calendar_date", "calendar_lower", "calendar_upper"]
+    )
+    meetings = pd.DataFrame(columns=["_known", "last_meeting"])
+    if calendar is not None and not calendar.empty:
+        need = {"meeting_date", "target_lower", "target_upper"}
+        if not need.issubset(calendar.columns):
+            msg = "calendar needs columns meeting_date, target_lower, target_upper (fomc_meetings)"
+            raise ValidationError(msg, param_name="calendar", received=list(calendar.columns))
+        day = _naive_days(calendar["meeting_date"])
+        known = _at_local_time(day, STATEMENT_TIME)
+        if "statement_release" in calendar.columns:
+            release = pd.to_datetime(calendar["statement_release"], utc=True)
+            known = release.where(release.notna(), known)
+        cal = pd.DataFrame(
+            {
+                "_known": known.to_numpy(),
+                "calendar_date": day.to_numpy(),
+                "calendar_lower": pd.to_numeric(calendar["target_lower"]).to_numpy(),
+                "calendar_upper": pd.to_numeric(calendar["target_upper"]).to_numpy(),
+            }
+        ).dropna(subset=["_known"])
+        cal["_known"] = pd.to_datetime(cal["_known"], utc=True).astype("datetime64[ns, UTC]")
+        cal = cal.sort_values("_known", kind="stable")
+        is_range = cal["calendar_lower"] < cal["calendar_upper"]
+        decisions = cal[is_range].drop_duplicates("_known", keep="last")
+        is_meeting = (
+            calendar["kind"].isin(["scheduled", "unscheduled"]).to_numpy()
+            if "kind" in calendar.columns
+            else np.ones(len(calendar), dtype=bool)
+        )
+        meetings = (
+            cal.loc[is_meeting[cal.index.to_numpy()], ["_known", "calendar_date"]]
+            .rename(columns={"calendar_date": "last_meeting"})
+            .drop_duplicates("_known", keep="last")
+        )
+    if decisions.empty:
+        out = out.assign(calendar_date=nat, calendar_lower=np.nan, calendar_upper=np.nan)
+    else:
+        out = pd.merge_asof(
+            out, decisions, left_on="_settle", right_on="_known", direction="backward"
+        ).drop(columns="_known")
+    if meetings.empty:
+        out["last_meeting"] = nat
+    else:
+        out = pd.merge_asof(
+            out, meetings, left_on="_settle", right_on="_known", direction="backward"
+        ).drop(columns="_known")
+
+    has_fred = out["fred_lower"].notna()
+    has_cal = out["calendar_lower"].notna()
+    cal_effective = out["calendar_date"] + pd.Timedelta(days=1)
+    use_cal = has_cal & (~has_fred | (cal_effective > out["fred_date"]))
+    use_fred = has_fred & ~use_cal
+    out["lower"] = out["calendar_lower"].where(use_cal, out["fred_lower"])
+    out["upper"] = out["calendar_upper"].where(use_cal, out["fred_upper"])
+    source = pd.Series(None, index=out.index, dtype=object)
+    source[use_fred] = "fred"
+    source[use_cal] = "fomc_calendar"
+    out["source"] = source
+    out["range_date"] = out["calendar_date"].where(use_cal, out["fred_date"])
+    effective = cal_effective.where(use_cal, out["fred_date"])
+    out["ranges_disagree"] = (
+        has_fred
+        & has_cal
+        & (out["calendar_date"] < out["watch_date"])
+        & (
+            ((out["fred_lower"] - out["calendar_lower"]).abs() > 1e-9)
+            | ((out["fred_upper"] - out["calendar_upper"]).abs() > 1e-9)
+        )
+    )
+    # on a meeting day FRED cannot show that day's decision yet: only ranges from before the
+    # meeting day count as older than it
+    out["older_than_last_meeting"] = (use_cal | use_fred) & (effective < out["last_meeting"])
+    return out[
+        [
+            "watch_date",
+            "lower",
+            "upper",
+            "source",
+            "range_date",
+            "fred_lower",
+            "fred_upper",
+            "fred_date",
+            "calendar_lower",
+            "calendar_upper",
+            "calendar_date",
+            "last_meeting",
+            "ranges_disagree",
+            "older_than_last_meeting",
+        ]
+    ]
 
 
 def _compute(

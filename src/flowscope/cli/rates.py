@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -9,8 +12,14 @@ import pandas as pd
 import typer
 
 from flowscope.analytics import fedwatch as fw
-from flowscope.cli._common import console, handle_errors, open_cli_store, print_frame
-from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.cli._common import (
+    console,
+    err_console,
+    handle_errors,
+    open_cli_store,
+    print_frame,
+)
+from flowscope.errors import FlowscopeWarning, InsufficientDataError, ValidationError
 from flowscope.report.sections import rates as rs
 
 __all__ = ["app"]
@@ -32,6 +41,31 @@ def _date(value: str | None, name: str) -> pd.Timestamp | None:
     except ValueError as exc:
         msg = f"--{name} must be a date YYYY-MM-DD, got {value!r}"
         raise ValidationError(msg, param_name=name, received=value) from exc
+
+
+@contextmanager
+def _notes() -> Iterator[None]:
+    """Show flowscope warnings raised inside the block as one-line notes on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FlowscopeWarning)
+        yield
+    for w in caught:
+        if issubclass(w.category, FlowscopeWarning):
+            err_console.print(f"[yellow]note:[/] {w.message}", highlight=False, soft_wrap=True)
+        else:  # not ours: let Python's warning machinery handle it
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _range_fields(row: pd.Series) -> dict[str, object]:
+    """Columns naming the starting target range of the watch date and where it came from."""
+    has = row["source"] is not None and pd.notna(row["lower"])
+    return {
+        "target_range_lower_pct": float(row["lower"]) if has else None,
+        "target_range_upper_pct": float(row["upper"]) if has else None,
+        "target_range_source": row["source"] if has else None,
+        "target_range_date": row["range_date"] if has else None,
+        "target_range_warning": rs.range_problem(row),
+    }
 
 
 def _pick_meeting(panel: pd.DataFrame, meeting: pd.Timestamp) -> pd.DataFrame:
@@ -67,7 +101,7 @@ def odds(
     """
     when = _date(asof, "asof")
     mdate = _date(meeting, "meeting")
-    with open_cli_store(read_only=True) as store:
+    with open_cli_store(read_only=True) as store, _notes():
         inputs = rs.load_inputs(store, end=when)
         if inputs.futures.empty:
             msg = f"no fed funds futures held; {rs.IMPORT_HINT}"
@@ -79,21 +113,39 @@ def odds(
     today = panel[panel["watch_date"] == panel["watch_date"].max()]
     first = today.iloc[0]
     wd = first["watch_date"]
-    current = (
-        f"{first['target_lower'] - first['change_bp'] / 100:.2f}-"
-        f"{first['target_upper'] - first['change_bp'] / 100:.2f} %"
-        if pd.notna(first["target_lower"])
-        else "unknown (no DFEDTARL/DFEDTARU held)"
-    )
+    rng = rs.target_ranges(inputs, pd.DatetimeIndex([wd])).iloc[0]
+    ref = (when if when is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)).normalize()
+    upcoming = inputs.meetings[inputs.meetings > ref].sort_values()
+    next_meeting = upcoming.iloc[0] if not upcoming.empty else None
+    extra = {"watch_date": wd, **_range_fields(rng)}
     if fmt == "table":
-        ref = when if when is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
-        age = (ref.normalize() - wd).days
+        age = (ref - wd).days
         stale = f" [STALE: {age} days old]" if age > rs.STALE_DAYS else ""
         console.print(
             f"FedWatch on ZQ settlements of {wd:%Y-%m-%d}{stale}; current target range "
-            f"{current}; sources: {', '.join(inputs.sources)}",
+            f"{rs.range_label(rng)}; sources: {', '.join(inputs.sources)}",
             highlight=False,
         )
+        priced = today["meeting_date"]
+        if (priced <= ref).any():
+            console.print(
+                f"Meetings on or before {ref:%Y-%m-%d} were already held: their odds are as "
+                f"priced on {wd:%Y-%m-%d} (status 'held'), not a forecast.",
+                highlight=False,
+            )
+        if next_meeting is not None and not (priced == next_meeting).any():
+            console.print(
+                f"Newest ZQ settlements {wd:%Y-%m-%d}: odds for meetings after that date only; "
+                f"no futures held for the next meeting {next_meeting:%Y-%m-%d}.",
+                highlight=False,
+            )
+
+    def with_extra(out: pd.DataFrame, status: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame:
+        out = out.assign(meeting_status=status(out))
+        if fmt == "table":
+            return out
+        return out.assign(**extra)
+
     if mdate is not None:
         sub = _pick_meeting(today, mdate)
         week = panel[
@@ -119,7 +171,11 @@ def odds(
         cols += ["week_ago"] if "week_ago" in out.columns else []
         out = out.sort_values("change_bp")[cols]
         out = out.rename(columns={"probability": "probability %", "week_ago": "1 week ago %"})
-        print_frame(out.reset_index(drop=True), fmt)
+        out = out.reset_index(drop=True)
+        print_frame(
+            with_extra(out, lambda f: rs.meeting_status(pd.Series(mdate, index=f.index), ref)),
+            fmt,
+        )
         return
     s = fw.meeting_summary(today)
     out = pd.DataFrame(
@@ -136,7 +192,7 @@ def odds(
             "likely %": (s["likely_probability"] * 100).round(1),
         }
     )
-    print_frame(out, fmt)
+    print_frame(with_extra(out, lambda f: rs.meeting_status(f["meeting"], ref)), fmt)
 
 
 @app.command("history")
@@ -152,7 +208,7 @@ def history(
 ) -> None:
     """Odds for one meeting over every watch date held (table, and chart with --html)."""
     mdate = pd.Timestamp(_date(meeting, "meeting"))
-    with open_cli_store(read_only=True) as store:
+    with open_cli_store(read_only=True) as store, _notes():
         inputs = rs.load_inputs(store, end=_date(end, "end"))
         panel = rs.compute_panel(inputs, start=_date(start, "start"), end=_date(end, "end"))
     sub = _pick_meeting(panel, mdate)
@@ -192,7 +248,7 @@ def events(
     if kind not in (None, "statement", "minutes"):
         msg = f"--kind must be statement or minutes, got {kind!r}"
         raise ValidationError(msg, param_name="kind", received=kind)
-    with open_cli_store(read_only=True) as store:
+    with open_cli_store(read_only=True) as store, _notes():
         inputs = rs.load_inputs(store)
         panel = rs.compute_panel(inputs, max_meetings=2)
         ev = rs.fomc_events(store)
@@ -229,15 +285,24 @@ def panel_cmd(
     meetings: MaxOpt = 8,
 ) -> None:
     """Compute the as-of FedWatch panel from the ZQ settlements held and store it."""
-    with open_cli_store() as store:
+    with open_cli_store() as store, _notes():
         inputs = rs.load_inputs(store, end=_date(end, "end"))
         panel = rs.compute_panel(
             inputs, start=_date(start, "start"), end=_date(end, "end"), max_meetings=meetings
         )
         res = rs.store_panel(store, panel, source="+".join(inputs.sources))
+    used = rs.target_ranges(inputs, pd.DatetimeIndex(panel["watch_date"].unique()))
+    counts = used["source"].value_counts()
+    last = used.iloc[-1]
     console.print(
         f"fedwatch_panel: {panel['watch_date'].nunique()} watch dates "
         f"({panel['watch_date'].min():%Y-%m-%d}..{panel['watch_date'].max():%Y-%m-%d}), "
         f"{res.inserted} rows inserted, {res.updated} updated, {res.unchanged} unchanged",
+        highlight=False,
+    )
+    console.print(
+        f"target range: FRED on {int(counts.get('fred', 0))} watch dates, FOMC calendar on "
+        f"{int(counts.get('fomc_calendar', 0))}; on {last['watch_date']:%Y-%m-%d}: "
+        f"{rs.range_label(last)}",
         highlight=False,
     )

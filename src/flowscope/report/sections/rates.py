@@ -7,14 +7,15 @@ panel, FOMC release events, and the history chart.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from flowscope.analytics import fedwatch as fw
-from flowscope.errors import InsufficientDataError
+from flowscope.errors import InsufficientDataError, StaleDataWarning
 from flowscope.report._brief_model import BriefContext, BriefSection
 
 if TYPE_CHECKING:
@@ -31,7 +32,12 @@ __all__ = [
     "fomc_events",
     "history_figure",
     "load_inputs",
+    "meeting_status",
+    "range_label",
+    "range_note",
+    "range_problem",
     "store_panel",
+    "target_ranges",
 ]
 
 #: When several sources hold the same contract and date, the first in this list wins.
@@ -61,6 +67,9 @@ class FedWatchInputs:
         ``date``, ``lower``, ``upper`` (%) from FRED DFEDTARL/DFEDTARU.
     sources
         Futures sources used.
+    calendar
+        The ``fomc_meetings`` rows (decisions with ``target_lower``/``target_upper``),
+        the second input of the starting target range (see :func:`target_ranges`).
     """
 
     futures: pd.DataFrame
@@ -68,6 +77,19 @@ class FedWatchInputs:
     unscheduled: pd.Series
     target_range: pd.DataFrame
     sources: tuple[str, ...]
+    calendar: pd.DataFrame
+
+
+def _fred_ranges(rates: pd.DataFrame) -> pd.DataFrame:
+    rates = rates[rates["series"].isin(["DFEDTARL", "DFEDTARU"])] if not rates.empty else rates
+    if rates.empty:
+        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "lower": [], "upper": []})
+    wide = rates.pivot_table(index="date", columns="series", values="value", aggfunc="last")
+    return (
+        wide.reindex(columns=["DFEDTARL", "DFEDTARU"])
+        .rename(columns={"DFEDTARL": "lower", "DFEDTARU": "upper"})
+        .reset_index()
+    )
 
 
 def load_inputs(
@@ -101,22 +123,93 @@ def load_inputs(
         raise InsufficientDataError(msg)
     meetings = cal.loc[cal["kind"] == "scheduled", "meeting_date"]
     unscheduled = cal.loc[cal["kind"].isin(["unscheduled", "rate_change"]), "meeting_date"]
-    rates = store.rates(["DFEDTARL", "DFEDTARU"])
-    if rates.empty:
-        tr = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "lower": [], "upper": []})
-    else:
-        wide = rates.pivot_table(index="date", columns="series", values="value", aggfunc="last")
-        tr = (
-            wide.reindex(columns=["DFEDTARL", "DFEDTARU"])
-            .rename(columns={"DFEDTARL": "lower", "DFEDTARU": "upper"})
-            .reset_index()
-        )
+    tr = _fred_ranges(store.rates(["DFEDTARL", "DFEDTARU"]))
     return FedWatchInputs(
         fut,
         meetings.reset_index(drop=True),
         unscheduled.reset_index(drop=True),
         tr,
         tuple(sorted(fut["source"].unique())) if not fut.empty else (),
+        cal,
+    )
+
+
+def target_ranges(
+    inputs: FedWatchInputs, watch_dates: pd.Series | pd.DatetimeIndex
+) -> pd.DataFrame:
+    """Starting target range of each watch date, from the newer of FRED and the calendar.
+
+    Returns
+    -------
+    DataFrame
+        See :func:`flowscope.analytics.fedwatch.target_range_asof`.
+    """
+    return fw.target_range_asof(watch_dates, fred=inputs.target_range, calendar=inputs.calendar)
+
+
+def range_label(row: pd.Series | dict[str, Any]) -> str:
+    """``"1.50-1.75 % (FOMC calendar, decision of 2022-06-15)"`` for one resolved row."""
+    if row["source"] is None or pd.isna(row["lower"]):
+        return "unknown (no DFEDTARL/DFEDTARU and no FOMC decision held)"
+    where = (
+        f"FOMC calendar, decision of {row['range_date']:%Y-%m-%d}"
+        if row["source"] == "fomc_calendar"
+        else f"FRED, {row['range_date']:%Y-%m-%d}"
+    )
+    return f"{row['lower']:.2f}-{row['upper']:.2f} % ({where})"
+
+
+def range_problem(row: pd.Series) -> str | None:
+    """What is wrong with one resolved starting range (see :func:`range_note`), or None."""
+    day = f"{row['watch_date']:%Y-%m-%d}"
+    if bool(row["ranges_disagree"]):
+        used = "the FOMC calendar" if row["source"] == "fomc_calendar" else "FRED"
+        return (
+            f"target range on {day}: FRED's newest DFEDTARL/DFEDTARU row "
+            f"({row['fred_date']:%Y-%m-%d}) says {row['fred_lower']:.2f}-{row['fred_upper']:.2f} %, "
+            f"the FOMC calendar's decision of {row['calendar_date']:%Y-%m-%d} says "
+            f"{row['calendar_lower']:.2f}-{row['calendar_upper']:.2f} %; using {used} "
+            "(the newer); refresh FRED with `flowscope update`"
+        )
+    if bool(row["older_than_last_meeting"]):
+        return (
+            f"target range on {day}: {range_label(row)} predates the FOMC meeting of "
+            f"{row['last_meeting']:%Y-%m-%d}, whose decision neither FRED nor the calendar "
+            "holds; the odds may sit on the wrong ranges (refresh with `flowscope update`)"
+        )
+    return None
+
+
+def range_note(ranges: pd.DataFrame) -> str | None:
+    """One line on the newest watch date whose starting range is in doubt, or None.
+
+    Parameters
+    ----------
+    ranges
+        Output of :func:`target_ranges`.
+
+    Returns
+    -------
+    str or None
+        The problem of the newest flagged watch date (inputs disagree, or the range predates
+        the last meeting), with how many other watch dates are flagged.
+    """
+    flagged = ranges[ranges["ranges_disagree"] | ranges["older_than_last_meeting"]]
+    if flagged.empty:
+        return None
+    note = range_problem(flagged.iloc[-1]) or ""
+    if len(flagged) > 1:
+        note += (
+            f" (also {len(flagged) - 1} earlier watch date(s), "
+            f"{flagged['watch_date'].iloc[0]:%Y-%m-%d}..{flagged['watch_date'].iloc[-2]:%Y-%m-%d})"
+        )
+    return note
+
+
+def meeting_status(meeting_dates: pd.Series, asof: pd.Timestamp) -> pd.Series:
+    """``"upcoming"`` for meetings after ``asof``, ``"held"`` for those on or before it."""
+    return pd.Series(
+        np.where(meeting_dates > asof, "upcoming", "held"), index=meeting_dates.index, dtype=object
     )
 
 
@@ -128,6 +221,10 @@ def compute_panel(
     max_meetings: int = 8,
 ) -> pd.DataFrame:
     """FedWatch as-of panel for every settlement date in ``[start, end]``.
+
+    Each watch date starts from the target range of :func:`target_ranges` (the newer of
+    FRED and the FOMC calendar); a :class:`~flowscope.errors.StaleDataWarning` names the
+    input used when the two disagree or the range predates the last meeting.
 
     Returns
     -------
@@ -151,10 +248,14 @@ def compute_panel(
     if dates.empty:
         msg = f"no ZQ settlement dates between {start} and {end}"
         raise InsufficientDataError(msg)
+    ranges = target_ranges(inputs, dates)
+    note = range_note(ranges)
+    if note is not None:
+        warnings.warn(note, StaleDataWarning, stacklevel=2)
     panel = fw.fedwatch_panel(
         fut,
         inputs.meetings,
-        target_range=inputs.target_range if not inputs.target_range.empty else None,
+        target_range=ranges,
         watch_dates=dates,
         max_meetings=max_meetings,
         unscheduled=inputs.unscheduled,
@@ -277,13 +378,21 @@ def build(ctx: BriefContext) -> BriefSection | None:
         sep = " (with projections)" if bool(nxt["sep"]) is True else ""
         sec.bullets.append(f"Next FOMC meeting: {nxt['meeting_date']:%Y-%m-%d}{sep}.")
         sec.facts["next_meeting"] = f"{nxt['meeting_date']:%Y-%m-%d}"
+    rng = fw.target_range_asof([asof], fred=_fred_ranges(rates), calendar=cal).iloc[0]
+    if rng["source"] is not None:
+        sec.bullets.append(f"Target range {range_label(rng)}.")
+        sec.facts.update(
+            target_lower=float(rng["lower"]),
+            target_upper=float(rng["upper"]),
+            target_range_source=str(rng["source"]),
+            target_range_date=f"{rng['range_date']:%Y-%m-%d}",
+        )
+        problem = range_problem(rng)
+        sec.facts["target_range_warning"] = problem
+        if problem is not None:
+            sec.bullets.append(f"Warning: {problem}.")
     if not rates.empty:
         last = rates.sort_values("date").groupby("series").last()
-        if {"DFEDTARL", "DFEDTARU"}.issubset(last.index):
-            lo, hi = last.loc["DFEDTARL", "value"], last.loc["DFEDTARU", "value"]
-            when = last.loc["DFEDTARU", "date"]
-            sec.bullets.append(f"Target range {lo:.2f}-{hi:.2f} % (FRED, {when:%Y-%m-%d}).")
-            sec.facts.update(target_lower=float(lo), target_upper=float(hi))
         if "EFFR" in last.index:
             e = last.loc["EFFR"]
             sec.bullets.append(
@@ -306,18 +415,46 @@ def build(ctx: BriefContext) -> BriefSection | None:
     summary = fw.meeting_summary(panel)
     watch = summary["watch_date"].max()
     today = summary[summary["watch_date"] == watch].sort_values("meeting_date")
-    first = today.iloc[0]
     sec.asof = pd.Timestamp(watch)
     stale = (asof - watch).days > STALE_DAYS
     tag = f" - STALE, {(asof - watch).days} days old" if stale else ""
+    sec.facts.update(watch_date=f"{watch:%Y-%m-%d}", stale=stale)
+    ahead = today[today["meeting_date"] > asof]
+    held = today[today["meeting_date"] <= asof]
+    nxt_date = upcoming["meeting_date"].iloc[0] if not upcoming.empty else None
+    missing_next = (
+        f"no futures held for the next meeting {nxt_date:%Y-%m-%d}"
+        if nxt_date is not None
+        else "no upcoming meeting in the calendar"
+    )
+    provenance = (
+        f"fed_futures: {', '.join(inputs.sources)} (watch date {watch:%Y-%m-%d}); "
+        "fomc_meetings: bundled calendar"
+    )
+    if ahead.empty:
+        sec.bullets.append(
+            f"Newest ZQ settlements {watch:%Y-%m-%d}{tag}: odds for meetings after that date "
+            f"only, and every meeting they price (to {today['meeting_date'].max():%Y-%m-%d}) "
+            f"was held by {asof:%Y-%m-%d}; {missing_next} ({IMPORT_HINT})."
+        )
+        sec.provenance.append(provenance)
+        return sec
+    if not held.empty:
+        done = ", ".join(f"{m:%Y-%m-%d}" for m in held["meeting_date"])
+        sec.bullets.append(
+            f"The ZQ settlements of {watch:%Y-%m-%d} predate the meeting(s) of {done}, held by "
+            f"{asof:%Y-%m-%d}: their odds are not shown as upcoming."
+        )
+    first = ahead.iloc[0]
+    if nxt_date is not None and first["meeting_date"] != nxt_date:
+        sec.bullets.append(f"Newest ZQ settlements {watch:%Y-%m-%d}: {missing_next}.")
+    today = ahead
     sec.bullets.append(
         f"Odds for {first['meeting_date']:%Y-%m-%d} on ZQ settlements of {watch:%Y-%m-%d}{tag}: "
         f"cut {_pct(first['p_cut'])}, hold {_pct(first['p_hold'])}, hike {_pct(first['p_hike'])}; "
         f"expected change {first['expected_change_bp']:+.1f} bp."
     )
     sec.facts.update(
-        watch_date=f"{watch:%Y-%m-%d}",
-        stale=stale,
         odds_meeting=f"{first['meeting_date']:%Y-%m-%d}",
         p_cut=float(first["p_cut"]),
         p_hold=float(first["p_hold"]),
@@ -362,8 +499,5 @@ def build(ctx: BriefContext) -> BriefSection | None:
     )
     sec.table = table.reset_index(drop=True)
     sec.figures.append(history_figure(panel, first["meeting_date"]))
-    sec.provenance.append(
-        f"fed_futures: {', '.join(inputs.sources)} (watch date {watch:%Y-%m-%d}); "
-        "fomc_meetings: bundled calendar"
-    )
+    sec.provenance.append(provenance)
     return sec
