@@ -81,3 +81,11 @@ def test_preferred_never_mixes_adjustment_variants(store, shared_data):
     # the variant of the source holding the newest bar (2025-12-31) wins for the whole series
     assert set(bars["adjusted"]) == {"split_dividend"}
     assert bars["ts"].min() == pd.Timestamp("2015-01-02", tz="UTC")
+
+
+def test_yahoo_btc_volume_in_dollars_is_not_stored_as_btc(shared_data):
+    # the real Yahoo export: 2026-04-12 volume 29,882,740,487 — US dollars, not BTC
+    parsed = read_file(shared_data / YAHOO_BTC, "prices")
+    assert parsed.frame["volume"].isna().all()
+    assert any("volume is in US dollars" in str(i) for i in parsed.issues)
+    assert parsed.frame["close"].notna().all()

@@ -111,6 +111,7 @@ class _Layout:
     time: str  # time column (lower-cased)
     exact: bool = True  # header must equal ``header`` (else: start with it)
     utc_time: bool = False  # the time column holds UTC date-times (else local dates)
+    crypto_volume_in_quote: bool = False  # crypto volume is in the quote currency (USD)
 
 
 _LAYOUTS = (
@@ -156,6 +157,7 @@ _LAYOUTS = (
         "Yahoo export with Close first: Date,Close,High,Low,Open,Volume",
         ("date", "close", "high", "low", "open", "volume"),
         "date",
+        crypto_volume_in_quote=True,
     ),
     _Layout(
         "cryptoquant-ohlcv-csv",
@@ -456,6 +458,17 @@ def _parse(
         for i in np.flatnonzero(bad)
     )
     keep = ~bad & ~leading
+    if layout.crypto_volume_in_quote and symbol.startswith("BTC"):
+        # Yahoo reports crypto volume in US dollars: storing it as BTC would be off by the
+        # price (a 30-billion "BTC" day); the canonical column is base units, so keep it out.
+        volume = pd.Series(np.nan, index=volume.index)
+        issues.append(
+            RowIssue(
+                row=None,
+                reason=f"{symbol} volume is in US dollars in this export, not in BTC: "
+                "volume not stored",
+            )
+        )
     frame = pd.DataFrame(
         {
             "ts": ts,
