@@ -5,8 +5,8 @@ Policy (``docs/http.md`` tells it for users):
 * **Retried**: timeouts, connection errors, a body cut short, HTTP 429 and 5xx. At most
   ``retries`` times (``Settings.http_retries``, carried by the client that
   :func:`make_client` returns; :data:`DEFAULT_RETRIES` for a plain ``httpx.Client``).
-* **Back-off**: exponential with jitter, ``BACKOFF_INITIAL_S * 2**n`` plus up to
-  ``BACKOFF_JITTER_S``, at most ``BACKOFF_MAX_S`` seconds. A ``Retry-After`` header (seconds
+* **Back-off**: exponential with jitter: ``BACKOFF_INITIAL_S * 2**n`` seconds before retry
+  ``n + 1`` (capped at ``BACKOFF_MAX_S``), plus a random ``0..BACKOFF_JITTER_S``. A ``Retry-After`` header (seconds
   or an HTTP date) replaces the back-off; one longer than :data:`MAX_RETRY_AFTER_S` is not
   waited for: the error says when to try again.
 * **Rate limit**: ``rate_limit`` is the most requests per second to one host. The limit is
@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import email.utils
+import html
 import math
 import re
 import threading
@@ -84,9 +85,10 @@ _RETRY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
 #: Parameter and header names whose values are treated as secrets.
 _SECRET_NAME = re.compile(r"key|token|secret|passw|auth|sig|session|cookie|credential", re.I)
 _MIN_SECRET_CHARS = 4
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 _HTML_DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
 _HTML_TAG = re.compile(r"<[^>]*>")
+_LOOKS_HTML = re.compile(r"<(!doctype|html|head|body)\b", re.I)
 
 
 @dataclass
@@ -388,9 +390,12 @@ def _snippet(resp: httpx.Response, redact: Callable[[str], str]) -> str:
         raw = resp.content
     except httpx.HTTPError:
         return ""
-    text = raw[: 64 * 1024].decode(resp.encoding or "utf-8", errors="replace")
-    if "html" in resp.headers.get("Content-Type", "").lower() or text.lstrip().startswith("<"):
-        text = _HTML_TAG.sub(" ", _HTML_DROP.sub(" ", text))
+    try:
+        text = raw[: 64 * 1024].decode(resp.encoding or "utf-8", errors="replace")
+    except LookupError:  # an unknown charset in Content-Type
+        text = raw[: 64 * 1024].decode("utf-8", errors="replace")
+    if "html" in resp.headers.get("Content-Type", "").lower() or _LOOKS_HTML.search(text[:4096]):
+        text = html.unescape(_HTML_TAG.sub(" ", _HTML_DROP.sub(" ", text)))
     text = " ".join(_CONTROL.sub(" ", redact(text)).split())
     if len(text) > SNIPPET_CHARS:
         text = text[: SNIPPET_CHARS - 1].rstrip() + "…"
