@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,39 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FLOWSCOPE_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(home / "data"))
+
+
+class RecordingClock:
+    """A stand-in for the HTTP layer's clock: ``sleep`` records the wait and moves time on."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self.t = 1000.0
+        self.start = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC)
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.t += seconds
+
+    def monotonic(self) -> float:
+        return self.t
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=self.t - 1000.0)
+
+
+@pytest.fixture(autouse=True)
+def http_waits(monkeypatch: pytest.MonkeyPatch) -> RecordingClock:
+    """No real sleeping in the HTTP layer: waits are recorded in ``.waits`` (seconds).
+
+    Each test also gets a fresh per-host rate limiter; ``now()`` starts at 2026-09-01 12:00 UTC.
+    """
+    from flowscope.sources import _http
+
+    fake = RecordingClock()
+    monkeypatch.setattr(_http, "clock", _http.Clock(fake.sleep, fake.monotonic, fake.now))
+    monkeypatch.setattr(_http, "rate_limiter", _http.HostRateLimiter())
+    return fake
 
 
 @pytest.fixture(scope="session")

@@ -51,7 +51,8 @@ class Settings:
     http_timeout_s
         Timeout of one HTTP request, seconds. ``FLOWSCOPE_HTTP_TIMEOUT_S``.
     http_retries
-        Retries on connection errors and 5xx answers. ``FLOWSCOPE_HTTP_RETRIES``.
+        Retries after the first attempt on timeouts, connection errors, cut-short bodies,
+        HTTP 429 and 5xx answers (see docs/http.md). ``FLOWSCOPE_HTTP_RETRIES``.
     user_agent
         User-Agent header sent by connectors. ``FLOWSCOPE_USER_AGENT``.
     update_sources

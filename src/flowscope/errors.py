@@ -14,8 +14,14 @@ Exceptions::
         NotSessionError              a date that is not a trading session where one is required
         DataMixError                 e.g. split-adjusted and unadjusted prices in one series
       SourceError                    a connector failed
-        OfflineError                 the network is unreachable
-        SourceHTTPError              non-2xx answer: status and url
+        OfflineError                 the network or the source's host cannot be reached
+        SourceTimeoutError           the host was reached but stalled past the timeout: timeout_s
+        SourceHTTPError              non-2xx answer after retries: status, url, retry_after_s
+          SourceRateLimitError       HTTP 429 Too Many Requests
+        SourceTransferError          an answer that could not be read whole (dropped connection)
+          TruncatedResponseError     the body was cut short (Content-Length not met)
+          ContentDecodingError       the body does not match its Content-Encoding
+          TooManyRedirectsError      a redirect loop
         SourceAuthError              missing or rejected credentials
         EmptyDataError               the source answered with no rows
         SchemaDriftError             the payload no longer has the documented shape
@@ -43,6 +49,7 @@ from typing import Any
 __all__ = [
     "BacktestError",
     "ConfigError",
+    "ContentDecodingError",
     "DataMixError",
     "DataQualityWarning",
     "EmptyDataError",
@@ -60,8 +67,13 @@ __all__ = [
     "SourceAuthError",
     "SourceError",
     "SourceHTTPError",
+    "SourceRateLimitError",
+    "SourceTimeoutError",
+    "SourceTransferError",
     "StaleDataWarning",
     "StorageError",
+    "TooManyRedirectsError",
+    "TruncatedResponseError",
     "UnknownDatasetError",
     "UnknownFormatError",
     "ValidationError",
@@ -154,13 +166,61 @@ class OfflineError(SourceError):
     """The network (or the source's host) cannot be reached."""
 
 
-class SourceHTTPError(SourceError):
-    """The source answered with a non-success HTTP status."""
+class SourceTimeoutError(SourceError):
+    """The host accepted the connection but did not answer within ``timeout_s`` seconds."""
 
-    def __init__(self, msg: str, *, source: str | None = None, status: int, url: str) -> None:
+    def __init__(
+        self, msg: str, *, source: str | None = None, timeout_s: float | None = None
+    ) -> None:
+        super().__init__(msg, source=source)
+        self.timeout_s = timeout_s
+
+
+class SourceHTTPError(SourceError):
+    """The source answered with a non-success HTTP status.
+
+    ``url`` never holds a query string; ``retry_after_s`` is the server's ``Retry-After``
+    in seconds from when the answer arrived (``None`` if it sent none).
+    """
+
+    def __init__(
+        self,
+        msg: str,
+        *,
+        source: str | None = None,
+        status: int,
+        url: str,
+        retry_after_s: float | None = None,
+    ) -> None:
         super().__init__(msg, source=source)
         self.status = status
         self.url = url
+        self.retry_after_s = retry_after_s
+
+
+class SourceRateLimitError(SourceHTTPError):
+    """HTTP 429: the source refuses more requests for now (see ``retry_after_s``)."""
+
+    @property
+    def retry_after(self) -> float | None:
+        """Same as ``retry_after_s`` (seconds)."""
+        return self.retry_after_s
+
+
+class SourceTransferError(SourceError):
+    """An answer arrived but could not be read whole (e.g. the connection dropped)."""
+
+
+class TruncatedResponseError(SourceTransferError):
+    """The body was cut short: fewer bytes than announced, or the peer closed mid-body."""
+
+
+class ContentDecodingError(SourceTransferError):
+    """The body cannot be decoded with the ``Content-Encoding`` the server announced."""
+
+
+class TooManyRedirectsError(SourceTransferError):
+    """The source redirected too many times (a redirect loop)."""
 
 
 class SourceAuthError(SourceError):
