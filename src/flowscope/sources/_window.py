@@ -9,8 +9,8 @@ is still in progress and is never stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ import pandas as pd
 
 from flowscope.errors import DataQualityWarning, ValidationError
 from flowscope.sources._base import Query
+from flowscope.sources._files import RowIssue
 
 __all__ = ["SeriesQuery", "build_series_query", "report_issues", "to_day"]
 
@@ -27,11 +28,14 @@ class SeriesQuery(Query):
     """Series to fetch, each from its own start day, up to ``end`` (inclusive) and ``now``.
 
     ``starts`` maps each series to its first day (naive, UTC) or ``None`` (the connector's
-    default history); ``now`` is a tz-aware UTC timestamp.
+    default history); ``defaulted`` names the series whose start was not given; ``now`` is
+    a tz-aware UTC timestamp.
     """
 
     series: tuple[str, ...]
     starts: dict[str, pd.Timestamp | None] = field(default_factory=dict)
+    #: Series whose start is the connector's default (no start given for them).
+    defaulted: frozenset[str] = frozenset()
     now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz="UTC"))
 
 
@@ -102,8 +106,7 @@ def build_series_query(
     start_raw = params.get("start")
     if isinstance(start_raw, Mapping):
         given = {
-            normalise(str(k)): to_day(v, source=source, param="start")
-            for k, v in start_raw.items()
+            normalise(str(k)): to_day(v, source=source, param="start") for k, v in start_raw.items()
         }
         common = None
     else:
@@ -116,14 +119,23 @@ def build_series_query(
         if day is not None and end is not None and day > end:
             msg = f"{source}: start {day:%Y-%m-%d} of {s} is after end {end:%Y-%m-%d}"
             raise ValidationError(msg, param_name="start", received=str(day.date()))
-    return SeriesQuery(start=common, end=end, series=series, starts=starts, now=now)
+    defaulted = frozenset(s for s in series if given.get(s) is None)
+    return SeriesQuery(
+        start=common, end=end, series=series, starts=starts, defaulted=defaulted, now=now
+    )
 
 
 def report_issues(source: str, issues: Sequence[object]) -> None:
     """Warn (``DataQualityWarning``) about bars kept out, naming up to five of them."""
     if issues:
+        text = [
+            f"{i.date}: {i.reason}" + (f" [{i.detail}]" if i.detail else "")
+            if isinstance(i, RowIssue) and i.row is None and i.date
+            else str(i)
+            for i in issues[:5]
+        ]
         warnings.warn(
-            f"{source}: {len(issues)} bar(s) kept out: " + "; ".join(map(str, issues[:5])),
+            f"{source}: {len(issues)} bar(s) kept out: " + "; ".join(text),
             DataQualityWarning,
             stacklevel=3,
         )

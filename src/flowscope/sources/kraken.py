@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from flowscope.errors import GapWarning, ParseError, SchemaDriftError, SourceError
+from flowscope.errors import GapWarning, ParseError, SchemaDriftError
 from flowscope.sources._base import Source
 from flowscope.sources._http import get_bytes
 from flowscope.sources._window import SeriesQuery, build_series_query, report_issues
@@ -81,7 +81,9 @@ class KrakenOhlcSource(Source[SeriesQuery]):
                 rate_limit=self.rate_limit,
             )
             url = f"{KRAKEN_OHLC_URL}?pair=XBTUSD&interval={params['interval']}"
-            pages.append({"interval": interval, "url": url, "body": body.decode("utf-8", "replace")})
+            pages.append(
+                {"interval": interval, "url": url, "body": body.decode("utf-8", "replace")}
+            )
         return json.dumps({"pages": pages}).encode("utf-8")
 
     def transform(self, query: SeriesQuery, raw: bytes) -> pd.DataFrame:
@@ -102,12 +104,14 @@ class KrakenOhlcSource(Source[SeriesQuery]):
             except ParseError as exc:
                 msg = f"kraken: the OHLC answer no longer has the documented shape: {exc}"
                 raise SchemaDriftError(msg, source=self.name) from exc
-            except SourceError:
-                raise
             pieces[page["interval"]] = bars
             start = query.starts.get(page["interval"])
             step = pd.Timedelta(seconds=INTERVAL_SECONDS[page["interval"]])
-            if start is not None and len(bars) and bars["ts"].iloc[0] > start.tz_localize("UTC") + step:
+            if (
+                start is not None
+                and len(bars)
+                and bars["ts"].iloc[0] > start.tz_localize("UTC") + step
+            ):
                 warnings.warn(
                     f"kraken: only the {KRAKEN_MAX_BARS} most recent {page['interval']} bars are "
                     f"served; the range starts {start:%Y-%m-%d} but the bars start "

@@ -103,7 +103,7 @@ class _YahooChartSource(Source[SeriesQuery]):
             if chart.symbol and chart.symbol.upper() != expected.upper():
                 msg = f"yahoo: asked for {expected}, the answer is for {chart.symbol} ({origin})"
                 raise SchemaDriftError(msg, source=self.name)
-            if chart.bars.empty and query.starts.get(item["symbol"]) is None:
+            if chart.bars.empty and item["symbol"] in query.defaulted:
                 msg = f"yahoo: no daily bar at all for {expected} ({origin})"
                 raise EmptyDataError(msg, source=self.name)
             out.append((item["symbol"], chart))
@@ -111,8 +111,9 @@ class _YahooChartSource(Source[SeriesQuery]):
 
     def _bars(
         self, query: SeriesQuery, raw: bytes
-    ) -> tuple[list[tuple[str, pd.DataFrame]], list[Any]]:
-        frames, issues = [], []
+    ) -> tuple[list[tuple[str, pd.DataFrame]], list[str]]:
+        frames: list[tuple[str, pd.DataFrame]] = []
+        issues: list[str] = []
         for series, chart in self._charts(query, raw):
             bars, found = session_bars(chart, now=query.now)
             start, end = query.starts.get(series), query.end
@@ -121,7 +122,10 @@ class _YahooChartSource(Source[SeriesQuery]):
             if end is not None:
                 bars = bars[bars["date"] <= end]
             frames.append((series, bars))
-            issues.extend(f"{series} {i}" for i in found)
+            issues.extend(
+                f"{series} {i.date}: {i.reason}" if i.date else f"{series}: {i.reason}"
+                for i in found
+            )
         return frames, issues
 
 

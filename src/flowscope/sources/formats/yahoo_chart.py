@@ -111,9 +111,7 @@ def parse_yahoo_chart(raw: bytes | str, *, origin: str) -> YahooChart:
         bad = nums.isna() & pd.Series(values, dtype=object).notna()
         if bad.any():
             k = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ParseError(
-                "not a number", path=origin, row=k + 1, column=f, received=values[k]
-            )
+            raise ParseError("not a number", path=origin, row=k + 1, column=f, received=values[k])
         columns[f] = nums.astype("float64").to_numpy()
     bars = pd.DataFrame(columns)
     split_rows = list(((res.get("events") or {}).get("splits") or {}).values())
