@@ -175,3 +175,18 @@ def test_zq_default_strip_is_thirteen_contracts_from_the_current_month():
     with pytest.raises(SourceError, match=r"ZQX26\.CBT"):
         src.fetch(now="2026-11-30 15:00")
     assert len(seen) == 1  # the first failure stops the run
+
+
+def test_a_split_in_the_range_reads_the_whole_history_again(shared_data):
+    seen: list[httpx.Request] = []
+    src = YahooEquitiesSource(serving({"NVDA": body_of(shared_data, NVDA)}, seen))
+    out = src.fetch(symbols="NVDA", start="2021-07-01", end="2022-01-31", now="2025-02-21")
+    assert len(out) == 252  # every bar of the (re-read) answer, not only those from July
+    # the answer holds the 2021-07-20 split: a second request from the default history start
+    assert [r.url.params["period1"] for r in seen] == [
+        str(int(pd.Timestamp("2021-07-01", tz="UTC").timestamp())),
+        str(int(pd.Timestamp("2015-01-01", tz="UTC").timestamp())),
+    ]
+    seen.clear()
+    src.fetch(symbols="NVDA", start="2021-08-01", end="2022-01-31", now="2025-02-21")
+    assert len(seen) == 1  # no split on or after the start: one request

@@ -7,8 +7,10 @@ second; the endpoint is unofficial and unmetered, so the rate is kept low) and p
 
 * :class:`YahooEquitiesSource` (registry ``yahoo``) → ``prices``: ``ts`` = 00:00 UTC of the
   exchange session date, interval ``1d``, ``adjusted='split'`` (Yahoo's ``quote`` prices
-  are split-adjusted as of the request and **not** dividend-adjusted: a later split changes
-  the history, which ``flowscope update`` then records as changed rows).
+  are split-adjusted as of the request and **not** dividend-adjusted). When an answer for a
+  range holds a split on or after its start, the symbol's whole history is read again, so
+  the store never mixes bars adjusted before and after the split (``flowscope update``
+  counts the re-adjusted rows as changed).
 * :class:`YahooFedFundsFuturesSource` (registry ``zq``) → ``fed_futures``: the next
   :data:`ZQ_CONTRACTS` 30-day fed funds futures (``ZQ<month code><yy>.CBT``, from the current
   month on), ``settle`` = Yahoo's daily close rounded to the 0.0025 tick (Yahoo sends
@@ -30,7 +32,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from flowscope.errors import EmptyDataError, ParseError, SchemaDriftError, ValidationError
+from flowscope.errors import (
+    EmptyDataError,
+    ParseError,
+    SchemaDriftError,
+    SourceError,
+    ValidationError,
+)
 from flowscope.sources._base import Source
 from flowscope.sources._http import get_bytes
 from flowscope.sources._window import SeriesQuery, build_series_query, report_issues
@@ -67,6 +75,16 @@ class _YahooChartSource(Source[SeriesQuery]):
     def _chart_symbol(self, series: str) -> str:
         return series
 
+    def _history_start(self, now: pd.Timestamp) -> pd.Timestamp:
+        return _EQUITY_FIRST_DAY
+
+    def _split_since(self, body: bytes, start: pd.Timestamp, url: str) -> bool:
+        try:
+            splits = parse_yahoo_chart(body, origin=url).splits
+        except (ParseError, SourceError):
+            return False  # transform reports it
+        return bool((splits["date"] >= start).any())
+
     def extract(self, query: SeriesQuery) -> bytes:
         """GET one chart per series, ``period1`` at its start day, ``period2`` after ``end``."""
         stop = query.now
@@ -87,10 +105,27 @@ class _YahooChartSource(Source[SeriesQuery]):
             body = get_bytes(
                 self.client, url, source=self.name, params=params, rate_limit=self.rate_limit
             )
-            charts.append({"symbol": series, "url": url, "body": body.decode("utf-8", "replace")})
+            if start is not None and self._split_since(body, start, url):
+                # a split re-adjusts the whole history: read it again from the default start
+                start = self._history_start(query.now)
+                first = start.tz_localize("UTC")
+                params["period1"] = str(int(first.timestamp()))
+                body = get_bytes(
+                    self.client, url, source=self.name, params=params, rate_limit=self.rate_limit
+                )
+            charts.append(
+                {
+                    "symbol": series,
+                    "url": url,
+                    "start": None if start is None else f"{start:%Y-%m-%d}",
+                    "body": body.decode("utf-8", "replace"),
+                }
+            )
         return json.dumps({"charts": charts}).encode("utf-8")
 
-    def _charts(self, query: SeriesQuery, raw: bytes) -> list[tuple[str, YahooChart]]:
+    def _charts(
+        self, query: SeriesQuery, raw: bytes
+    ) -> list[tuple[str, YahooChart, pd.Timestamp | None]]:
         out = []
         for item in json.loads(raw)["charts"]:
             origin = item["url"].split("://", 1)[-1]
@@ -106,7 +141,8 @@ class _YahooChartSource(Source[SeriesQuery]):
             if chart.bars.empty and item["symbol"] in query.defaulted:
                 msg = f"yahoo: no daily bar at all for {expected} ({origin})"
                 raise EmptyDataError(msg, source=self.name)
-            out.append((item["symbol"], chart))
+            first = item.get("start")
+            out.append((item["symbol"], chart, pd.Timestamp(first) if first else None))
         return out
 
     def _bars(
@@ -114,9 +150,9 @@ class _YahooChartSource(Source[SeriesQuery]):
     ) -> tuple[list[tuple[str, pd.DataFrame]], list[str]]:
         frames: list[tuple[str, pd.DataFrame]] = []
         issues: list[str] = []
-        for series, chart in self._charts(query, raw):
+        for series, chart, start in self._charts(query, raw):
             bars, found = session_bars(chart, now=query.now)
-            start, end = query.starts.get(series), query.end
+            end = query.end
             if start is not None:
                 bars = bars[bars["date"] >= start]
             if end is not None:
