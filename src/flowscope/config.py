@@ -56,8 +56,11 @@ class Settings:
     user_agent
         User-Agent header sent by connectors. ``FLOWSCOPE_USER_AGENT``.
     update_sources
-        Online connectors that ``flowscope update`` runs, by name.
-        ``FLOWSCOPE_UPDATE_SOURCES`` (comma-separated).
+        Online connectors that ``flowscope update`` runs, by name: by default ``farside``
+        (ETF flows), ``fred`` (policy rates), ``fomc`` (statements and minutes),
+        ``coinbase`` and ``kraken`` (BTC-USD daily and hourly bars), ``yahoo`` (equity and
+        ETF daily bars) and ``zq`` (fed funds futures strip). ``FLOWSCOPE_UPDATE_SOURCES``
+        (comma-separated).
     sosovalue_key
         SoSoValue API key; ``None`` unless ``FLOWSCOPE_SOSOVALUE_KEY`` is set. Never logged.
     fred_api_key
@@ -74,7 +77,9 @@ class Settings:
     http_timeout_s: float = 30.0
     http_retries: int = 2
     user_agent: str = "flowscope/0.1 (+https://pypi.org/project/flowscope/)"
-    update_sources: tuple[str, ...] = ("farside", "fred")
+    update_sources: tuple[str, ...] = (
+        "farside", "fred", "fomc", "coinbase", "kraken", "yahoo", "zq",
+    )  # fmt: skip
     sosovalue_key: str | None = field(default=None, repr=False)
     fred_api_key: str | None = field(default=None, repr=False)
     source_preference: dict[str, tuple[str, ...]] = field(default_factory=dict)

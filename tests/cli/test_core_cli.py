@@ -231,7 +231,7 @@ def test_update_runs_real_connectors_on_recorded_payloads_and_fetches_only_gaps(
     )
     with Store(db) as s:
         rates_before = len(s.rates())
-    res = _run(db, "update")
+    res = _run(db, "update", "-s", "farside", "-s", "fred")
     assert res.exit_code == 0, res.output
     with Store(db) as s:
         july = s.etf_flows(funds="Total", source="farside", start="2026-07-01", end="2026-07-31")
@@ -244,6 +244,7 @@ def test_update_runs_real_connectors_on_recorded_payloads_and_fetches_only_gaps(
     fred_calls = [u for u in seen if u.host == "fred.stlouisfed.org"]
     assert fred_calls[0].params["cosd"] == "2026-08-22"
     assert rates_after == rates_before
-    again = _run(db, "update")
+    again = _run(db, "update", "-s", "farside", "-s", "fred", "--format", "json")
     assert again.exit_code == 0, again.output
-    assert "farside → etf_flows: +0 new" in again.output
+    farside = json.loads(again.stdout)["sources"][0]
+    assert (farside["source"], farside["rows_new"], farside["rows_changed"]) == ("farside", 0, 0)

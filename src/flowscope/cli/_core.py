@@ -6,8 +6,9 @@ import datetime as dt
 import json
 import sys
 import warnings
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -22,7 +23,13 @@ from flowscope.cli._common import (
     print_frame,
     state,
 )
-from flowscope.errors import FlowscopeWarning, OfflineError, SourceError, ValidationError
+from flowscope.errors import FlowscopeError, FlowscopeWarning, OfflineError, ValidationError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from flowscope.sources import Source
+    from flowscope.storage import Store
 
 __all__ = ["register"]
 
@@ -210,6 +217,107 @@ def status(
         print_frame(fresh, fmt, title="Coverage and freshness", floatfmt=",.0f")
 
 
+def _newest_held(store: Store, cls: type[Source], group: str | None) -> pd.Series:  # type: ignore[type-arg]
+    """Newest time held per group (or overall, index ``""``) for a connector's rows, naive UTC."""
+    from flowscope.schemas import get_dataset
+
+    spec = get_dataset(cls.dataset)
+    sel = f"CAST({group} AS VARCHAR)" if group else "''"
+    held = store.sql(
+        f"SELECT {sel} AS g, max({spec.time_column}) AS t FROM {spec.name} "
+        "WHERE source = ? GROUP BY 1",
+        [cls.name],
+    )
+    t = pd.to_datetime(held["t"], utc=True).dt.tz_localize(None)
+    return pd.Series(t.to_numpy(), index=held["g"].astype(str), dtype="datetime64[ns]")
+
+
+def _update_start(
+    store: Store,
+    cls: type[Source],  # type: ignore[type-arg]
+    since: pd.Timestamp | None,
+) -> tuple[pd.Timestamp | dict[str, pd.Timestamp] | None, pd.Timestamp | None]:
+    """``start`` to ask for (one day, or a day per group) and the earliest of them.
+
+    The day after the newest row held, moved back by the connector's ``lookback_days``;
+    per group (symbol, interval, contract) when the connector declares ``update_group``.
+    """
+    if since is not None:
+        return since, since
+    group = getattr(cls, "update_group", None)
+    held = _newest_held(store, cls, group).dropna()
+    back = pd.Timedelta(days=1 - cls.lookback_days)
+    starts = held.dt.normalize() + back
+    if group:
+        per = {str(k): pd.Timestamp(v) for k, v in starts.items()}
+        return per, (min(per.values()) if per else None)
+    first = pd.Timestamp(starts.iloc[0]) if len(starts) else None
+    return first, first
+
+
+@dataclass
+class _SourceReport:
+    source: str
+    dataset: str
+    status: str  # ok | up_to_date | offline | failed
+    rows_new: int = 0
+    rows_changed: int = 0
+    rows_unchanged: int = 0
+    newest_held: str | None = None
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _run_source(
+    name: str,
+    store: Store,
+    client: httpx.Client,
+    since: pd.Timestamp | None,
+    today: pd.Timestamp,
+) -> _SourceReport:
+    """Fetch one connector and write its rows in their own transaction."""
+    from flowscope.schemas import get_dataset
+    from flowscope.sources import get_source
+
+    cls = get_source(name)
+    spec = get_dataset(cls.dataset)
+    report = _SourceReport(name, cls.dataset, "ok")
+    start, earliest = _update_start(store, cls, since)
+    if earliest is not None and not isinstance(start, dict) and earliest > today:
+        report.status = "up_to_date"
+    else:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", FlowscopeWarning)
+                frame = cls(client, state.settings()).fetch(start=start, end=today)
+                with store.transaction():
+                    r = store.upsert(cls.dataset, frame, source=cls.name, origin=f"update:{name}")
+        except OfflineError as exc:
+            return _SourceReport(name, cls.dataset, "offline", message=str(exc))
+        except FlowscopeError as exc:
+            return _SourceReport(name, cls.dataset, "failed", message=str(exc))
+        except Exception as exc:  # a connector defect must not hide the other sources
+            msg = f"{name}: unexpected {type(exc).__name__}: {exc}"
+            return _SourceReport(name, cls.dataset, "failed", message=msg)
+        for w in caught:
+            if issubclass(w.category, FlowscopeWarning):
+                report.warnings.append(str(w.message))
+            else:  # not ours: let Python's warning machinery handle it
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        report.rows_new, report.rows_changed, report.rows_unchanged = (
+            r.inserted,
+            r.updated,
+            r.unchanged,
+        )
+    newest = _newest_held(store, cls, None)
+    if len(newest) and not pd.isna(newest.iloc[0]):
+        t = pd.Timestamp(newest.iloc[0])
+        report.newest_held = (
+            f"{t:%Y-%m-%d}" if spec.time_column == "date" or t == t.normalize() else t.isoformat()
+        )
+    return report
+
+
 @handle_errors
 def update(
     sources: Annotated[
@@ -220,23 +328,33 @@ def update(
         str | None,
         typer.Option("--since", help="Fetch from this date (default: gaps after the latest held)."),
     ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Report as table or json.")] = "table",
 ) -> None:
-    """Run the configured online connectors and store what they return (only the gaps).
+    """Run the online connectors and store what they return (only what is missing).
 
-    All connectors are fetched first; the store is written only if every fetch succeeded, so
-    an offline run leaves it untouched and exits with code 2.
+    Each connector is asked for the days after its newest row held (per symbol, interval or
+    contract when it serves several), moved back by its lookback to pick up revisions. Each
+    connector's rows are written in their own transaction: a connector that fails leaves the
+    store unchanged for itself and does not hide the others' results. Exit code 0 when all
+    succeeded, 2 when every connector failed because the network is unreachable, 1 when any
+    failed otherwise.
     """
-    from flowscope.schemas import get_dataset
     from flowscope.sources import get_source
     from flowscope.sources._http import make_client
 
+    if fmt not in {"table", "json"}:
+        msg = f"--format {fmt!r} is not supported; use table or json"
+        raise ValidationError(msg, param_name="--format", received=fmt)
     settings = state.settings()
-    names = list(sources or settings.update_sources)
+    names = list(dict.fromkeys(sources or settings.update_sources))
     if not names:
         err_console.print("no connectors configured (settings: update_sources)")
         raise typer.Exit(2)
+    for name in names:
+        get_source(name)  # unknown names fail before any request
+    start = pd.Timestamp(since).normalize() if since is not None else None
     today = pd.Timestamp(dt.datetime.now(dt.UTC).date())
-    frames = []
+    reports: list[_SourceReport] = []
     with (
         open_cli_store() as store,
         make_client(settings) as client,
@@ -246,52 +364,59 @@ def update(
             BarColumn(),
             TimeElapsedColumn(),
             console=err_console,
+            transient=True,
         ) as progress,
     ):
         task = progress.add_task("updating", total=len(names))
         for name in names:
-            cls = get_source(name)
-            spec = get_dataset(cls.dataset)
-            if since is not None:
-                start = pd.Timestamp(since)
-            else:
-                held = store.sql(
-                    f"SELECT CAST(max({spec.time_column}) AS DATE) AS d FROM {spec.name} WHERE source = ?",
-                    [cls.name],
-                )["d"].iloc[0]
-                start = (
-                    pd.Timestamp(held) + pd.Timedelta(days=1)
-                    if held is not None and not pd.isna(held)
-                    else None
-                )
-            if start is not None and start > today:
-                progress.console.print(f"{name}: up to date")
-                progress.advance(task)
-                continue
             progress.update(task, description=f"fetching {name}")
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", FlowscopeWarning)
-                    frame = cls(client, settings).fetch(start=start, end=today)
-            except OfflineError as exc:
-                err_console.print(f"[bold red]offline:[/] {exc}. The store was not changed.")
-                raise typer.Exit(2) from None
-            except SourceError as exc:
-                err_console.print(f"[bold red]error:[/] {exc}. The store was not changed.")
-                raise typer.Exit(1) from None
-            for w in caught:
-                if issubclass(w.category, FlowscopeWarning):
-                    progress.console.print(f"[yellow]warning:[/] {escape(str(w.message))}")
-                else:  # not ours: let Python's warning machinery handle it
-                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-            frames.append((cls.dataset, cls.name, frame))
+            reports.append(_run_source(name, store, client, start, today))
             progress.advance(task)
-        with store.transaction():
-            for dataset, name, frame in frames:
-                r = store.upsert(dataset, frame, source=name, origin=f"update:{name}")
-                progress.console.print(
-                    f"{name} → {dataset}: +{r.inserted:,} new, {r.updated:,} changed"
-                )
+    failed = [r for r in reports if r.status in {"offline", "failed"}]
+    if failed and len(failed) == len(reports) and all(r.status == "offline" for r in failed):
+        code = 2
+    else:
+        code = 1 if failed else 0
+    _print_update_report(reports, fmt, code)
+    if code:
+        raise typer.Exit(code)
+
+
+def _print_update_report(reports: list[_SourceReport], fmt: str, code: int) -> None:
+    if fmt == "json":
+        doc = {"exit_code": code, "sources": [asdict(r) for r in reports]}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    for r in reports:
+        for w in r.warnings:
+            err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+    table = pd.DataFrame(
+        {
+            "source": [r.source for r in reports],
+            "dataset": [r.dataset for r in reports],
+            "status": [r.status.replace("_", " ") for r in reports],
+            "new": [r.rows_new for r in reports],
+            "changed": [r.rows_changed for r in reports],
+            "unchanged": [r.rows_unchanged for r in reports],
+            "newest held": [r.newest_held or "-" for r in reports],
+        }
+    )
+    print_frame(table, "table", title="Update", floatfmt=",.0f")
+    for r in reports:
+        if r.status == "offline":
+            err_console.print(
+                f"[bold red]offline:[/] {escape(r.message or '')}. "
+                f"The store was not changed for {r.source}.",
+                highlight=False,
+                soft_wrap=True,
+            )
+        elif r.status == "failed":
+            err_console.print(
+                f"[bold red]error:[/] {escape(r.message or '')}. "
+                f"The store was not changed for {r.source}.",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 @handle_errors

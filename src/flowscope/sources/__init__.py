@@ -41,6 +41,10 @@ SOURCES: dict[str, str] = {
     "sosovalue": "flowscope.sources.sosovalue:SoSoValueEtfFlowsSource",
     "fred": "flowscope.sources.fred:FredSeriesSource",
     "fomc": "flowscope.sources.fomc:FederalReserveFomcSource",
+    "coinbase": "flowscope.sources.coinbase:CoinbaseCandlesSource",
+    "kraken": "flowscope.sources.kraken:KrakenOhlcSource",
+    "yahoo": "flowscope.sources.yahoo:YahooEquitiesSource",
+    "zq": "flowscope.sources.yahoo:YahooFedFundsFuturesSource",
 }
 
 
