@@ -133,6 +133,7 @@ class FarsideEtfFlowsSource(Source[FarsideQuery]):
 
     name: ClassVar[str] = "farside"
     dataset: ClassVar[str] = "etf_flows"
+    rate_limit: ClassVar[float | None] = 1.0
     #: Sessions before ``start`` returned as well: Farside revises recent days (late reports,
     #: partial first releases), and the store keeps the superseded values as revisions.
     revision_lookback: ClassVar[int] = 5
@@ -152,7 +153,7 @@ class FarsideEtfFlowsSource(Source[FarsideQuery]):
 
     def extract(self, query: FarsideQuery) -> bytes:
         """Download the page."""
-        return get_bytes(self.client, query.url, source=self.name)
+        return get_bytes(self.client, query.url, source=self.name, rate_limit=self.rate_limit)
 
     def transform(self, query: FarsideQuery, raw: bytes) -> pd.DataFrame:
         """Parse the page; keep ``[start, end]``; warn about rows set aside.

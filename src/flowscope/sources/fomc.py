@@ -168,6 +168,7 @@ class FederalReserveFomcSource(Source[FomcQuery]):
 
     name = "fomc"
     dataset = "fomc_docs"
+    rate_limit = 2.0
 
     def build_query(self, **params: Any) -> FomcQuery:
         """``start``/``end`` (meeting dates, optional), ``kinds`` (statement, minutes)."""
@@ -201,10 +202,14 @@ class FederalReserveFomcSource(Source[FomcQuery]):
 
     def extract(self, query: FomcQuery) -> bytes:
         """Fetch the calendar and the pages of the documents in range (JSON payload)."""
-        cal_html = get_bytes(self.client, query.calendar_url, source=self.name)
+        cal_html = get_bytes(
+            self.client, query.calendar_url, source=self.name, rate_limit=self.rate_limit
+        )
         cal = parse_calendar(cal_html)
         pages = {
-            url: get_bytes(self.client, url, source=self.name).decode("utf-8", errors="replace")
+            url: get_bytes(self.client, url, source=self.name, rate_limit=self.rate_limit).decode(
+                "utf-8", errors="replace"
+            )
             for url in self._wanted(query, cal)["url"]
         }
         payload = {"calendar": cal_html.decode("utf-8", errors="replace"), "pages": pages}

@@ -52,6 +52,8 @@ class FredSeriesSource(Source[FredQuery]):
 
     name: ClassVar[str] = "fred"
     dataset: ClassVar[str] = "rates"
+    rate_limit: ClassVar[float | None] = 1.0
+    lookback_days: ClassVar[int] = 7  # FRED revises recent daily rates (EFFR, SOFR) for a few days
 
     def build_query(
         self,
@@ -91,7 +93,9 @@ class FredSeriesSource(Source[FredQuery]):
             params["cosd"] = f"{query.start:%Y-%m-%d}"
         if query.end is not None:
             params["coed"] = f"{query.end:%Y-%m-%d}"
-        return get_bytes(self.client, FREDGRAPH_URL, source=self.name, params=params)
+        return get_bytes(
+            self.client, FREDGRAPH_URL, source=self.name, rate_limit=self.rate_limit, params=params
+        )
 
     def transform(self, query: FredQuery, raw: bytes) -> pd.DataFrame:
         """Parse the fredgraph CSV into ``rates`` rows (series, date, value %).
