@@ -240,9 +240,10 @@ def test_update_runs_real_connectors_on_recorded_payloads_and_fetches_only_gaps(
     assert july["date"].dt.strftime("%m-%d").tolist()[0] == "07-06"
     assert len(july) == 13
     assert "2026-07-23" not in set(july["date"].dt.strftime("%Y-%m-%d"))
-    # FRED is asked only for days after the newest held observation (2026-08-21).
+    # FRED is asked only for days after the newest held observation (2026-08-21), less its
+    # 7-day look-back for revisions of recent daily rates.
     fred_calls = [u for u in seen if u.host == "fred.stlouisfed.org"]
-    assert fred_calls[0].params["cosd"] == "2026-08-22"
+    assert fred_calls[0].params["cosd"] == "2026-08-15"
     assert rates_after == rates_before
     again = _run(db, "update", "-s", "farside", "-s", "fred", "--format", "json")
     assert again.exit_code == 0, again.output
