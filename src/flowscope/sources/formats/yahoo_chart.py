@@ -154,7 +154,7 @@ def session_bars(chart: YahooChart, *, now: pd.Timestamp) -> tuple[pd.DataFrame,
     running = (bars["date"] >= today).to_numpy()
     if chart.session_end is not None and now >= chart.session_end:
         closed_day = chart.session_end.tz_convert(chart.timezone).tz_localize(None).normalize()
-        running &= (bars["date"] > closed_day).to_numpy()
+        running = running & (bars["date"] > closed_day).to_numpy()
     issues.extend(
         RowIssue(None, "session still in progress kept out", date=f"{d:%Y-%m-%d}")
         for d in bars.loc[running, "date"]
