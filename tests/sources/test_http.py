@@ -422,7 +422,10 @@ def test_long_retry_after_on_503_and_unknown_charset_still_give_a_clean_http_err
 def test_fred_connector_rides_out_a_503(walcl, http_waits):
     script = Script(status(503), ok(walcl))
     out = FredSeriesSource(script.client()).fetch(series="WALCL")
-    assert len(script.requests) == 2 and len(http_waits.waits) == 1
+    # one back-off wait (0.5 s + jitter), then the connector's own 1 request/s limit
+    assert len(script.requests) == 2
+    assert 0.5 <= http_waits.waits[0] <= 1.0
+    assert sum(http_waits.waits) >= 1.0 - 1e-9
     # The real file: first observation 2002-12-18 = 719542 ($ millions).
     first = out.sort_values("date").iloc[0]
     assert str(first["date"].date()) == "2002-12-18" and first["value"] == 719542

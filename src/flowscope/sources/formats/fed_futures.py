@@ -402,14 +402,14 @@ def _parse_curve(path: Path) -> ParsedFile:
     dates = strict_dates(df, "as_of_date", path=path)
     month = contract_month_of(df["contract_symbol"], dates, path=path)
     if {"contract_month", "contract_year"}.issubset(df.columns):
+        year = strict_numeric(df, "contract_year", path=path, required=True)
+        mon = strict_numeric(df, "contract_month", path=path, required=True)
+        # a month or year a symbol could never carry is a disagreement like any other
+        plausible = year.between(1900, 2200) & mon.between(1, 12) & (mon % 1 == 0)
         given = pd.to_datetime(
-            {
-                "year": strict_numeric(df, "contract_year", path=path, required=True),
-                "month": strict_numeric(df, "contract_month", path=path, required=True),
-                "day": 1,
-            }
+            {"year": year.where(plausible, 1900), "month": mon.where(plausible, 1), "day": 1}
         )
-        wrong = given.to_numpy() != month.to_numpy()
+        wrong = ~plausible.to_numpy() | (given.to_numpy() != month.to_numpy())
         if wrong.any():
             pos = int(np.flatnonzero(wrong)[0])
             msg = "contract_month/contract_year disagree with the symbol"
@@ -418,7 +418,7 @@ def _parse_curve(path: Path) -> ParsedFile:
                 path=path,
                 row=pos + 2,
                 column="contract_symbol",
-                expected=f"{given.iloc[pos]:%Y-%m}",
+                expected=f"{year.iloc[pos]:g}-{mon.iloc[pos]:g}",
                 received=df["contract_symbol"].iloc[pos],
             )
     frame = pd.DataFrame(
