@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flowscope.config import Settings, load_settings
-from flowscope.errors import FlowscopeError
+from flowscope.errors import FlowscopeError, ValidationError
 from flowscope.storage import Store
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "frame_to_table",
     "handle_errors",
     "open_cli_store",
+    "parse_day",
     "print_frame",
     "state",
 ]
@@ -67,6 +68,25 @@ def open_cli_store(*, read_only: bool = False) -> Store:
         read_only=read_only,
         source_preference=settings.source_preference,
     )
+
+
+def parse_day(value: str | None, option: str) -> pd.Timestamp | None:
+    """A calendar day (naive midnight) from a CLI option, or None; bad input names the option.
+
+    ``option`` is the option as typed (``"--start"``); aware date-times are read in UTC.
+    """
+    if value is None:
+        return None
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        day = pd.NaT
+    if day is pd.NaT or pd.isna(day):
+        msg = f"{option}: not a date: {value!r} (use YYYY-MM-DD, e.g. {option} 2026-04-13)"
+        raise ValidationError(msg, param_name=option.lstrip("-"), received=value)
+    if day.tz is not None:
+        day = day.tz_convert("UTC").tz_localize(None)
+    return day.normalize()
 
 
 def handle_errors(func: F) -> F:

@@ -20,6 +20,7 @@ from flowscope.cli._common import (
     err_console,
     handle_errors,
     open_cli_store,
+    parse_day,
     print_frame,
     state,
 )
@@ -140,18 +141,8 @@ def import_file(
 
 def _reference_day(value: str | None, option: str) -> pd.Timestamp:
     """A calendar day from an option (default: today, UTC); bad input names the option."""
-    if value is None:
-        return pd.Timestamp(dt.datetime.now(dt.UTC).date())
-    try:
-        day = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        day = pd.NaT
-    if day is pd.NaT or pd.isna(day):
-        msg = f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. {option} 2026-04-13"
-        raise ValidationError(msg, param_name=option, received=value)
-    if day.tz is not None:
-        day = day.tz_convert("UTC").tz_localize(None)
-    return day.normalize()
+    day = parse_day(value, option)
+    return pd.Timestamp(dt.datetime.now(dt.UTC).date()) if day is None else day
 
 
 @handle_errors

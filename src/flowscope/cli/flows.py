@@ -20,6 +20,7 @@ from flowscope.cli._common import (
     err_console,
     handle_errors,
     open_cli_store,
+    parse_day,
     print_frame,
 )
 from flowscope.errors import InsufficientDataError, ValidationError
@@ -52,16 +53,6 @@ SourceOpt = Annotated[
 ]
 
 
-def _day(value: str | None, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value).normalize()
-    except ValueError:
-        msg = f"--{name}: not a date: {value!r} (use YYYY-MM-DD)"
-        raise ValidationError(msg, param_name=name, received=value) from None
-
-
 def _norm_funds(funds: list[str] | None) -> list[str] | None:
     if not funds:
         return None
@@ -74,7 +65,7 @@ def _read(
     end: str | None,
     sources: list[str] | None,
 ) -> pd.DataFrame:
-    s, e = _day(start, "start"), _day(end, "end")
+    s, e = parse_day(start, "--start"), parse_day(end, "--end")
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
         raise ValidationError(msg, param_name="end", received=end)
@@ -182,7 +173,7 @@ def records(
     )
     out = rec.to_frame()
     if ending is not None:
-        day = _day(ending, "rank-ending")
+        day = parse_day(ending, "--rank-ending")
         extra = []
         for n in wins:
             sums = series.rolling(n, min_periods=n).sum()
@@ -281,8 +272,8 @@ def _reconcile_periods(
     with open_cli_store() as store:
         agg = store.read(
             "etf_flows_agg",
-            start=_day(start, "start"),
-            end=_day(end, "end"),
+            start=parse_day(start, "--start"),
+            end=parse_day(end, "--end"),
             where={"period": period, "asset": "bitcoin", **({"fund": funds} if funds else {})},
         )
     if agg.empty:

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import pandas as pd
 import typer
 
-from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
+from flowscope.cli._common import (
+    console,
+    err_console,
+    handle_errors,
+    open_cli_store,
+    parse_day,
+    print_frame,
+)
 from flowscope.errors import InsufficientDataError, ValidationError
 
 if TYPE_CHECKING:
@@ -21,16 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["prices"]
 
 _INTERVALS = ("1m", "5m", "15m", "30m", "1h", "4h", "1d")
-
-
-def _day(value: str | None, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value).normalize()
-    except ValueError:
-        msg = f"--{name}: not a date: {value!r} (use YYYY-MM-DD)"
-        raise ValidationError(msg, param_name=name, received=value) from None
 
 
 def _held(store: Store, interval: str) -> pd.DataFrame:
@@ -71,7 +68,7 @@ def prices(
     if interval not in _INTERVALS:
         msg = f"--interval: unknown bar length {interval!r}; use one of {', '.join(_INTERVALS)}"
         raise ValidationError(msg, param_name="interval", received=interval)
-    s, e = _day(start, "start"), _day(end, "end")
+    s, e = parse_day(start, "--start"), parse_day(end, "--end")
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
         raise ValidationError(msg, param_name="end", received=end)
