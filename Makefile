@@ -1,7 +1,8 @@
 # flowscope — the two set-up commands (see README):
 #   make brief   create .venv, install flowscope, load the bundled data into a fresh store,
 #                print the brief and write brief.html
-#   make test    create .venv with the dev extra (and what the tests need), run the suite
+#   make test    create .venv with the dev extra (and what the tests need), check the import
+#                contracts (pyproject [tool.importlinter]), run the suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -30,6 +31,7 @@ brief: $(VENV)/.installed
 	$(BIN)/flowscope --db $(STORE) brief --html brief.html
 
 test: $(VENV)/.dev-installed
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

@@ -14,7 +14,6 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from flowscope.config import Settings, load_settings
 from flowscope.errors import FlowscopeError, ValidationError
@@ -24,7 +23,6 @@ __all__ = [
     "CliState",
     "console",
     "err_console",
-    "frame_to_table",
     "handle_errors",
     "open_cli_store",
     "parse_day",
@@ -105,35 +103,6 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _fmt_cell(v: Any, floatfmt: str) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
-        return "-"
-    if isinstance(v, pd.Timestamp):
-        if v.tz is None and v == v.normalize():
-            return str(v.strftime("%Y-%m-%d"))
-        return str(v.isoformat())
-    if isinstance(v, float):
-        return format(v, floatfmt)
-    return str(v)
-
-
-def frame_to_table(df: pd.DataFrame, *, title: str | None = None, floatfmt: str = ",.2f") -> Table:
-    """Render a DataFrame as a rich Table (negative numbers in red)."""
-    table = Table(title=title, show_lines=False, header_style="bold")
-    numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
-    for c in df.columns:
-        table.add_column(str(c), justify="right" if c in numeric else "left")
-    for row in df.itertuples(index=False):
-        cells = []
-        for c, v in zip(df.columns, row, strict=True):
-            text = _fmt_cell(v, floatfmt)
-            if c in numeric and isinstance(v, int | float) and not pd.isna(v) and v < 0:
-                text = f"[red]{text}[/]"
-            cells.append(text)
-        table.add_row(*cells)
-    return table
-
-
 def _json_default(v: Any) -> Any:
     if isinstance(v, pd.Timestamp):
         return v.strftime("%Y-%m-%d") if v.tz is None and v == v.normalize() else v.isoformat()
@@ -154,6 +123,8 @@ def print_frame(
 ) -> None:
     """Print ``df`` as a rich table, CSV or JSON records on stdout."""
     if fmt == "table":
+        from flowscope.report.tables import frame_to_table
+
         console.print(frame_to_table(df, title=title, floatfmt=floatfmt))
     elif fmt == "csv":
         sys.stdout.write(df.to_csv(index=False, date_format="%Y-%m-%d"))

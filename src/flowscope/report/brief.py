@@ -233,7 +233,7 @@ def banner_lines(brief: Brief) -> list[str]:
 
 def render_terminal(brief: Brief, console: Console | None = None) -> None:
     """Print the brief with rich."""
-    from flowscope.cli._common import frame_to_table
+    from flowscope.report.tables import frame_to_table
 
     console = console or Console(width=None if sys.stdout.isatty() else 120)
     lines = banner_lines(brief)
