@@ -1,17 +1,21 @@
-"""flowscope: where Bitcoin's money is going and why, from real data."""
+"""flowscope: where Bitcoin's money is going and why, from real data.
+
+The public names are loaded on first use (PEP 562), so ``import flowscope`` and
+``flowscope --help`` do not import pandas or DuckDB.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from flowscope.config import Settings, load_settings
 from flowscope.errors import FlowscopeError, FlowscopeWarning
-from flowscope.storage import Store, open_store
 
-try:
-    __version__ = version("flowscope")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    __version__: str
+
+    from flowscope.config import Settings, load_settings
+    from flowscope.storage import Store, open_store
 
 __all__ = [
     "FlowscopeError",
@@ -22,3 +26,37 @@ __all__ = [
     "load_settings",
     "open_store",
 ]
+
+_LAZY: dict[str, str] = {
+    "Settings": "flowscope.config",
+    "load_settings": "flowscope.config",
+    "Store": "flowscope.storage",
+    "open_store": "flowscope.storage",
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("flowscope")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _version()
+        globals()[name] = value
+        return value
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'flowscope' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -8,16 +8,22 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from flowscope._lazy import lazy_module
 from flowscope.config import Settings, load_settings
 from flowscope.errors import FlowscopeError, ValidationError
-from flowscope.storage import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flowscope.storage import Store
+else:
+    pd = lazy_module("pandas")
 
 __all__ = [
     "CliState",
@@ -60,6 +66,8 @@ state = CliState()
 
 def open_cli_store(*, read_only: bool = False) -> Store:
     """Open the store chosen by ``--db`` / ``FLOWSCOPE_DB`` / settings."""
+    from flowscope.storage import Store
+
     settings = state.settings()
     return Store(
         settings.resolved_db_path,

@@ -10,11 +10,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
     console,
     err_console,
@@ -28,9 +28,12 @@ from flowscope.errors import FlowscopeError, FlowscopeWarning, OfflineError, Val
 
 if TYPE_CHECKING:
     import httpx
+    import pandas as pd
 
     from flowscope.sources import Source
     from flowscope.storage import Store
+else:
+    pd = lazy_module("pandas")
 
 __all__ = ["register"]
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 
-from flowscope.analytics.align import align_daily
-from flowscope.analytics.events import event_study
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
-from flowscope.data.events import EVENT_SETS, event_set, read_events_csv
+from flowscope.data.events import EVENT_SETS
 from flowscope.errors import FlowscopeWarning, ValidationError
-from flowscope.report.sections.rotation import load_close
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 __all__ = ["app"]
 
@@ -69,6 +73,11 @@ def run(
     BTC alone uses every UTC day; with a benchmark (or an equity asset) returns are taken on
     NYSE sessions (BTC at its UTC-day close).
     """
+    from flowscope.analytics.align import align_daily
+    from flowscope.analytics.events import event_study
+    from flowscope.data.events import event_set, read_events_csv
+    from flowscope.report.sections.rotation import load_close
+
     if (set_name is None) == (file is None):
         msg = "give exactly one of --set NAME or --file FILE"
         raise ValidationError(msg, param_name="set")

@@ -9,12 +9,11 @@ stderr, so a fund's statistics count only its own sessions.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from flowscope.analytics import flows as fa
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
     console,
     err_console,
@@ -24,7 +23,11 @@ from flowscope.cli._common import (
     print_frame,
 )
 from flowscope.errors import InsufficientDataError, ValidationError
-from flowscope.schemas.funds import fund_lifetimes
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 __all__ = ["app"]
 
@@ -65,6 +68,9 @@ def _read(
     end: str | None,
     sources: list[str] | None,
 ) -> pd.DataFrame:
+    from flowscope.analytics import flows as fa
+    from flowscope.schemas.funds import fund_lifetimes
+
     s, e = parse_day(start, "--start"), parse_day(end, "--end")
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
@@ -108,6 +114,8 @@ def show(
     Long output has columns date, fund, flow_musd ($M), flow_usd (USD), aum_usd, source.
     'Total' is all US spot-Bitcoin ETFs together, not IBIT.
     """
+    from flowscope.analytics import flows as fa
+
     df = fa.select_canonical(_read(fund, start, end, source))
     df = df[df["flow_usd"].notna() | df["aum_usd"].notna()]
     if wide:
@@ -156,6 +164,9 @@ def records(
 
     Also the cumulative net flow, and with --rank-ending the rank of the windows ending that day.
     """
+    from flowscope.analytics import flows as fa
+    from flowscope.schemas.funds import fund_lifetimes
+
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = fa.select_canonical(_read([name], None, None, source))
     series = df.set_index("date")["flow_usd"].dropna()
@@ -228,6 +239,8 @@ def reconcile(
     source: SourceOpt = None,
 ) -> None:
     """Values of every source side by side per day and fund ($M), disagreements flagged."""
+    from flowscope.analytics import flows as fa
+
     if period in {"week", "month"}:
         _reconcile_periods(fund, start, end, period, tolerance, only_disagree, fmt, source)
         return
@@ -267,6 +280,8 @@ def _reconcile_periods(
     fmt: str,
     source: list[str] | None,
 ) -> None:
+    from flowscope.analytics import flows as fa
+
     daily = _read(fund, start, end, source)
     funds = _norm_funds(fund)
     with open_cli_store() as store:
@@ -321,6 +336,8 @@ def rank(
     source: SourceOpt = None,
 ) -> None:
     """Funds ranked by cumulative net buying between --start and --end ($M, share of all funds)."""
+    from flowscope.analytics import flows as fa
+
     df = _read(None, start, end, source)
     out = fa.cumulative_rank(fa.flows_wide(df))
     out = out.drop(columns="net_usd")
@@ -340,6 +357,8 @@ def reversals(
     source: SourceOpt = None,
 ) -> None:
     """Flow-regime flips: the rolling sum crossing +band (to inflow) or -band (to outflow)."""
+    from flowscope.analytics import flows as fa
+
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = fa.select_canonical(_read([name], start, end, source))
     series = df.set_index("date")["flow_usd"].dropna()
@@ -406,6 +425,7 @@ def chart(
     source: SourceOpt = None,
 ) -> None:
     """Self-contained HTML chart: red/green daily bars and the cumulative net flow line."""
+    from flowscope.analytics import flows as fa
     from flowscope.report.sections.flows import flow_figure
 
     name = _norm_funds([fund])[0]  # type: ignore[index]

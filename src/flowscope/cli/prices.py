@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
     console,
     err_console,
@@ -23,7 +23,11 @@ from flowscope.cli._common import (
 from flowscope.errors import InsufficientDataError, ValidationError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from flowscope.storage import Store
+else:
+    pd = lazy_module("pandas")
 
 __all__ = ["prices"]
 

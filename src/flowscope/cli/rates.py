@@ -6,12 +6,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from flowscope.analytics import fedwatch as fw
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
     console,
     err_console,
@@ -20,7 +19,11 @@ from flowscope.cli._common import (
     print_frame,
 )
 from flowscope.errors import FlowscopeWarning, InsufficientDataError, ValidationError
-from flowscope.report.sections import rates as rs
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 __all__ = ["app"]
 
@@ -58,6 +61,8 @@ def _notes() -> Iterator[None]:
 
 def _range_fields(row: pd.Series) -> dict[str, object]:
     """Columns naming the starting target range of the watch date and where it came from."""
+    from flowscope.report.sections import rates as rs
+
     has = row["source"] is not None and pd.notna(row["lower"])
     return {
         "target_range_lower_pct": float(row["lower"]) if has else None,
@@ -99,6 +104,9 @@ def odds(
     Without --meeting: one row per meeting with P(cut)/P(hold)/P(hike) in %, the expected
     change (bp) and rate (%), and the most likely range. With --meeting: one row per range.
     """
+    from flowscope.analytics import fedwatch as fw
+    from flowscope.report.sections import rates as rs
+
     when = _date(asof, "asof")
     mdate = _date(meeting, "meeting")
     with open_cli_store(read_only=True) as store, _notes():
@@ -207,6 +215,9 @@ def history(
     fmt: FormatOpt = "table",
 ) -> None:
     """Odds for one meeting over every watch date held (table, and chart with --html)."""
+    from flowscope.analytics import fedwatch as fw
+    from flowscope.report.sections import rates as rs
+
     mdate = pd.Timestamp(_date(meeting, "meeting"))
     with open_cli_store(read_only=True) as store, _notes():
         inputs = rs.load_inputs(store, end=_date(end, "end"))
@@ -245,6 +256,9 @@ def events(
     fmt: FormatOpt = "table",
 ) -> None:
     """Moves in the next meeting's odds on FOMC statement and minutes release days."""
+    from flowscope.analytics import fedwatch as fw
+    from flowscope.report.sections import rates as rs
+
     if kind not in (None, "statement", "minutes"):
         msg = f"--kind must be statement or minutes, got {kind!r}"
         raise ValidationError(msg, param_name="kind", received=kind)
@@ -285,6 +299,8 @@ def panel_cmd(
     meetings: MaxOpt = 8,
 ) -> None:
     """Compute the as-of FedWatch panel from the ZQ settlements held and store it."""
+    from flowscope.report.sections import rates as rs
+
     with open_cli_store() as store, _notes():
         inputs = rs.load_inputs(store, end=_date(end, "end"))
         panel = rs.compute_panel(

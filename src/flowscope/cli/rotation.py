@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from flowscope.analytics.align import align_daily, btc_at_session_close
-from flowscope.analytics.rotation import (
-    ROTATION_UNIVERSE,
-    pair_metrics,
-    rotation_score,
-    rotation_snapshot,
-)
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
 from flowscope.errors import InsufficientDataError, ValidationError
-from flowscope.report.sections.rotation import (
-    etf_total_flows,
-    held_symbols,
-    load_close,
-    rotation_figure,
-)
-from flowscope.storage import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flowscope.storage import Store
+else:
+    pd = lazy_module("pandas")
 
 __all__ = ["app"]
 
@@ -35,6 +28,8 @@ app = typer.Typer(
 
 def _btc_at_closes(store: Store, source: str | None) -> pd.Series:
     """BTC at each NYSE close from the finest intraday bars held (1m, then 1h)."""
+    from flowscope.analytics.align import btc_at_session_close
+
     for interval, staleness in (("1m", "1min"), ("5m", "5min"), ("15m", "15min"), ("1h", "1h")):
         bars = store.prices("BTC-USD", interval=interval, source=source)
         if not bars.empty:
@@ -86,6 +81,20 @@ def rotation(
     ] = None,
 ) -> None:
     """Rotation snapshot for every held asset, or the recent history of one pair (--vs)."""
+    from flowscope.analytics.align import align_daily
+    from flowscope.analytics.rotation import (
+        ROTATION_UNIVERSE,
+        pair_metrics,
+        rotation_score,
+        rotation_snapshot,
+    )
+    from flowscope.report.sections.rotation import (
+        etf_total_flows,
+        held_symbols,
+        load_close,
+        rotation_figure,
+    )
+
     if ctx.invoked_subcommand is not None:
         return
     if window < 2:

@@ -6,20 +6,11 @@ import json
 import sys
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from flowscope.analytics.seasonality import (
-    CHRISTMAS_WINDOW,
-    REGIME_RULES,
-    RegimeRule,
-    calendar_returns,
-    christmas_table,
-    regime_summary,
-    window_returns,
-)
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
     console,
     err_console,
@@ -29,7 +20,13 @@ from flowscope.cli._common import (
     print_frame,
 )
 from flowscope.errors import FlowscopeWarning, InsufficientDataError, ValidationError
-from flowscope.report.sections.rotation import load_close
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flowscope.analytics.seasonality import RegimeRule
+else:
+    pd = lazy_module("pandas")
 
 __all__ = ["app"]
 
@@ -55,6 +52,8 @@ def _years(spec: str) -> range:
 
 
 def _rules(rule: str) -> list[RegimeRule]:
+    from flowscope.analytics.seasonality import REGIME_RULES
+
     if rule == "all":
         return list(REGIME_RULES)
     if rule not in REGIME_RULES:
@@ -80,6 +79,8 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 
 def _summaries(tab: pd.DataFrame, rules: list[RegimeRule], n_boot: int, seed: int) -> pd.DataFrame:
+    from flowscope.analytics.seasonality import regime_summary
+
     parts = []
     for rule in rules:
         s = regime_summary(tab, rule, n_boot=n_boot, seed=seed).reset_index()
@@ -96,7 +97,7 @@ def christmas(
     ] = "2015-2024",
     window: Annotated[
         str, typer.Option("--window", help="Calendar window MM-DD:MM-DD.")
-    ] = f"{CHRISTMAS_WINDOW[0]}:{CHRISTMAS_WINDOW[1]}",
+    ] = "12-24:12-31",  # analytics.seasonality.CHRISTMAS_WINDOW (kept light for --help)
     rule: Annotated[
         str, typer.Option("--rule", help="Regime rule: ma200, trailing365, drawdown or all.")
     ] = "all",
@@ -115,6 +116,9 @@ def christmas(
 ) -> None:
     """The desk note's Christmas table: per-year window return, regime by rule, agreement with
     the note's bull (2016, 2020, 2023) / bear (2018, 2021, 2022) labels, and bootstrap CIs."""
+    from flowscope.analytics.seasonality import christmas_table
+    from flowscope.report.sections.rotation import load_close
+
     yrs = _years(years)
     rules = _rules(rule)
     store = open_cli_store(read_only=True)
@@ -216,6 +220,9 @@ def window_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Return over any calendar window per year, with regimes and bootstrap CIs."""
+    from flowscope.analytics.seasonality import window_returns
+    from flowscope.report.sections.rotation import load_close
+
     rules = _rules(rule)
     store = open_cli_store(read_only=True)
     try:
@@ -247,6 +254,9 @@ def calendar_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Mean BTC log return by day of week (UTC) or by month, with bootstrap 95% CIs."""
+    from flowscope.analytics.seasonality import calendar_returns
+    from flowscope.report.sections.rotation import load_close
+
     if rule is not None:
         _rules(rule)
     store = open_cli_store(read_only=True)

@@ -12,20 +12,11 @@ import json
 import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 
-from flowscope.analytics.text import (
-    LexiconModel,
-    SentenceModel,
-    evaluate_tdw,
-    percentile_of,
-    score_document,
-    summarize_tdw,
-)
+from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
     console,
     err_console,
@@ -40,13 +31,15 @@ from flowscope.errors import (
     UnknownFormatError,
     ValidationError,
 )
-from flowscope.report.sections.tone import held_docs, history_for
-from flowscope.sources import read_file
-from flowscope.sources.formats.fomc_text import (
-    read_fomc_text_folder,
-    read_tdw_splits,
-    repair_mojibake,
-)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from flowscope.analytics.text import SentenceModel
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 __all__ = ["EmbeddingCache", "app", "load_learned_model", "model_dir", "save_learned_model"]
 
@@ -71,7 +64,7 @@ def model_dir(data_dir: Path | None = None) -> Path:
     return (data_dir or state.settings().data_dir) / "models"
 
 
-class EmbeddingCache(MutableMapping[str, np.ndarray]):
+class EmbeddingCache(MutableMapping[str, "np.ndarray"]):
     """Sentence embeddings kept in ``<data_dir>/cache/embeddings-minilm.npz`` (keyed by model
     name + sentence hash); call :meth:`save` to write new entries."""
 
@@ -154,6 +147,8 @@ def load_learned_model(folder: Path, cache: MutableMapping[str, np.ndarray] | No
 
 
 def _model(name: str, cache: EmbeddingCache | None = None) -> SentenceModel:
+    from flowscope.analytics.text import LexiconModel
+
     if name == "lexicon":
         return LexiconModel()
     if name == "learned":
@@ -181,6 +176,9 @@ def import_texts(
 
     Example: flowscope tone import ../shared/data/fomc_text/tdw_meeting_minutes_txt
     """
+    from flowscope.sources import read_file
+    from flowscope.sources.formats.fomc_text import read_fomc_text_folder
+
     parsed = read_fomc_text_folder(path) if path.is_dir() else read_file(path, "fomc_docs")
     with open_cli_store() as store:
         res = store.upsert("fomc_docs", parsed.frame, source=parsed.source, origin=str(path))
@@ -202,6 +200,9 @@ def _date(value: str, name: str) -> pd.Timestamp:
 
 def _text_of(file: Path) -> tuple[str, pd.Timestamp | None, str | None]:
     """Text, meeting date and kind of a file (known layouts parsed, plain text otherwise)."""
+    from flowscope.sources import read_file
+    from flowscope.sources.formats.fomc_text import repair_mojibake
+
     try:
         parsed = read_file(file, "fomc_docs")
     except UnknownFormatError:
@@ -238,6 +239,9 @@ def score(
 ) -> None:
     """Score one FOMC text: (hawkish − dovish)/sentences, percentile vs the held history of
     the same kind, change vs the previous meeting, and the most hawkish/dovish sentences."""
+    from flowscope.analytics.text import percentile_of, score_document
+    from flowscope.report.sections.tone import held_docs, history_for
+
     if sum([file is not None, latest, meeting is not None]) != 1:
         msg = "give exactly one of FILE, --latest or --meeting DATE"
         raise ValidationError(msg, param_name="file")
@@ -330,6 +334,8 @@ def history(
     fmt: FormatOpt = "table",
 ) -> None:
     """Tone of every held document, with the change since the previous meeting."""
+    from flowscope.report.sections.tone import held_docs, history_for
+
     cache = _cache() if model == "learned" else None
     m = _model(model, cache)
     with open_cli_store(read_only=False) as store:
@@ -375,6 +381,8 @@ def train(
     The labels are CC BY-NC 4.0: the saved model records that licence and is never part of
     the flowscope package.
     """
+    from flowscope.sources.formats.fomc_text import read_tdw_splits
+
     splits = read_tdw_splits(data)
     sub = splits[(splits["dataset"] == dataset) & (splits["seed"] == seed)]
     train_part, test_part = sub[sub["partition"] == "train"], sub[sub["partition"] == "test"]
@@ -414,6 +422,9 @@ def evaluate(
     fmt: FormatOpt = "table",
 ) -> None:
     """Weighted F1 per TDW dataset (mean ± sd over the 3 seeds) beside the paper's RoBERTa-large."""
+    from flowscope.analytics.text import LexiconModel, evaluate_tdw, summarize_tdw
+    from flowscope.sources.formats.fomc_text import read_tdw_splits
+
     splits = read_tdw_splits(data)
     wanted = [d.strip() for d in datasets.split(",")] if datasets else None
     if model == "lexicon":

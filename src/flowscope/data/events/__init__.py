@@ -10,11 +10,15 @@ from __future__ import annotations
 import importlib.resources
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from flowscope.analytics.events import fomc_events
+from flowscope._lazy import lazy_module
 from flowscope.errors import InsufficientDataError, ParseError, ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 __all__ = ["EVENT_SETS", "event_set", "read_events_csv"]
 
@@ -112,6 +116,8 @@ def event_set(name: str, *, meetings: pd.DataFrame | None = None) -> pd.DataFram
         The ``fomc_meetings`` table (``store.fomc_meetings()``), needed for ``fomc`` and
         ``minutes``.
     """
+    from flowscope.analytics.events import fomc_events
+
     if name in ("fomc", "minutes"):
         if meetings is None or meetings.empty:
             msg = f"event set {name!r} needs the fomc_meetings table: run `flowscope init` first"
