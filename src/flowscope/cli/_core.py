@@ -109,12 +109,40 @@ def import_file(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Parse and report, write nothing.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Re-read the file even if identical content was imported."),
+    ] = False,
 ) -> None:
     """Import a file into the store (format detected; same file twice changes nothing).
 
-    Rows kept out (impossible values, a truncated last line) and missing days are listed as
-    warnings; see docs/importing.md.
+    A file whose content (SHA-256) was imported before with the same options, and whose rows
+    no later import has overwritten, is reported "unchanged" without being read again
+    (``--force`` re-reads it). Rows kept out (impossible values, a truncated last line) and
+    missing days are listed as warnings; see docs/importing.md.
     """
+    from flowscope.storage._files import find_unchanged, fingerprint
+
+    options = json.dumps(
+        {"format": fmt, "source": source, "symbol": symbol, "interval": interval}, sort_keys=True
+    )
+    fp = None
+    if not dry_run:
+        try:
+            fp = fingerprint(file)
+        except OSError:
+            fp = None  # read_file below reports the unreadable file by name
+    if fp is not None and not force:
+        seen = find_unchanged(state.settings().resolved_db_path, fp, dataset, options)
+        if seen is not None:
+            console.print(
+                f"{file}: unchanged (same content, sha256 {fp.sha256[:12]}…, as imported "
+                f"{seen[1]:%Y-%m-%d %H:%M} UTC from {seen[0]}); nothing read. "
+                "Use --force to re-read it.",
+                highlight=False,
+            )
+            return
+
     from flowscope.schemas import get_dataset
     from flowscope.sources import read_file
 
@@ -136,6 +164,10 @@ def import_file(
             store.upsert(name, frame, source=src, origin=str(file))
             for name, frame in parsed.extra.items()
         ]
+        if fp is not None:
+            store.record_file(
+                fp, dataset, datasets=[r.dataset for r in (res, *extra)], options=options
+            )
     for r in (res, *extra):
         console.print(
             f"{r.dataset}: +{r.inserted:,} new, {r.updated:,} changed, {r.unchanged:,} unchanged"

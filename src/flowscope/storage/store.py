@@ -28,6 +28,7 @@ from flowscope.errors import (
     ValidationError,
 )
 from flowscope.schemas import DATASETS, DatasetSpec, get_dataset
+from flowscope.storage._files import FileFingerprint
 
 __all__ = ["Store", "UpsertResult", "open_store"]
 
@@ -371,7 +372,56 @@ class Store:
                 f"SELECT count(*) FROM {spec.name} WHERE source = ?", [source]
             ).fetchone() or (0,)
             self._con.execute(f"DELETE FROM {spec.name} WHERE source = ?", [source])
+            self._con.execute(
+                "DELETE FROM ingested_files WHERE list_contains(datasets, ?)", [spec.name]
+            )
         return int(n)
+
+    # -- imported files and cached scores ---------------------------------------------------
+    def record_file(
+        self, fp: FileFingerprint, dataset: str, *, datasets: Sequence[str], options: str
+    ) -> None:
+        """Record that file ``fp`` was imported into ``datasets`` (call after its upserts).
+
+        A later :func:`~flowscope.storage._files.find_unchanged` with the same content,
+        ``dataset`` and ``options`` answers "unchanged" until another ingest writes to one
+        of ``datasets``.
+        """
+        self._con.execute(
+            "INSERT OR REPLACE INTO ingested_files "
+            "SELECT ?, ?, ?, ?, ?, ?, ?, coalesce(max(id), 0), ? FROM ingest_log",
+            [
+                fp.sha256,
+                dataset,
+                options,
+                list(datasets),
+                fp.size_bytes,
+                fp.mtime,
+                fp.path,
+                _utc_now().to_pydatetime(),
+            ],
+        )
+
+    def cached_scores(self, model: str, text_sha256: Sequence[str]) -> dict[str, str]:
+        """Cached payloads (JSON text) scored by ``model``, by text hash; misses are absent."""
+        if not text_sha256:
+            return {}
+        rows = self._con.execute(
+            "SELECT text_sha256, payload FROM tone_score_cache "
+            "WHERE model = ? AND list_contains(?, text_sha256)",
+            [model, list(text_sha256)],
+        ).fetchall()
+        return {str(k): str(v) for k, v in rows}
+
+    def cache_scores(self, model: str, payloads: Mapping[str, str]) -> None:
+        """Store payloads (JSON text) scored by ``model``, keyed by the text's SHA-256."""
+        if not payloads:
+            return
+        now = _utc_now().to_pydatetime()
+        self._con.executemany(
+            "INSERT OR REPLACE INTO tone_score_cache VALUES (?, ?, ?, ?)",
+            [[k, model, v, now] for k, v in payloads.items()],
+        )
 
     # -- reads -----------------------------------------------------------------------------
     def read(
