@@ -418,10 +418,11 @@ class Store:
         if not payloads:
             return
         now = _utc_now().to_pydatetime()
-        self._con.executemany(
-            "INSERT OR REPLACE INTO tone_score_cache VALUES (?, ?, ?, ?)",
-            [[k, model, v, now] for k, v in payloads.items()],
-        )
+        rows = [[k, model, v, now] for k, v in payloads.items()]
+        with contextlib.suppress(duckdb.InvalidInputException):  # a read-only store: skip
+            self._con.executemany(
+                "INSERT OR REPLACE INTO tone_score_cache VALUES (?, ?, ?, ?)", rows
+            )
 
     # -- reads -----------------------------------------------------------------------------
     def read(

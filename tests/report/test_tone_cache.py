@@ -1,0 +1,82 @@
+"""Tone scores are cached in the store by text hash and model: a warm brief scores nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from flowscope.analytics.text import LexiconModel
+from flowscope.report._brief_model import BriefContext
+from flowscope.report.sections import tone as tone_section
+from flowscope.storage import Store
+
+ASOF = pd.Timestamp("2025-11-20")
+
+
+class CountingLexicon(LexiconModel):
+    """The dictionary model, counting how many documents' sentences it is asked to score."""
+
+    calls = 0
+
+    def sentence_scores(self, sentences):
+        type(self).calls += 1
+        return super().sentence_scores(sentences)
+
+
+@pytest.fixture
+def store(tmp_path, bundled_store):
+    docs = bundled_store.read("fomc_docs")
+    s = Store(tmp_path / "tone.duckdb")
+    s.upsert("fomc_docs", docs.drop(columns=["ts_ingested"], errors="ignore"))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    CountingLexicon.calls = 0
+    monkeypatch.setattr(tone_section, "LexiconModel", CountingLexicon)
+    return CountingLexicon
+
+
+def test_second_build_scores_no_document_and_gives_the_same_section(store, counting):
+    first = tone_section.build(BriefContext(store, ASOF))
+    scored_first = counting.calls
+    counting.calls = 0
+    second = tone_section.build(BriefContext(store, ASOF))
+    assert scored_first >= 2  # the history batch and the latest document's sentences
+    assert counting.calls == 0
+    assert first is not None and second is not None
+    assert second.bullets == first.bullets and second.facts == first.facts
+    pd.testing.assert_frame_equal(second.table, first.table)
+    assert first.facts["score"] == pytest.approx(-19 / 111)  # the published count, as before
+
+
+def test_cached_history_equals_the_uncached_analytics(store):
+    docs = tone_section.held_docs(store, asof=ASOF)
+    expected = tone_section.history_for(docs, LexiconModel())
+    cold = tone_section.cached_history(store, docs, LexiconModel())
+    warm = tone_section.cached_history(store, docs, LexiconModel())
+    pd.testing.assert_frame_equal(cold, expected)
+    pd.testing.assert_frame_equal(warm, expected)
+
+
+def test_an_edited_document_alone_is_scored_again(store, counting):
+    docs = tone_section.held_docs(store, asof=ASOF)
+    tone_section.cached_history(store, docs, CountingLexicon())
+    edited = docs.copy()
+    i = edited.index[-1]
+    edited.loc[i, "text"] = (
+        edited.loc[i, "text"] + " The Committee decided to raise the target range for the "
+        "federal funds rate to combat inflation."
+    )
+    counting.calls = 0
+    got = tone_section.cached_history(store, edited, CountingLexicon())
+    assert counting.calls == 1
+    pd.testing.assert_frame_equal(got, tone_section.history_for(edited, LexiconModel()))
+
+
+def test_another_model_key_does_not_reuse_the_scores(store):
+    docs = tone_section.held_docs(store, asof=ASOF)
+    tone_section.cached_history(store, docs, LexiconModel())
+    assert tone_section.model_key(LexiconModel()) != tone_section.model_key(CountingLexicon())
