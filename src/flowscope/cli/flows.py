@@ -64,13 +64,18 @@ def _read(
     start: str | None,
     end: str | None,
     sources: list[str] | None,
+    *,
+    preferred: bool = False,
 ) -> pd.DataFrame:
+    """Stored flows in range, clipped to fund lifetimes; ``preferred``: one row per (date,
+    fund) by ``store.preference("etf_flows")``."""
     s, e = parse_day(start, "--start"), parse_day(end, "--end")
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
         raise ValidationError(msg, param_name="end", received=end)
     with open_cli_store(read_only=False) as store:
         df = store.etf_flows(start=s, end=e, funds=_norm_funds(funds), source=sources or None)
+        priority = store.preference("etf_flows")
     clipped = fa.clip_to_lifetimes(df, fund_lifetimes())
     if len(clipped) < len(df):
         gone = df.merge(clipped[["date", "fund", "source"]], how="left", indicator=True)
@@ -88,7 +93,7 @@ def _read(
             "run `flowscope init` or `flowscope import etf_flows FILE`"
         )
         raise InsufficientDataError(msg)
-    return df
+    return fa.select_canonical(df, priority=priority) if preferred else df
 
 
 @app.command("show")
@@ -108,7 +113,7 @@ def show(
     Long output has columns date, fund, flow_musd ($M), flow_usd (USD), aum_usd, source.
     'Total' is all US spot-Bitcoin ETFs together, not IBIT.
     """
-    df = fa.select_canonical(_read(fund, start, end, source))
+    df = _read(fund, start, end, source, preferred=True)
     df = df[df["flow_usd"].notna() | df["aum_usd"].notna()]
     if wide:
         w = fa.flows_wide(df)
@@ -157,7 +162,7 @@ def records(
     Also the cumulative net flow, and with --rank-ending the rank of the windows ending that day.
     """
     name = _norm_funds([fund])[0]  # type: ignore[index]
-    df = fa.select_canonical(_read([name], None, None, source))
+    df = _read([name], None, None, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
     wins = tuple(windows or (1, 4))
     life = fund_lifetimes().set_index("ticker")
@@ -267,7 +272,7 @@ def _reconcile_periods(
     fmt: str,
     source: list[str] | None,
 ) -> None:
-    daily = _read(fund, start, end, source)
+    daily = _read(fund, start, end, source, preferred=True)
     funds = _norm_funds(fund)
     with open_cli_store() as store:
         agg = store.read(
@@ -321,7 +326,7 @@ def rank(
     source: SourceOpt = None,
 ) -> None:
     """Funds ranked by cumulative net buying between --start and --end ($M, share of all funds)."""
-    df = _read(None, start, end, source)
+    df = _read(None, start, end, source, preferred=True)
     out = fa.cumulative_rank(fa.flows_wide(df))
     out = out.drop(columns="net_usd")
     out["share_of_total"] = out["share_of_total"].round(3)
@@ -341,7 +346,7 @@ def reversals(
 ) -> None:
     """Flow-regime flips: the rolling sum crossing +band (to inflow) or -band (to outflow)."""
     name = _norm_funds([fund])[0]  # type: ignore[index]
-    df = fa.select_canonical(_read([name], start, end, source))
+    df = _read([name], start, end, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
     rev = fa.detect_reversals(series, window=window, band_usd=band * 1e6)
     out = pd.DataFrame(
@@ -409,7 +414,7 @@ def chart(
     from flowscope.report.sections.flows import flow_figure
 
     name = _norm_funds([fund])[0]  # type: ignore[index]
-    df = fa.select_canonical(_read([name], start, end, source))
+    df = _read([name], start, end, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
     fig = flow_figure(series, label=name)
     out.parent.mkdir(parents=True, exist_ok=True)
