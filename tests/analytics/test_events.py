@@ -47,7 +47,9 @@ def test_fomc_events_from_bundled_calendar(fomc, rotation_store):
     assert list(fomc.columns) == ["date", "label"]
     decided = fomc["date"].isin(meetings.loc[meetings["decision"].notna(), "meeting_date"])
     assert fomc.loc[decided, "label"].str.endswith(("hike", "cut", "hold")).all()
-    assert (fomc.loc[~decided, "label"] == "FOMC " + fomc["date"].dt.strftime("%F")).all()
+    undecided = fomc[~decided]
+    assert (undecided["label"] == "FOMC " + undecided["date"].dt.strftime("%Y-%m-%d")).all()
+    assert len(undecided) == 36  # 34 scheduled meetings 1999-2007 (holds), 2019-10-11, 2020-03-23
     minutes = event_set("minutes", meetings=meetings)
     # the October 2025 minutes came out on 2025-11-19
     row = minutes[minutes["label"].str.contains("2025-10-29")]
