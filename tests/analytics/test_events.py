@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from fixtures.rotation import stores as _stores
 from flowscope.analytics.align import align_daily, close_series
-from flowscope.analytics.events import event_dates, event_study, fomc_events
+from flowscope.analytics.events import event_dates, event_study
 from flowscope.data.events import EVENT_SETS, event_set, read_events_csv
 from flowscope.errors import (
     InsufficientDataError,
@@ -30,20 +30,27 @@ def btc_returns(rotation_store):
 
 @pytest.fixture(scope="module")
 def fomc(rotation_store):
-    return fomc_events(rotation_store.fomc_meetings(), "decision")
+    return event_set("fomc", meetings=rotation_store.fomc_meetings())
 
 
 def test_fomc_events_from_bundled_calendar(fomc, rotation_store):
     meetings = rotation_store.fomc_meetings()
-    assert pd.Timestamp("2025-12-10") in set(fomc["date"])
-    assert pd.Timestamp("2025-10-29") in set(fomc["date"])
-    # notation votes and rows without a recorded decision are not decision days
-    nv = meetings.loc[
-        (meetings["kind"] == "notation_vote") | meetings["decision"].isna(), "meeting_date"
-    ]
-    assert not set(nv).intersection(fomc["date"])
-    assert fomc["label"].str.endswith(("hike", "cut", "hold")).all()
-    minutes = fomc_events(meetings, "minutes")
+    days = set(fomc["date"])
+    assert {pd.Timestamp("2025-12-10"), pd.Timestamp("2025-10-29")} <= days
+    # the 2020-03-15 (Sunday) emergency cut and the 2019-10-11 unscheduled meeting (reserve
+    # management purchases; the calendar records no rate decision) both count
+    assert {pd.Timestamp("2020-03-15"), pd.Timestamp("2019-10-11")} <= days
+    # the 2003-01-28/29 meeting held rates; the calendar leaves that decision blank, it still counts
+    assert pd.Timestamp("2003-01-29") in days
+    # the 2025-08-22 notation vote is no meeting; 2026-10-28 lies after the calendar's last decision
+    assert not {pd.Timestamp("2025-08-22"), pd.Timestamp("2026-10-28")} & days
+    assert list(fomc.columns) == ["date", "label"]
+    decided = fomc["date"].isin(meetings.loc[meetings["decision"].notna(), "meeting_date"])
+    assert fomc.loc[decided, "label"].str.endswith(("hike", "cut", "hold")).all()
+    undecided = fomc[~decided]
+    assert (undecided["label"] == "FOMC " + undecided["date"].dt.strftime("%Y-%m-%d")).all()
+    assert len(undecided) == 36  # 34 scheduled meetings 1999-2007 (holds), 2019-10-11, 2020-03-23
+    minutes = event_set("minutes", meetings=meetings)
     # the October 2025 minutes came out on 2025-11-19
     row = minutes[minutes["label"].str.contains("2025-10-29")]
     assert row["date"].tolist() == [pd.Timestamp("2025-11-19")]

@@ -151,6 +151,8 @@ def test_import_unseen_farside_csv_adds_only_new_days_and_keeps_revisions(db: Pa
     assert "195 rows" in out
     assert "+170 new, 1 changed, 24 unchanged" in out
     code, out = run(db, "import", "etf_flows", str(fixture))
+    assert "unchanged (same content" in out and "nothing read" in out
+    code, out = run(db, "import", "etf_flows", str(fixture), "--force")
     assert "+0 new, 0 changed, 195 unchanged" in out
     code, out = run(
         db,

@@ -38,11 +38,13 @@ import numpy as np
 import pandas as pd
 
 from flowscope._typing import DateLike
+from flowscope.analytics.dates import release_day
 from flowscope.errors import InsufficientDataError, SmallSampleWarning, ValidationError
 
 __all__ = [
     "EventModel",
     "EventStudyResult",
+    "FomcEventKind",
     "event_dates",
     "event_study",
     "fomc_events",
@@ -121,60 +123,134 @@ def event_dates(events: Sequence[DateLike] | pd.Series | pd.DatetimeIndex) -> pd
     return pd.DatetimeIndex(out)
 
 
+FomcEventKind = Literal["statement", "minutes"]
+
+#: ``fomc_meetings.kind`` values counted as meetings by default, and those added by
+#: ``include_unscheduled`` (unscheduled meetings, intermeeting rate changes before 1994).
+_SCHEDULED = ("scheduled",)
+_UNSCHEDULED = ("unscheduled", "rate_change")
+
+
+def _naive_day(values: pd.Series) -> pd.Series:
+    d = pd.to_datetime(values)
+    if isinstance(d.dtype, pd.DatetimeTZDtype):
+        return release_day(d)
+    return d.dt.normalize().astype("datetime64[ns]")
+
+
+def _decision_label(meetings: pd.DataFrame) -> pd.Series:
+    day = pd.to_datetime(meetings["meeting_date"]).dt.strftime("%Y-%m-%d")
+    dec = meetings["decision"].fillna("") if "decision" in meetings.columns else ""
+    return ("FOMC " + day + " " + dec).str.strip()
+
+
 def fomc_events(
-    meetings: pd.DataFrame, kind: Literal["decision", "minutes"] = "decision"
+    meetings: pd.DataFrame,
+    docs: pd.DataFrame | None = None,
+    *,
+    kinds: Sequence[FomcEventKind] = ("statement", "minutes"),
+    include_unscheduled: bool = False,
+    held_only: bool = False,
 ) -> pd.DataFrame:
-    """FOMC events from a ``fomc_meetings`` frame.
+    """FOMC release days (statements and minutes) from the calendar and the documents held.
 
     Parameters
     ----------
     meetings
         Rows of the ``fomc_meetings`` dataset (``meeting_date``, ``kind``, ``decision``,
-        ``minutes_release`` …).
-    kind
-        ``"decision"``: the last day of every meeting or intermeeting rate change with a
-        recorded decision (hike/cut/hold), i.e. the statement day; notation votes and rows
-        without a decision (future meetings, schedule-only rows) are left out; ``"minutes"``: the minutes release dates.
+        ``minutes_release`` …). Notation votes never count as meetings.
+    docs
+        Optional ``fomc_docs`` rows (``meeting_date``, ``release_ts`` and optionally ``kind``;
+        only ``minutes`` rows are used). A document's own release time dates the minutes of
+        its meeting (:func:`flowscope.analytics.dates.release_day`: 00:00 UTC means the time
+        is unknown and the UTC day is the release day); the calendar's ``minutes_release``
+        dates the other meetings.
+    kinds
+        Which releases: ``"statement"`` (the meeting's last day; statements come out at
+        2 p.m. ET that day) and/or ``"minutes"``.
+    include_unscheduled
+        Also count unscheduled meetings and intermeeting rate changes (calendar kinds
+        ``unscheduled`` and ``rate_change``); by default only scheduled meetings count.
+    held_only
+        Keep only meetings the calendar records as held: on or before its newest meeting
+        with a recorded decision. Future meetings drop out; held meetings whose decision
+        the calendar does not record (most 1999-2007 holds) stay.
 
     Returns
     -------
     DataFrame
-        ``date`` (naive), ``label`` (meeting date and decision), sorted by date.
+        ``date`` (US/Eastern release day, naive midnight), ``kind`` (``statement`` or
+        ``minutes``), ``meeting`` (the meeting the release belongs to) and ``label``
+        (``"FOMC 2025-10-29 cut"``, ``"minutes of FOMC 2025-10-29"``), sorted by date and
+        kind; empty when nothing matches.
+
+    Raises
+    ------
+    ValidationError
+        An unknown kind.
+
+    Examples
+    --------
+    >>> cal = pd.DataFrame({"meeting_date": pd.to_datetime(["2025-10-29", "2025-12-10"]),
+    ...                     "kind": "scheduled", "decision": ["cut", None],
+    ...                     "minutes_release": pd.to_datetime(["2025-11-19", None])})
+    >>> fomc_events(cal, held_only=True)["label"].tolist()
+    ['FOMC 2025-10-29 cut', 'minutes of FOMC 2025-10-29']
     """
-    if kind == "decision":
-        m = meetings
-        if "kind" in m.columns:
-            m = m[m["kind"] != "notation_vote"]
-        if "decision" in m.columns:
-            m = m[m["decision"].notna()]
-        dec = m["decision"].fillna("") if "decision" in m.columns else ""
-        out = pd.DataFrame(
-            {
-                "date": pd.to_datetime(m["meeting_date"]).dt.normalize(),
-                "label": (
-                    "FOMC " + pd.to_datetime(m["meeting_date"]).dt.strftime("%Y-%m-%d") + " " + dec
-                ).str.strip(),
-            }
+    bad = [k for k in kinds if k not in ("statement", "minutes")]
+    if bad:
+        msg = f"`kinds` must hold 'statement' and/or 'minutes', got {list(kinds)!r}"
+        raise ValidationError(msg, param_name="kinds", received=list(kinds))
+    counted = (*_SCHEDULED, *_UNSCHEDULED) if include_unscheduled else _SCHEDULED
+    m = meetings
+    if "kind" in m.columns:
+        m = m[m["kind"].isin(counted)]
+    m = m.assign(meeting_date=_naive_day(m["meeting_date"]))
+    if held_only:
+        decided = m["meeting_date"][m["decision"].notna()] if "decision" in m.columns else m[[]]
+        last = decided.max() if len(decided) else pd.NaT
+        m = m[m["meeting_date"] <= last] if pd.notna(last) else m.iloc[:0]
+    parts = []
+    if "statement" in kinds:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "date": m["meeting_date"],
+                    "kind": "statement",
+                    "meeting": m["meeting_date"],
+                    "label": _decision_label(m),
+                }
+            )
         )
-    elif kind == "minutes":
-        if "minutes_release" not in meetings.columns:
-            msg = "the meetings frame has no minutes_release column"
-            raise InsufficientDataError(msg)
-        m = meetings.dropna(subset=["minutes_release"])
-        out = pd.DataFrame(
-            {
-                "date": pd.to_datetime(m["minutes_release"]).dt.normalize(),
-                "label": "minutes of FOMC "
-                + pd.to_datetime(m["meeting_date"]).dt.strftime("%Y-%m-%d"),
-            }
+    if "minutes" in kinds:
+        rel = (
+            _naive_day(m["minutes_release"])
+            if "minutes_release" in m.columns
+            else pd.Series(pd.NaT, index=m.index, dtype="datetime64[ns]")
         )
-    else:
-        msg = f"`kind` must be 'decision' or 'minutes', got {kind!r}"  # type: ignore[unreachable]
-        raise ValidationError(msg, param_name="kind", received=kind)
-    if out.empty:
-        msg = f"no FOMC {kind} dates in the meetings table"
-        raise InsufficientDataError(msg)
-    return out.sort_values("date").reset_index(drop=True)
+        minutes = pd.DataFrame({"date": rel, "meeting": m["meeting_date"]})
+        if docs is not None and not docs.empty:
+            d = docs[docs["kind"] == "minutes"] if "kind" in docs.columns else docs
+            held = pd.DataFrame(
+                {"date": release_day(d["release_ts"]), "meeting": _naive_day(d["meeting_date"])}
+            ).dropna(subset=["date"])
+            if "kind" in meetings.columns:
+                # minutes of a meeting the calendar lists under a kind left out stay out
+                other = _naive_day(meetings.loc[~meetings["kind"].isin(counted), "meeting_date"])
+                left_out = other[~other.isin(m["meeting_date"])]
+                held = held[~held["meeting"].isin(left_out)]
+            if held_only:
+                held = held[held["meeting"].isin(m["meeting_date"])]
+            minutes = pd.concat(
+                [held, minutes[~minutes["meeting"].isin(held["meeting"])]], ignore_index=True
+            )
+        minutes = minutes.dropna(subset=["date"]).drop_duplicates("meeting")
+        minutes["kind"] = "minutes"
+        minutes["label"] = "minutes of FOMC " + minutes["meeting"].dt.strftime("%Y-%m-%d")
+        parts.append(minutes[["date", "kind", "meeting", "label"]])
+    cols = {"date": "datetime64[ns]", "kind": object, "meeting": "datetime64[ns]", "label": object}
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(cols))
+    return out.astype(cols).sort_values(["date", "kind"], ignore_index=True)
 
 
 def _check_window(window: tuple[int, int], estimation: tuple[int, int], model: str) -> None:

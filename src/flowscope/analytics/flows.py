@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.schemas import ETF_FLOWS
 
 __all__ = [
     "DEFAULT_SOURCE_PRIORITY",
@@ -56,8 +57,10 @@ __all__ = [
     "window_rank",
 ]
 
-#: Source preference when several hold the same (date, fund): first wins.
-DEFAULT_SOURCE_PRIORITY: tuple[str, ...] = ("farside", "sosovalue", "defillama", "artemis")
+#: Source preference when several hold the same (date, fund), first wins: the ``etf_flows``
+#: dataset's declared order. Readers of a store pass ``store.preference("etf_flows")`` instead,
+#: which honours the settings' ``source_preference``.
+DEFAULT_SOURCE_PRIORITY: tuple[str, ...] = ETF_FLOWS.source_preference
 
 
 def _check_long(flows: pd.DataFrame, cols: Sequence[str] = ("date", "fund", "flow_usd")) -> None:
@@ -81,7 +84,8 @@ def select_canonical(
     flows
         Long ``etf_flows`` rows, possibly from several sources (column ``source``).
     priority
-        Source names, most preferred first; sources not listed come after, alphabetically.
+        Source names, most preferred first (from a store: ``store.preference("etf_flows")``;
+        default the dataset's declared order); sources not listed come after, alphabetically.
 
     Returns
     -------

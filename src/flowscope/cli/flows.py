@@ -67,7 +67,11 @@ def _read(
     start: str | None,
     end: str | None,
     sources: list[str] | None,
+    *,
+    preferred: bool = False,
 ) -> pd.DataFrame:
+    """Stored flows in range, clipped to fund lifetimes; ``preferred``: one row per (date,
+    fund) by ``store.preference("etf_flows")``."""
     from flowscope.analytics import flows as fa
     from flowscope.schemas.funds import fund_lifetimes
 
@@ -77,6 +81,7 @@ def _read(
         raise ValidationError(msg, param_name="end", received=end)
     with open_cli_store(read_only=False) as store:
         df = store.etf_flows(start=s, end=e, funds=_norm_funds(funds), source=sources or None)
+        priority = store.preference("etf_flows")
     clipped = fa.clip_to_lifetimes(df, fund_lifetimes())
     if len(clipped) < len(df):
         gone = df.merge(clipped[["date", "fund", "source"]], how="left", indicator=True)
@@ -94,7 +99,7 @@ def _read(
             "run `flowscope init` or `flowscope import etf_flows FILE`"
         )
         raise InsufficientDataError(msg)
-    return df
+    return fa.select_canonical(df, priority=priority) if preferred else df
 
 
 @app.command("show")
@@ -116,7 +121,7 @@ def show(
     """
     from flowscope.analytics import flows as fa
 
-    df = fa.select_canonical(_read(fund, start, end, source))
+    df = _read(fund, start, end, source, preferred=True)
     df = df[df["flow_usd"].notna() | df["aum_usd"].notna()]
     if wide:
         w = fa.flows_wide(df)
@@ -168,7 +173,7 @@ def records(
     from flowscope.schemas.funds import fund_lifetimes
 
     name = _norm_funds([fund])[0]  # type: ignore[index]
-    df = fa.select_canonical(_read([name], None, None, source))
+    df = _read([name], None, None, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
     wins = tuple(windows or (1, 4))
     life = fund_lifetimes().set_index("ticker")
@@ -282,7 +287,7 @@ def _reconcile_periods(
 ) -> None:
     from flowscope.analytics import flows as fa
 
-    daily = _read(fund, start, end, source)
+    daily = _read(fund, start, end, source, preferred=True)
     funds = _norm_funds(fund)
     with open_cli_store() as store:
         agg = store.read(
@@ -338,7 +343,7 @@ def rank(
     """Funds ranked by cumulative net buying between --start and --end ($M, share of all funds)."""
     from flowscope.analytics import flows as fa
 
-    df = _read(None, start, end, source)
+    df = _read(None, start, end, source, preferred=True)
     out = fa.cumulative_rank(fa.flows_wide(df))
     out = out.drop(columns="net_usd")
     out["share_of_total"] = out["share_of_total"].round(3)
@@ -360,7 +365,7 @@ def reversals(
     from flowscope.analytics import flows as fa
 
     name = _norm_funds([fund])[0]  # type: ignore[index]
-    df = fa.select_canonical(_read([name], start, end, source))
+    df = _read([name], start, end, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
     rev = fa.detect_reversals(series, window=window, band_usd=band * 1e6)
     out = pd.DataFrame(
@@ -425,11 +430,10 @@ def chart(
     source: SourceOpt = None,
 ) -> None:
     """Self-contained HTML chart: red/green daily bars and the cumulative net flow line."""
-    from flowscope.analytics import flows as fa
     from flowscope.report.sections.flows import flow_figure
 
     name = _norm_funds([fund])[0]  # type: ignore[index]
-    df = fa.select_canonical(_read([name], start, end, source))
+    df = _read([name], start, end, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
     fig = flow_figure(series, label=name)
     out.parent.mkdir(parents=True, exist_ok=True)

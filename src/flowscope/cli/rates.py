@@ -265,7 +265,7 @@ def events(
     with open_cli_store(read_only=True) as store, _notes():
         inputs = rs.load_inputs(store)
         panel = rs.compute_panel(inputs, max_meetings=2)
-        ev = rs.fomc_events(store)
+        ev = rs.release_events(store)
     if kind is not None:
         ev = ev[ev["kind"] == kind]
     if start is not None:

@@ -164,7 +164,12 @@ FED_FUTURES = DatasetSpec(
 
 FOMC_DOCS = DatasetSpec(
     name="fomc_docs",
-    description="FOMC statements, minutes and press conferences (text)",
+    description=(
+        "FOMC statements, minutes and press conferences (text). release_ts is UTC; exactly "
+        "00:00 UTC means the release time is unknown and that UTC calendar day is the release "
+        "day (never read as midnight, i.e. the evening before in New York); any other time is "
+        "dated by its US/Eastern day (flowscope.analytics.dates.release_day)"
+    ),
     columns=(
         Column("meeting_date", "DATE", "US/Eastern date", "Meeting (end) date", False),
         Column(
@@ -174,7 +179,12 @@ FOMC_DOCS = DatasetSpec(
             "'statement', 'minutes', 'presconf' or 'implementation_note'",
             False,
         ),
-        Column("release_ts", "TIMESTAMPTZ", "UTC", "Release time (date at 00:00 UTC if unknown)"),
+        Column(
+            "release_ts",
+            "TIMESTAMPTZ",
+            "UTC",
+            "Release time; exactly 00:00 UTC = time unknown, the UTC day is the release day",
+        ),
         Column("title", "VARCHAR", "", "Document title"),
         Column("url", "VARCHAR", "", "Where the text was read"),
         Column("text", "VARCHAR", "", "Full text (UTF-8, encoding damage repaired)"),

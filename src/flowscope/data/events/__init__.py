@@ -17,6 +17,8 @@ from flowscope.errors import InsufficientDataError, ParseError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from flowscope.analytics.events import FomcEventKind
 else:
     pd = lazy_module("pandas")
 
@@ -24,8 +26,11 @@ __all__ = ["EVENT_SETS", "event_set", "read_events_csv"]
 
 #: Name -> description of every event set.
 EVENT_SETS: dict[str, str] = {
-    "fomc": "FOMC decision days (meeting end dates, scheduled and unscheduled)",
-    "minutes": "FOMC minutes release dates",
+    "fomc": (
+        "FOMC decision days: last day of every meeting the calendar records as held "
+        "(scheduled, unscheduled, intermeeting rate changes)"
+    ),
+    "minutes": "FOMC minutes release days (US/Eastern) of the meetings held",
     "halvings": "Bitcoin block-subsidy halvings (UTC dates)",
     "etf_launch": "US spot-Bitcoin ETF launch, 2024-01-11",
 }
@@ -122,7 +127,12 @@ def event_set(name: str, *, meetings: pd.DataFrame | None = None) -> pd.DataFram
         if meetings is None or meetings.empty:
             msg = f"event set {name!r} needs the fomc_meetings table: run `flowscope init` first"
             raise InsufficientDataError(msg)
-        return fomc_events(meetings, "decision" if name == "fomc" else "minutes")
+        kind: FomcEventKind = "statement" if name == "fomc" else "minutes"
+        events = fomc_events(meetings, kinds=(kind,), include_unscheduled=True, held_only=True)
+        if events.empty:
+            msg = f"no FOMC {kind} dates in the fomc_meetings table"
+            raise InsufficientDataError(msg)
+        return events[["date", "label"]]
     if name not in EVENT_SETS:
         msg = f"unknown event set {name!r}; choose one of {', '.join(EVENT_SETS)}"
         raise ValidationError(msg, param_name="name", received=name)

@@ -172,7 +172,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     if flows.empty or flows["flow_usd"].notna().sum() == 0:
         return None
     flows = fa.clip_to_lifetimes(flows, fund_lifetimes())
-    wide = fa.flows_wide(flows)
+    wide = fa.flows_wide(flows, priority=ctx.store.preference("etf_flows"))
     if "Total" not in wide.columns or wide["Total"].dropna().empty:
         return None
     total = wide["Total"].dropna()

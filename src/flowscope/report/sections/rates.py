@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from flowscope.analytics import fedwatch as fw
+from flowscope.analytics.events import fomc_events
 from flowscope.errors import InsufficientDataError, StaleDataWarning
 from flowscope.report._brief_model import BriefContext, BriefSection
 
@@ -25,23 +26,20 @@ if TYPE_CHECKING:
     from flowscope.storage import Store, UpsertResult
 
 __all__ = [
-    "FUTURES_PRIORITY",
     "FedWatchInputs",
     "build",
     "compute_panel",
-    "fomc_events",
     "history_figure",
     "load_inputs",
     "meeting_status",
     "range_label",
     "range_note",
     "range_problem",
+    "release_events",
     "store_panel",
     "target_ranges",
 ]
 
-#: When several sources hold the same contract and date, the first in this list wins.
-FUTURES_PRIORITY = ("cme", "yahoo", "pyfedwatch")
 #: A watch date older than this (calendar days) before the brief date is called stale.
 STALE_DAYS = 7
 IMPORT_HINT = (
@@ -57,8 +55,9 @@ class FedWatchInputs:
     Attributes
     ----------
     futures
-        ``fed_futures`` rows (one source per contract and date, see
-        :data:`FUTURES_PRIORITY`).
+        ``fed_futures`` rows, one per contract and date: the most trusted source's
+        (``store.preference("fed_futures")``: the settings' ``source_preference``, else the
+        dataset's declared order).
     meetings
         Scheduled FOMC meeting dates.
     unscheduled
@@ -97,6 +96,9 @@ def load_inputs(
 ) -> FedWatchInputs:
     """Read ZQ settlements (up to ``end``), the FOMC calendar and the target range.
 
+    Where several sources hold a contract on a date, the first in
+    ``store.preference("fed_futures")`` wins; unlisted sources come last.
+
     Raises
     ------
     InsufficientDataError
@@ -109,7 +111,7 @@ def load_inputs(
         columns=["date", "contract", "contract_month", "settle", "source"],
     )
     if not fut.empty:
-        rank = {s: i for i, s in enumerate(FUTURES_PRIORITY)}
+        rank = {s: i for i, s in enumerate(store.preference("fed_futures"))}
         fut["_rank"] = fut["source"].map(rank).fillna(len(rank))
         fut = (
             fut.sort_values(["contract", "date", "_rank"])
@@ -275,37 +277,27 @@ def store_panel(store: Store, panel: pd.DataFrame, *, source: str) -> UpsertResu
     return store.upsert("fedwatch_panel", panel, source=source, origin="flowscope rates panel")
 
 
-def fomc_events(store: Store) -> pd.DataFrame:
-    """FOMC statement and minutes release dates held in the store.
+def release_events(store: Store) -> pd.DataFrame:
+    """FOMC statement and minutes release days held in the store.
+
+    Reads the calendar and the minutes in ``fomc_docs`` (one per meeting, by the dataset's
+    source preference) and hands them to :func:`flowscope.analytics.events.fomc_events` with
+    unscheduled meetings and intermeeting rate changes included, future meetings too (they
+    fall outside any ZQ panel).
 
     Returns
     -------
     DataFrame
-        ``date`` (US/Eastern), ``kind`` (``statement`` or ``minutes``), ``meeting`` (the
-        meeting the release belongs to). Statements are dated on the meeting (end) day;
-        minutes on ``minutes_release`` from the calendar, completed from ``fomc_docs``.
+        ``date`` (US/Eastern release day), ``kind`` (``statement`` or ``minutes``),
+        ``meeting``, ``label``.
     """
-    cal = store.fomc_meetings()
-    cal = cal[cal["kind"].isin(["scheduled", "unscheduled"])]
-    statements = pd.DataFrame(
-        {"date": cal["meeting_date"], "kind": "statement", "meeting": cal["meeting_date"]}
-    )
-    minutes = pd.DataFrame(
-        {"date": cal["minutes_release"], "kind": "minutes", "meeting": cal["meeting_date"]}
-    ).dropna(subset=["date"])
     docs = store.read(
-        "fomc_docs", where={"kind": "minutes"}, columns=["meeting_date", "release_ts"]
+        "fomc_docs",
+        where={"kind": "minutes"},
+        columns=["meeting_date", "kind", "release_ts"],
+        preferred=True,
     )
-    if not docs.empty:
-        rel = docs["release_ts"].dt.tz_convert("America/New_York").dt.tz_localize(None)
-        extra = pd.DataFrame(
-            {"date": rel.dt.normalize(), "kind": "minutes", "meeting": docs["meeting_date"]}
-        )
-        extra = extra[~extra["meeting"].isin(minutes["meeting"])]
-        minutes = pd.concat([minutes, extra], ignore_index=True)
-    out = pd.concat([statements, minutes], ignore_index=True)
-    out["date"] = pd.to_datetime(out["date"]).dt.normalize()
-    return out.sort_values(["date", "kind"], ignore_index=True)
+    return fomc_events(store.fomc_meetings(), docs, include_unscheduled=True)
 
 
 def history_figure(panel: pd.DataFrame, meeting: DateLike) -> go.Figure:
@@ -472,7 +464,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
             f"Change since {w['watch_date']:%Y-%m-%d}: cut {d_cut:+.1f} pp, hike {d_hike:+.1f} pp."
         )
         sec.facts.update(d_cut_1w_pp=float(d_cut), d_hike_1w_pp=float(d_hike))
-    events = fw.event_moves(panel, fomc_events(store))
+    events = fw.event_moves(panel, release_events(store))
     if not events.empty:
         recent = events[events["date"] >= watch - pd.Timedelta(days=90)]
         if not recent.empty:

@@ -23,6 +23,7 @@ from flowscope.analytics.text import (
     tone_history,
 )
 from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.schemas import FOMC_DOCS
 from flowscope.storage import Store
 
 __all__ = [
@@ -35,13 +36,9 @@ __all__ = [
     "model_key",
 ]
 
-#: When several sources hold the same document, the first listed wins.
-SOURCE_PREFERENCE: tuple[str, ...] = (
-    "fomc",
-    "fed_communications",
-    "fomc_statements",
-    "tdw",
-)
+#: When several sources hold the same document, the first listed wins: the ``fomc_docs``
+#: dataset's declared order (:func:`held_docs` uses ``store.preference("fomc_docs")``).
+SOURCE_PREFERENCE: tuple[str, ...] = FOMC_DOCS.source_preference
 
 
 def held_docs(
@@ -61,7 +58,7 @@ def held_docs(
         rel = docs["release_ts"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
         day = rel.fillna(docs["meeting_date"])
         docs = docs[day <= asof]
-    rank = {s: i for i, s in enumerate(SOURCE_PREFERENCE)}
+    rank = {s: i for i, s in enumerate(store.preference("fomc_docs"))}
     docs = docs.assign(_r=docs["source"].map(rank).fillna(len(rank)))
     docs = docs.sort_values(["_r"], kind="stable").drop_duplicates(["kind", "meeting_date"])
     return docs.drop(columns="_r").sort_values(["kind", "meeting_date"]).reset_index(drop=True)
