@@ -243,7 +243,7 @@ def score(
         raise ValidationError(msg, param_name="file")
     cache = _cache() if model == "learned" else None
     m = _model(model, cache)
-    with open_cli_store(read_only=False) as store:
+    with open_cli_store(read_only=True) as store:
         docs = held_docs(store, kind=kind)
         if file is not None:
             text, meeting_date, file_kind = _text_of(file)
@@ -332,7 +332,7 @@ def history(
     """Tone of every held document, with the change since the previous meeting."""
     cache = _cache() if model == "learned" else None
     m = _model(model, cache)
-    with open_cli_store(read_only=False) as store:
+    with open_cli_store(read_only=True) as store:
         docs = held_docs(store, kind=kind)
     if docs.empty:
         msg = "no FOMC texts held; run flowscope init or flowscope tone import"
