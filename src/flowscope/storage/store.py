@@ -191,10 +191,10 @@ class Store:
     def schema_version(self) -> int:
         """Highest applied migration number (0 for a file no migration ever ran on)."""
         try:
-            row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            rows = self._con.execute("SELECT max(version) FROM schema_migrations").fetchall()
         except duckdb.CatalogException:
             return 0
-        return int(row[0]) if row and row[0] is not None else 0
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def is_outdated(self) -> bool:
         """Whether migrations of this flowscope are still to be applied (read-only opens)."""
