@@ -3,7 +3,12 @@
 Precedence (highest first): explicit keyword overrides, environment variables, the TOML file,
 defaults. The TOML file is ``$FLOWSCOPE_CONFIG`` if set, else ``config.toml`` in the user
 config dir (``platformdirs.user_config_dir("flowscope")``). Unknown keys are rejected, in the
-file and in the environment, so a typo never silently falls back to a default.
+file and in the environment, so a typo never silently falls back to a default; the variables
+in :data:`ENV_NOT_SETTINGS` share the prefix but are not settings and are let through.
+
+The sources (environment with the ``FLOWSCOPE_`` prefix, TOML file) and the validation are
+those of pydantic-settings; every failure is re-raised as a :class:`~flowscope.errors.ConfigError`
+naming the key and where it came from, without ever echoing a secret. See docs/settings.md.
 
 Example ``config.toml``::
 
@@ -14,32 +19,70 @@ Example ``config.toml``::
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
+import contextvars
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import platformdirs
+import pydantic
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+    TomlConfigSettingsSource,
+)
 
 from flowscope.errors import ConfigError
 
-__all__ = ["ENV_PREFIX", "Settings", "default_config_path", "load_settings"]
+__all__ = ["ENV_NOT_SETTINGS", "ENV_PREFIX", "Settings", "default_config_path", "load_settings"]
 
 ENV_PREFIX = "FLOWSCOPE_"
-#: Environment variables with the prefix that are not settings fields.
-_ENV_NOT_FIELDS = {"FLOWSCOPE_CONFIG", "FLOWSCOPE_DB"}
+#: Variables with the prefix that are not settings fields: the settings file, the short form
+#: of ``FLOWSCOPE_DB_PATH``, and the test suite's real-data folder.
+ENV_NOT_SETTINGS = frozenset({"FLOWSCOPE_CONFIG", "FLOWSCOPE_DB", "FLOWSCOPE_SHARED_DATA"})
+_SECRETS = frozenset({"sosovalue_key", "fred_api_key"})
 
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("flowscope", appauthor=False))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Settings:
+@dataclass(frozen=True)
+class _Inputs:
+    """Where :func:`load_settings` reads from (a plain ``Settings(...)`` reads neither)."""
+
+    env: Mapping[str, str]
+    toml_file: Path | None
+
+
+_INPUTS: contextvars.ContextVar[_Inputs | None] = contextvars.ContextVar(
+    "flowscope_settings_inputs", default=None
+)
+
+
+class _MappingEnvSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of ``os.environ``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        # case-insensitive, as the default source: names lower-cased, empty values ignored
+        self.env_vars = {k.lower(): v for k, v in env.items() if v != ""}
+
+
+class Settings(BaseSettings):
     """flowscope settings (frozen, keyword-only).
+
+    ``Settings(...)`` takes field values only (defaults elsewhere); :func:`load_settings`
+    adds the TOML file and the environment.
 
     Attributes
     ----------
@@ -49,7 +92,7 @@ class Settings:
         DuckDB file. Defaults to ``data_dir / "flowscope.duckdb"``. ``FLOWSCOPE_DB_PATH``
         (the shorter ``FLOWSCOPE_DB`` and the CLI's ``--db`` also set it).
     http_timeout_s
-        Timeout of one HTTP request, seconds. ``FLOWSCOPE_HTTP_TIMEOUT_S``.
+        Timeout of one HTTP request, seconds (> 0). ``FLOWSCOPE_HTTP_TIMEOUT_S``.
     http_retries
         Retries after the first attempt on timeouts, connection errors, cut-short bodies,
         HTTP 429 and 5xx answers (see docs/http.md). ``FLOWSCOPE_HTTP_RETRIES``.
@@ -62,7 +105,8 @@ class Settings:
         ETF daily bars) and ``zq`` (fed funds futures strip). ``FLOWSCOPE_UPDATE_SOURCES``
         (comma-separated).
     sosovalue_key
-        SoSoValue API key; ``None`` unless ``FLOWSCOPE_SOSOVALUE_KEY`` is set. Never logged.
+        SoSoValue API key; ``None`` unless ``FLOWSCOPE_SOSOVALUE_KEY`` is set. Never shown in
+        a repr or an error message.
     fred_api_key
         Optional FRED API key (the CSV endpoint needs none). ``FLOWSCOPE_FRED_API_KEY``.
     source_preference
@@ -72,17 +116,92 @@ class Settings:
         ``FLOWSCOPE_SOURCE_PREFERENCE="prices=coinbase,cryptoquant;etf_flows=farside"``.
     """
 
-    data_dir: Path = field(default_factory=_default_data_dir)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        case_sensitive=False,
+        env_ignore_empty=True,
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
     db_path: Path | None = None
-    http_timeout_s: float = 30.0
-    http_retries: int = 2
+    http_timeout_s: float = Field(default=30.0, gt=0)
+    http_retries: int = Field(default=2, ge=0)
     user_agent: str = "flowscope/0.1 (+https://pypi.org/project/flowscope/)"
-    update_sources: tuple[str, ...] = (
+    update_sources: Annotated[tuple[str, ...], NoDecode] = (
         "farside", "fred", "fomc", "coinbase", "kraken", "yahoo", "zq",
     )  # fmt: skip
-    sosovalue_key: str | None = field(default=None, repr=False)
-    fred_api_key: str | None = field(default=None, repr=False)
-    source_preference: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sosovalue_key: str | None = Field(default=None, repr=False)
+    fred_api_key: str | None = Field(default=None, repr=False)
+    source_preference: Annotated[dict[str, tuple[str, ...]], NoDecode] = Field(default_factory=dict)
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except pydantic.ValidationError as exc:
+            raise _config_error(exc, values) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword values, then (inside :func:`load_settings`) the environment and TOML file."""
+        inputs = _INPUTS.get()
+        if inputs is None:
+            return (init_settings,)
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            _MappingEnvSource(settings_cls, inputs.env),
+        ]
+        if inputs.toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=inputs.toml_file))
+        return tuple(sources)
+
+    @field_validator("data_dir", "db_path", mode="before")
+    @classmethod
+    def _path(cls, raw: Any) -> Any:
+        if raw is None or raw == "":
+            return None
+        if isinstance(raw, str | Path):
+            return Path(raw).expanduser()
+        return raw
+
+    @field_validator("update_sources", mode="before")
+    @classmethod
+    def _names(cls, raw: Any) -> Any:
+        if isinstance(raw, str):
+            return tuple(s.strip() for s in raw.split(",") if s.strip())
+        return raw
+
+    @field_validator("source_preference", mode="before")
+    @classmethod
+    def _preference(cls, raw: Any) -> Any:
+        """``"prices=a,b;etf_flows=c"`` -> ``{"prices": ["a", "b"], "etf_flows": ["c"]}``."""
+        if not isinstance(raw, str):
+            return raw
+        table: dict[str, list[str]] = {}
+        for part in filter(None, (p.strip() for p in raw.split(";"))):
+            name, sep, sources = part.partition("=")
+            if not sep or not name.strip():
+                msg = f"expected 'dataset=source,source;…', got {part!r}"
+                raise ValueError(msg)
+            table[name.strip()] = [x.strip() for x in sources.split(",") if x.strip()]
+        return table
+
+    @field_validator("source_preference", mode="after")
+    @classmethod
+    def _preference_names(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if not all(all(value[k]) for k in value):
+            msg = "source names must be non-empty strings"
+            raise ValueError(msg)
+        return value
 
     @property
     def resolved_db_path(self) -> Path:
@@ -91,7 +210,7 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed (values are validated)."""
-        return _build({**_asdict(self), **changes}, origin="override")
+        return type(self)(**{**{k: getattr(self, k) for k in type(self).model_fields}, **changes})
 
 
 def default_config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -123,116 +242,73 @@ def load_settings(
     Raises
     ------
     ConfigError
-        On unreadable TOML, unknown keys or values of the wrong type.
+        On unreadable TOML, unknown keys or values of the wrong type; the message names the
+        key and its origin (override, variable or file) and never shows a secret's value.
     """
     env = os.environ if env is None else env
-    values: dict[str, Any] = {}
-    explicit = path is not None
     cfg = Path(path).expanduser() if path is not None else default_config_path(env)
-    if cfg.exists():
-        try:
-            values.update(tomllib.loads(cfg.read_text(encoding="utf-8")))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            msg = f"{cfg}: not valid TOML: {exc}"
-            raise ConfigError(msg, origin=str(cfg)) from exc
-        _check_keys(values, origin=str(cfg))
-    elif explicit:
+    if path is not None and not cfg.exists():
         msg = f"settings file {cfg} does not exist"
         raise ConfigError(msg, origin=str(cfg))
-    names = {f.name for f in dataclasses.fields(Settings)}
-    for key, raw in env.items():
-        if not key.startswith(ENV_PREFIX) or key in _ENV_NOT_FIELDS:
-            continue
-        name = key[len(ENV_PREFIX) :].lower()
-        if name not in names:
-            msg = f"unknown environment variable {key}; known settings: " + ", ".join(
-                sorted(ENV_PREFIX + n.upper() for n in names)
-            )
-            raise ConfigError(msg, key=key, origin="environment")
-        values[name] = raw
-    if env.get("FLOWSCOPE_DB"):
-        values["db_path"] = env["FLOWSCOPE_DB"]
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return _build(values, origin=str(cfg))
-
-
-def _check_keys(values: Mapping[str, Any], *, origin: str) -> None:
-    names = {f.name for f in dataclasses.fields(Settings)}
-    unknown = sorted(set(values) - names)
-    if unknown:
-        msg = (
-            f"{origin}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}"
-        )
-        raise ConfigError(msg, key=unknown[0], origin=origin)
-
-
-def _asdict(s: Settings) -> dict[str, Any]:
-    return {f.name: getattr(s, f.name) for f in dataclasses.fields(s)}
-
-
-def _build(values: Mapping[str, Any], *, origin: str) -> Settings:
-    _check_keys(values, origin=origin)
-    out: dict[str, Any] = {}
-    for key, raw in values.items():
+    ours = {k: v for k, v in env.items() if k.upper().startswith(ENV_PREFIX)}
+    _check_env_names(ours)
+    if ours.get("FLOWSCOPE_DB"):
+        ours["FLOWSCOPE_DB_PATH"] = ours["FLOWSCOPE_DB"]
+    given = {k: v for k, v in overrides.items() if v is not None}
+    with _reading(_Inputs(env=ours, toml_file=cfg if cfg.exists() else None)):
         try:
-            out[key] = _coerce(key, raw)
-        except (TypeError, ValueError) as exc:
-            msg = f"{origin}: setting {key!r} has an invalid value {raw!r}: {exc}"
-            raise ConfigError(msg, key=key, origin=origin) from exc
-    return Settings(**out)
+            return Settings(**given)
+        except ConfigError as exc:
+            raise _with_origin(exc, given, ours, cfg) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, SettingsError) as exc:
+            msg = f"{cfg}: not valid TOML: {exc}"
+            raise ConfigError(msg, origin=str(cfg)) from None
 
 
-def _coerce(key: str, raw: Any) -> Any:
-    if key in {"data_dir", "db_path"}:
-        return None if raw in (None, "") else Path(str(raw)).expanduser()
-    if key == "http_timeout_s":
-        value = float(raw)
-        if value <= 0:
-            msg = "must be > 0"
-            raise ValueError(msg)
-        return value
-    if key == "http_retries":
-        value = int(raw)
-        if value < 0:
-            msg = "must be >= 0"
-            raise ValueError(msg)
-        return value
-    if key == "update_sources":
-        if isinstance(raw, str):
-            return tuple(s.strip() for s in raw.split(",") if s.strip())
-        if isinstance(raw, list | tuple) and all(isinstance(s, str) for s in raw):
-            return tuple(raw)
-        msg = "expected a list of connector names"
-        raise TypeError(msg)
-    if key == "source_preference":
-        return _coerce_preference(raw)
-    if raw is not None and not isinstance(raw, str):
-        msg = "expected a string"
-        raise TypeError(msg)
-    return raw
+@contextlib.contextmanager
+def _reading(inputs: _Inputs) -> Iterator[None]:
+    token = _INPUTS.set(inputs)
+    try:
+        yield
+    finally:
+        _INPUTS.reset(token)
 
 
-def _coerce_preference(raw: Any) -> dict[str, tuple[str, ...]]:
-    """``{"prices": ["a", "b"]}`` or ``"prices=a,b;etf_flows=c"`` -> dict of tuples."""
-    if isinstance(raw, str):
-        table: dict[str, Any] = {}
-        for part in filter(None, (p.strip() for p in raw.split(";"))):
-            name, sep, sources = part.partition("=")
-            if not sep or not name.strip():
-                msg = f"expected 'dataset=source,source;…', got {part!r}"
-                raise ValueError(msg)
-            table[name.strip()] = [x.strip() for x in sources.split(",") if x.strip()]
-        raw = table
-    if not isinstance(raw, Mapping):
-        msg = "expected a table of dataset = [source, …]"
-        raise TypeError(msg)
-    out: dict[str, tuple[str, ...]] = {}
-    for name, sources in raw.items():
-        if isinstance(sources, str) or not isinstance(sources, list | tuple):
-            msg = f"{name}: expected a list of source names"
-            raise TypeError(msg)
-        if not all(isinstance(x, str) and x for x in sources):
-            msg = f"{name}: source names must be non-empty strings"
-            raise TypeError(msg)
-        out[str(name)] = tuple(sources)
-    return out
+def _check_env_names(env: Mapping[str, str]) -> None:
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+    for key in sorted(env):
+        if key.upper() not in known and key.upper() not in ENV_NOT_SETTINGS:
+            msg = f"unknown environment variable {key}; known settings: " + ", ".join(sorted(known))
+            raise ConfigError(msg, key=key, origin="environment")
+
+
+def _config_error(exc: pydantic.ValidationError, values: Mapping[str, Any]) -> ConfigError:
+    """One line for the first problem: the key, the reason, the value unless it is secret."""
+    known = sorted(Settings.model_fields)
+    unknown = sorted(str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden")
+    if unknown:
+        msg = f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}"
+        return ConfigError(msg, key=unknown[0])
+    err = exc.errors()[0]
+    key = str(err["loc"][0]) if err["loc"] else "?"
+    shown = "(hidden)" if key in _SECRETS else repr(err.get("input"))
+    reason = err["msg"].removeprefix("Value error, ")
+    msg = f"setting {key!r} has an invalid value {shown}: {reason}"
+    return ConfigError(msg, key=key)
+
+
+def _with_origin(
+    exc: ConfigError, given: Mapping[str, Any], env: Mapping[str, str], cfg: Path
+) -> ConfigError:
+    """Prefix the error with where its key was set: override, variable or settings file."""
+    key = exc.key or ""
+    var = (
+        "FLOWSCOPE_DB" if key == "db_path" and env.get("FLOWSCOPE_DB") else ENV_PREFIX + key.upper()
+    )
+    if key in given:
+        origin = "override"
+    elif any(k.upper() == var for k in env):
+        origin = f"environment variable {var}"
+    else:
+        origin = str(cfg)
+    return ConfigError(f"{origin}: {exc}", key=exc.key, origin=origin)

@@ -156,7 +156,7 @@ def _judge(
         msg = f"coverage names unknown dataset(s) {unknown}"
         raise ValidationError(msg, param_name="coverage", received=unknown)
     scheds = [
-        specs[d].publication.for_group(grp)
+        specs[d].publication.for_group(grp if isinstance(grp, str) else None)  # NaN: no group
         for d, grp in zip(out["dataset"], out["group"], strict=True)
     ]
     out["schedule"] = [s.kind if s is not None else "none" for s in scheds]

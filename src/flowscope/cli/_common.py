@@ -26,6 +26,7 @@ else:
     pd = lazy_module("pandas")
 
 __all__ = [
+    "EXIT_NO_DATA",
     "CliState",
     "console",
     "err_console",
@@ -64,16 +65,33 @@ class CliState:
 state = CliState()
 
 
+#: Exit code of a command that found no data to work on (no store, or an empty one).
+EXIT_NO_DATA = 4
+
+
 def open_cli_store(*, read_only: bool = False) -> Store:
-    """Open the store chosen by ``--db`` / ``FLOWSCOPE_DB`` / settings."""
+    """Open the store chosen by ``--db`` / ``FLOWSCOPE_DB`` / settings.
+
+    Commands that only read pass ``read_only=True``: the store is then never created, several
+    readers may run at once, and a missing store ends the command with one line saying how
+    to make one and exit code :data:`EXIT_NO_DATA`. Commands that store something open it
+    writable (creating it and applying migrations). A store held by another process gives a
+    one-line :class:`~flowscope.errors.StorageError`.
+    """
     from flowscope.storage import Store
 
     settings = state.settings()
-    return Store(
-        settings.resolved_db_path,
-        read_only=read_only,
-        source_preference=settings.source_preference,
-    )
+    path = settings.resolved_db_path
+    if read_only and not path.is_file():
+        err_console.print(
+            f"[bold red]error:[/] no store at {escape(str(path))}; make one with "
+            "`flowscope init` (loads the bundled data), or point --db or FLOWSCOPE_DB at an "
+            "existing store, e.g. .flowscope/brief.duckdb, which `make brief` builds",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_NO_DATA)
+    return Store(path, read_only=read_only, source_preference=settings.source_preference)
 
 
 def parse_day(value: str | None, option: str) -> pd.Timestamp | None:

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
+    EXIT_NO_DATA,
     console,
     err_console,
     handle_errors,
@@ -207,7 +208,7 @@ def status(
         msg = f"--format: unknown format {fmt!r}; use table, csv or json"
         raise ValidationError(msg, param_name="--format", received=fmt)
     today = _reference_day(asof, "--asof")
-    with open_cli_store() as store:
+    with open_cli_store(read_only=True) as store:
         fresh = input_freshness(store, today=today, dataset=dataset, by_series=by_series)
         path = store.path
     fresh = fresh.rename(columns={"group": "series"})
@@ -470,7 +471,16 @@ def brief(
         msg = f"--format: unknown format {fmt!r}; use terminal or json"
         raise ValidationError(msg, param_name="--format", received=fmt)
     day = _reference_day(asof, "--asof")
-    with open_cli_store(read_only=False) as store:
+    with open_cli_store(read_only=True) as store:
+        if not any(not store.sql(f"SELECT 1 FROM {d} LIMIT 1").empty for d in store.datasets()):
+            err_console.print(
+                f"[bold red]error:[/] the store {escape(str(store.path))} holds no data; load "
+                "the bundled snapshot with `flowscope init`, import files with `flowscope "
+                "import`, or fetch the latest with `flowscope update`",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_NO_DATA)
         b = build_brief(store, asof=day)
     if as_json or fmt == "json":
         sys.stdout.write(json.dumps(b.to_dict(), indent=2, default=str) + "\n")

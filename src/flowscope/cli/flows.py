@@ -79,7 +79,7 @@ def _read(
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
         raise ValidationError(msg, param_name="end", received=end)
-    with open_cli_store(read_only=False) as store:
+    with open_cli_store(read_only=True) as store:
         df = store.etf_flows(start=s, end=e, funds=_norm_funds(funds), source=sources or None)
         priority = store.preference("etf_flows")
     clipped = fa.clip_to_lifetimes(df, fund_lifetimes())
@@ -289,7 +289,7 @@ def _reconcile_periods(
 
     daily = _read(fund, start, end, source, preferred=True)
     funds = _norm_funds(fund)
-    with open_cli_store() as store:
+    with open_cli_store(read_only=True) as store:
         agg = store.read(
             "etf_flows_agg",
             start=parse_day(start, "--start"),
@@ -392,7 +392,7 @@ def revisions(
 ) -> None:
     """Superseded values (first releases later revised), beside the current value ($M)."""
     funds = _norm_funds(fund)
-    with open_cli_store() as store:
+    with open_cli_store(read_only=True) as store:
         old = store.revisions("etf_flows", **({"fund": funds} if funds else {}))
         cur = store.etf_flows(funds=funds)
     if old.empty:

@@ -76,7 +76,7 @@ def prices(
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
         raise ValidationError(msg, param_name="end", received=end)
-    with open_cli_store(read_only=False) as store:
+    with open_cli_store(read_only=True) as store:
         if not symbols:
             held = _held(store, interval)
             if held.empty:

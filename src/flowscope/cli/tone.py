@@ -247,7 +247,7 @@ def score(
         raise ValidationError(msg, param_name="file")
     cache = _cache() if model == "learned" else None
     m = _model(model, cache)
-    with open_cli_store(read_only=False) as store:
+    with open_cli_store(read_only=True) as store:
         docs = held_docs(store, kind=kind)
         if file is not None:
             text, meeting_date, file_kind = _text_of(file)
@@ -338,7 +338,7 @@ def history(
 
     cache = _cache() if model == "learned" else None
     m = _model(model, cache)
-    with open_cli_store(read_only=False) as store:
+    with open_cli_store(read_only=True) as store:
         docs = held_docs(store, kind=kind)
     if docs.empty:
         msg = "no FOMC texts held; run flowscope init or flowscope tone import"

@@ -21,7 +21,6 @@ All waiting goes through :data:`clock`, so tests replace it and never sleep.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import email.utils
 import html
@@ -69,7 +68,7 @@ __all__ = [
 ]
 
 #: Retries when the client does not say (a plain ``httpx.Client``); matches ``Settings``.
-DEFAULT_RETRIES = Settings.http_retries
+DEFAULT_RETRIES: int = Settings.model_fields["http_retries"].default
 #: First back-off wait, seconds; doubled at each retry.
 BACKOFF_INITIAL_S = 0.5
 #: Longest back-off wait, seconds.
@@ -162,9 +161,9 @@ def make_client(settings: Settings | None = None) -> FlowscopeClient:
     """
     settings = settings or Settings()
     secrets = [
-        getattr(settings, f.name)
-        for f in dataclasses.fields(settings)
-        if _SECRET_NAME.search(f.name) and isinstance(getattr(settings, f.name), str)
+        getattr(settings, name)
+        for name in type(settings).model_fields
+        if _SECRET_NAME.search(name) and isinstance(getattr(settings, name), str)
     ]
     return FlowscopeClient(
         retries=settings.http_retries,

@@ -62,6 +62,22 @@ def _to_date(value: DateLike) -> dt.date:
     return dt.date(ts.year, ts.month, ts.day)
 
 
+def _open_error(path: str | Path, read_only: bool, exc: duckdb.Error) -> StorageError:
+    """One line for a failed open; a lock held by another process is said plainly."""
+    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        if read_only:
+            msg = (
+                f"the store {path} is being written by another flowscope process; "
+                "try again when it finishes"
+            )
+        else:
+            msg = (
+                f"the store {path} is open in another flowscope process; try again when it finishes"
+            )
+        return StorageError(msg)
+    return StorageError(f"cannot open store {path}: {exc}")
+
+
 def _migrations() -> list[tuple[int, str, str]]:
     pkg = importlib.resources.files("flowscope.storage") / "migrations"
     out = []
@@ -85,7 +101,10 @@ class Store:
     path
         DuckDB file; its folder is created if needed. ``":memory:"`` for a throw-away store.
     read_only
-        Open without write access (no migrations are run).
+        Open without write access: the file must exist, no migrations are run, and other
+        processes may read it at the same time (a writer must wait for readers to close).
+        A store made by an older flowscope is read as it is; asking for a table it lacks
+        raises a :class:`StorageError` saying how to upgrade it.
     source_preference
         Per dataset, sources in order of trust, replacing the order declared in the
         dataset's spec (see :meth:`preference`); usually ``Settings.source_preference``.
@@ -106,14 +125,18 @@ class Store:
         source_preference: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.path = path if path == ":memory:" else Path(path).expanduser()
+        self.read_only = read_only
         self._preference = {k: tuple(v) for k, v in (source_preference or {}).items()}
-        if isinstance(self.path, Path) and not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(self.path, Path):
+            if read_only and not self.path.is_file():
+                msg = f"no store at {self.path} (open it writable, or run `flowscope init`, to make one)"
+                raise StorageError(msg)
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            msg = f"cannot open store {self.path}: {exc}"
-            raise StorageError(msg) from exc
+            raise _open_error(self.path, read_only, exc) from None
         self._con.execute("SET TimeZone = 'UTC'")
         self._in_tx = False
         if not read_only:
@@ -167,9 +190,16 @@ class Store:
         return applied
 
     def schema_version(self) -> int:
-        """Highest applied migration number."""
-        row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        """Highest applied migration number (0 for a file no migration ever ran on)."""
+        try:
+            rows = self._con.execute("SELECT max(version) FROM schema_migrations").fetchall()
+        except duckdb.CatalogException:
+            return 0
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    def is_outdated(self) -> bool:
+        """Whether migrations of this flowscope are still to be applied (read-only opens)."""
+        return self.schema_version() < _migrations()[-1][0]
 
     def datasets(self) -> list[str]:
         """Names of the canonical datasets that have a table in this store."""
@@ -531,7 +561,17 @@ class Store:
         return clauses, params
 
     def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        table = self._con.sql(sql, params=list(params) or None).to_arrow_table()
+        try:
+            table = self._con.sql(sql, params=list(params) or None).to_arrow_table()
+        except duckdb.CatalogException:
+            if not (self.read_only and self.is_outdated()):
+                raise
+            msg = (
+                f"the store {self.path} has schema version {self.schema_version()}, older than "
+                f"this flowscope's {_migrations()[-1][0]}, and lacks what was asked for; run "
+                "`flowscope init --no-bundle` once to upgrade it"
+            )
+            raise StorageError(msg) from None
         df = table.to_pandas(date_as_object=False)
         for col in df.columns:
             s = df[col]
@@ -811,7 +851,7 @@ def open_store(
     read_only: bool = False,
     source_preference: Mapping[str, Sequence[str]] | None = None,
 ) -> Store:
-    """Open (creating if needed) the flowscope store.
+    """Open the flowscope store (a writable open creates it if needed).
 
     Parameters
     ----------
@@ -819,7 +859,7 @@ def open_store(
         DuckDB file. ``None`` uses the settings (``FLOWSCOPE_DB``, ``FLOWSCOPE_DB_PATH``, the
         TOML file, or ``<user data dir>/flowscope/flowscope.duckdb``).
     read_only
-        Open without write access.
+        Open without write access; the file must exist (see :class:`Store`).
     source_preference
         Per-dataset source order (default: the settings' ``source_preference``).
 
