@@ -16,12 +16,15 @@ import typer
 
 from flowscope.analytics import flows as fa
 from flowscope.cli._common import (
+    FormatOpt,
     console,
     err_console,
     handle_errors,
     open_cli_store,
+    output_format,
     parse_day,
     print_frame,
+    print_json,
 )
 from flowscope.errors import InsufficientDataError, ValidationError
 from flowscope.schemas.funds import fund_lifetimes
@@ -39,9 +42,6 @@ FundOpt = Annotated[
 ]
 StartOpt = Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD).")]
 EndOpt = Annotated[str | None, typer.Option("--end", help="Last day (YYYY-MM-DD).")]
-FormatOpt = Annotated[
-    str, typer.Option("--format", help="Output: table, csv or json.", case_sensitive=False)
-]
 SourceOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -108,12 +108,15 @@ def show(
     Long output has columns date, fund, flow_musd ($M), flow_usd (USD), aum_usd, source.
     'Total' is all US spot-Bitcoin ETFs together, not IBIT.
     """
+    fmt = output_format(fmt)
     df = fa.select_canonical(_read(fund, start, end, source))
     df = df[df["flow_usd"].notna() | df["aum_usd"].notna()]
     if wide:
         w = fa.flows_wide(df)
         out = (w / 1e6).round(1).reset_index()
-        print_frame(out, fmt.lower(), title="ETF net flows, US$ M", floatfmt=",.1f")
+        if fmt != "table":  # keys name the unit: ibit_musd, total_musd
+            out.columns = ["date", *(f"{c.lower()}_musd" for c in out.columns[1:])]
+        print_frame(out, fmt, title="ETF net flows, US$ M", floatfmt=",.1f")
         return
     order = {f: i for i, f in enumerate(sorted(set(df["fund"]) - {"Total"}))}
     order["Total"] = len(order)
@@ -130,7 +133,7 @@ def show(
     ).reset_index(drop=True)
     if out["aum_usd"].isna().all():
         out = out.drop(columns="aum_usd")
-    print_frame(out, fmt.lower(), title="ETF net flows (flow_musd in US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title="ETF net flows (flow_musd in US$ M)", floatfmt=",.1f")
 
 
 @app.command("records")
@@ -156,6 +159,7 @@ def records(
 
     Also the cumulative net flow, and with --rank-ending the rank of the windows ending that day.
     """
+    fmt = output_format(fmt)
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = fa.select_canonical(_read([name], None, None, source))
     series = df.set_index("date")["flow_usd"].dropna()
@@ -194,14 +198,14 @@ def records(
             )
         out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     out["rank"] = out["rank"].astype("Int64")
-    if fmt.lower() == "table":
+    if fmt == "table":
         out = out.drop(columns="fund")
         out["rank"] = pd.Series(
             [None if pd.isna(r) else str(int(r)) for r in out["rank"]],
             dtype=object,
             index=out.index,
         )
-    print_frame(out, fmt.lower(), title=f"{name} flow records (US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title=f"{name} flow records (US$ M)", floatfmt=",.1f")
 
 
 @app.command("reconcile")
@@ -228,6 +232,7 @@ def reconcile(
     source: SourceOpt = None,
 ) -> None:
     """Values of every source side by side per day and fund ($M), disagreements flagged."""
+    fmt = output_format(fmt)
     if period in {"week", "month"}:
         _reconcile_periods(fund, start, end, period, tolerance, only_disagree, fmt, source)
         return
@@ -241,17 +246,19 @@ def reconcile(
     ]
     for c in srcs:
         rec[c] = (rec[c] / 1e6).round(1)
+    if fmt != "table":  # keys name the unit: farside_musd, sosovalue_musd
+        rec = rec.rename(columns={c: f"{c.lower()}_musd" for c in srcs})
     rec["spread_musd"] = (rec.pop("spread_usd") / 1e6).round(1)
     if only_disagree:
         rec = rec[rec["status"] == "disagree"]
     counts = rec["status"].value_counts().to_dict()
     print_frame(
         rec.reset_index(drop=True),
-        fmt.lower(),
+        fmt,
         title="ETF flows by source (US$ M)",
         floatfmt=",.1f",
     )
-    if fmt.lower() == "table":
+    if fmt == "table":
         console.print(
             ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing to compare"
         )
@@ -304,11 +311,11 @@ def _reconcile_periods(
         out = out[out["status"] == "disagree"]
     print_frame(
         out.reset_index(drop=True),
-        fmt.lower(),
+        fmt,
         title=f"Daily sums vs {period}ly aggregates (US$ M)",
         floatfmt=",.1f",
     )
-    if fmt.lower() == "table":
+    if fmt == "table":
         console.print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
 
 
@@ -321,11 +328,12 @@ def rank(
     source: SourceOpt = None,
 ) -> None:
     """Funds ranked by cumulative net buying between --start and --end ($M, share of all funds)."""
+    fmt = output_format(fmt)
     df = _read(None, start, end, source)
     out = fa.cumulative_rank(fa.flows_wide(df))
     out = out.drop(columns="net_usd")
     out["share_of_total"] = out["share_of_total"].round(3)
-    print_frame(out, fmt.lower(), title="Cumulative net flow by fund (US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title="Cumulative net flow by fund (US$ M)", floatfmt=",.1f")
 
 
 @app.command("reversals")
@@ -340,6 +348,7 @@ def reversals(
     source: SourceOpt = None,
 ) -> None:
     """Flow-regime flips: the rolling sum crossing +band (to inflow) or -band (to outflow)."""
+    fmt = output_format(fmt)
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = fa.select_canonical(_read([name], start, end, source))
     series = df.set_index("date")["flow_usd"].dropna()
@@ -354,7 +363,7 @@ def reversals(
     )
     print_frame(
         out,
-        fmt.lower(),
+        fmt,
         title=f"{name}: {window}-session regime flips (±{band:g} $M)",
         floatfmt=",.1f",
     )
@@ -367,12 +376,18 @@ def revisions(
     fmt: FormatOpt = "table",
 ) -> None:
     """Superseded values (first releases later revised), beside the current value ($M)."""
+    fmt = output_format(fmt)
     funds = _norm_funds(fund)
     with open_cli_store() as store:
         old = store.revisions("etf_flows", **({"fund": funds} if funds else {}))
         cur = store.etf_flows(funds=funds)
     if old.empty:
-        console.print("no revisions held")
+        if fmt == "table":
+            console.print("no revisions held")
+        elif fmt == "json":
+            print_json([])
+        else:
+            err_console.print("no revisions held")
         return
     m = old.merge(
         cur[["date", "fund", "source", "flow_usd", "ts_ingested"]],
@@ -391,7 +406,7 @@ def revisions(
             "superseded": m["ts_superseded"],
         }
     )
-    print_frame(out, fmt.lower(), title="ETF flow revisions (US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title="ETF flow revisions (US$ M)", floatfmt=",.1f")
 
 
 @app.command("chart")

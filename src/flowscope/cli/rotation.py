@@ -15,8 +15,16 @@ from flowscope.analytics.rotation import (
     rotation_score,
     rotation_snapshot,
 )
-from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
-from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.cli._common import (
+    FormatOpt,
+    console,
+    err_console,
+    handle_errors,
+    open_cli_store,
+    output_format,
+    print_frame,
+)
+from flowscope.errors import InsufficientDataError, UsageError, ValidationError
 from flowscope.report.sections.rotation import (
     etf_total_flows,
     held_symbols,
@@ -80,7 +88,7 @@ def rotation(
             "close instant, needs intraday BTC bars in the store).",
         ),
     ] = "utc_close",
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = "table",
     html: Annotated[
         Path | None, typer.Option("--html", help="With --vs: write a self-contained HTML chart.")
     ] = None,
@@ -88,13 +96,14 @@ def rotation(
     """Rotation snapshot for every held asset, or the recent history of one pair (--vs)."""
     if ctx.invoked_subcommand is not None:
         return
+    fmt = output_format(fmt)
     if window < 2:
         msg = f"--window must be at least 2 sessions, got {window}"
-        raise ValidationError(msg, param_name="window", received=window)
+        raise UsageError(msg, param_name="window", received=window)
     base = base.upper()
     if base != "BTC-USD" and vs is None:
         msg = "--base needs --vs ASSET (a pair)"
-        raise ValidationError(msg, param_name="base", received=base)
+        raise UsageError(msg, param_name="base", received=base)
     store = open_cli_store(read_only=True)
     try:
         held = held_symbols(store)
@@ -104,7 +113,7 @@ def rotation(
             btc = _btc_at_closes(store, btc_source)
         else:
             msg = f"--align must be utc_close or session_close, got {align!r}"
-            raise ValidationError(msg, param_name="align", received=align)
+            raise UsageError(msg, param_name="align", received=align)
         flows = etf_total_flows(store)
         assets = [vs.upper()] if vs else [a for a in ROTATION_UNIVERSE if a in held]
         if not assets:
