@@ -8,6 +8,7 @@ stderr, so a fund's statistics count only its own sessions.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +52,11 @@ SourceOpt = Annotated[
         "chosen by preference farside > sosovalue > defillama > artemis).",
     ),
 ]
+
+
+def _musd_key(name: str) -> str:
+    """A snake_case JSON/CSV key for a fund or source column in US$ M (``farside-july_musd``)."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") + "_musd"
 
 
 def _norm_funds(funds: list[str] | None) -> list[str] | None:
@@ -115,7 +121,7 @@ def show(
         w = fa.flows_wide(df)
         out = (w / 1e6).round(1).reset_index()
         if fmt != "table":  # keys name the unit: ibit_musd, total_musd
-            out.columns = ["date", *(f"{c.lower()}_musd" for c in out.columns[1:])]
+            out.columns = ["date", *(_musd_key(c) for c in out.columns[1:])]
         print_frame(out, fmt, title="ETF net flows, US$ M", floatfmt=",.1f")
         return
     order = {f: i for i, f in enumerate(sorted(set(df["fund"]) - {"Total"}))}
@@ -247,7 +253,7 @@ def reconcile(
     for c in srcs:
         rec[c] = (rec[c] / 1e6).round(1)
     if fmt != "table":  # keys name the unit: farside_musd, sosovalue_musd
-        rec = rec.rename(columns={c: f"{c.lower()}_musd" for c in srcs})
+        rec = rec.rename(columns={c: _musd_key(c) for c in srcs})
     rec["spread_musd"] = (rec.pop("spread_usd") / 1e6).round(1)
     if only_disagree:
         rec = rec[rec["status"] == "disagree"]

@@ -154,8 +154,8 @@ def rotation(
             .tail(last)
             .rename(
                 columns={
-                    "base_close": f"{base.split('-')[0].lower()}_close",
-                    "asset_close": f"{asset.lower()}_close",
+                    "base_close": f"{base.split('-')[0].lower()}_close_usd",
+                    "asset_close": f"{asset.lower()}_close_usd",
                 }
             )
         )
