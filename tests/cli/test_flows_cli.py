@@ -214,7 +214,11 @@ def test_weekend_copy_reconciled_not_merged(db: Path, shared_data: Path) -> None
     assert "2024-01-15" not in by
     # its unpublished all-zero last row was kept out: only the main copy has 2025-09-03
     last = by["2025-09-03"]
-    assert (last["farside"], last["farside-ciyberpunk"], last["status"]) == (300.5, None, "single")
+    assert (last["farside_musd"], last["farside_ciyberpunk_musd"], last["status"]) == (
+        300.5,
+        None,
+        "single",
+    )
     assert {r["status"] for r in rows[:-1]} == {"agree"}
     # 428 dates shared by the two files, minus the 16 holiday rows kept out of both,
     # plus 2025-09-03 held by the main copy only

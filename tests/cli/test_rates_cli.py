@@ -116,7 +116,7 @@ def test_history_table_and_chart(db, tmp_path):
     res = run(db, "history", "--meeting", "2022-06-15", "--start", "2022-05-01",
               "--html", str(out), "--format", "csv")  # fmt: skip
     assert res.exit_code == 0, res.output
-    table = pd.read_csv(pd.io.common.StringIO(res.output), parse_dates=["watch_date"])
+    table = pd.read_csv(pd.io.common.StringIO(res.stdout), parse_dates=["watch_date"])
     assert table["watch_date"].min() >= pd.Timestamp("2022-05-02")
     assert table["watch_date"].max() == pd.Timestamp("2022-06-14")
     # the 75 bp hike of 2022-06-15 was priced in only in its last days
