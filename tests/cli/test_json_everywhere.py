@@ -158,3 +158,24 @@ def test_format_is_case_insensitive(path: str, db: Path) -> None:
     res = runner.invoke(app, ["--db", str(db), *path.split(), *ARGS[path], "--format", "JSON"])
     assert res.exit_code == 0, res.output
     json.loads(res.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["events", "run", "--set", "halvings", "--start", "2024-13-01"], "--start"),
+        (["events", "run", "--set", "halvings", "--end", "soon"], "--end"),
+        (["season", "calendar", "--start", "last-year"], "--start"),
+        (["update", "--connector", "kraken", "--since", "2024-02-30"], "--since"),
+        (["rates", "history", "--meeting", "2025-06-31"], "--meeting"),
+        (["tone", "history", "--start", "1999-99-99"], "--start"),
+    ],
+)
+def test_bad_date_is_a_one_line_usage_error_naming_the_option(
+    args: list[str], option: str, db: Path, offline: None
+) -> None:
+    res = runner.invoke(app, ["--db", str(db), *args])
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {option}: not a date")
+    assert "Traceback" not in res.output
