@@ -25,7 +25,7 @@ from flowscope.cli._common import (
     print_json,
 )
 from flowscope.data.events import EVENT_SETS, event_set, read_events_csv
-from flowscope.errors import FlowscopeWarning, ValidationError
+from flowscope.errors import FlowscopeWarning, UsageError
 from flowscope.report.sections.rotation import load_close
 
 __all__ = ["app"]
@@ -88,10 +88,10 @@ def run(
     first_day, last_day = parse_day(start, "--start"), parse_day(end, "--end")
     if (set_name is None) == (file is None):
         msg = "give exactly one of --set NAME or --file FILE"
-        raise ValidationError(msg, param_name="set")
+        raise UsageError(msg, param_name="set")
     if model in ("market", "benchmark") and benchmark is None:
         msg = f"--model {model} needs --benchmark SYMBOL"
-        raise ValidationError(msg, param_name="benchmark")
+        raise UsageError(msg, param_name="benchmark")
     store = open_cli_store(read_only=True)
     try:
         if file is not None:

@@ -27,7 +27,7 @@ from flowscope.cli._common import (
     print_frame,
     print_json,
 )
-from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.errors import InsufficientDataError, UsageError
 from flowscope.schemas.funds import fund_lifetimes
 
 __all__ = ["app"]
@@ -74,7 +74,7 @@ def _read(
     s, e = parse_day(start, "--start"), parse_day(end, "--end")
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
-        raise ValidationError(msg, param_name="end", received=end)
+        raise UsageError(msg, param_name="end", received=end)
     with open_cli_store(read_only=False) as store:
         df = store.etf_flows(start=s, end=e, funds=_norm_funds(funds), source=sources or None)
     clipped = fa.clip_to_lifetimes(df, fund_lifetimes())
@@ -244,7 +244,7 @@ def reconcile(
         return
     if period != "day":
         msg = f"--period must be day, week or month, got {period!r}"
-        raise ValidationError(msg, param_name="period", received=period)
+        raise UsageError(msg, param_name="period", received=period)
     df = _read(fund, start, end, source)
     rec = fa.reconcile_sources(df, tolerance_usd=tolerance * 1e6)
     srcs = [
