@@ -13,6 +13,7 @@ Exceptions::
         UnknownFormatError           no importer recognises the file
         NotSessionError              a date that is not a trading session where one is required
         DataMixError                 e.g. split-adjusted and unadjusted prices in one series
+        UsageError                   a command-line option value the command cannot use
       SourceError                    a connector failed
         OfflineError                 the network or the source's host cannot be reached
         SourceTimeoutError           the host was reached but stalled past the timeout: timeout_s
@@ -76,6 +77,7 @@ __all__ = [
     "TruncatedResponseError",
     "UnknownDatasetError",
     "UnknownFormatError",
+    "UsageError",
     "ValidationError",
 ]
 
@@ -152,6 +154,10 @@ class NotSessionError(ValidationError):
 
 class DataMixError(ValidationError):
     """Series that must not be combined were about to be (e.g. adjusted with unadjusted)."""
+
+
+class UsageError(ValidationError):
+    """A command-line option has a value the command cannot use (names the option)."""
 
 
 class SourceError(FlowscopeError):

@@ -53,7 +53,7 @@ def test_events_run_fomc(db, tmp_path):
         ],
     )
     assert res.exit_code == 0, res.output
-    rows = json.loads(res.stdout)
+    rows = json.loads(res.stdout)["caar"]
     assert "wrote" in res.stderr
     assert [r["tau"] for r in rows] == list(range(-2, 6))
     assert rows[0]["n"] > 80
@@ -98,5 +98,5 @@ def test_events_run_user_file_with_benchmark(db, tmp_path):
 
 def test_events_run_needs_one_source_of_events(db):
     res = runner.invoke(app, ["--db", str(db), "events", "run"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # usage error
     assert "give exactly one of --set NAME or --file FILE" in res.output

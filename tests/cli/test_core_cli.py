@@ -153,8 +153,8 @@ def test_update_offline_says_so_exits_nonzero_and_leaves_store(tmp_path, monkeyp
         lambda settings=None: httpx.Client(transport=httpx.MockTransport(refuse)),
     )
     monkeypatch.setattr(flowscope.sources, "get_source", lambda name: _ProbeSource)
-    res = _run(db, "update", "--source", "probe")
-    assert res.exit_code == 2
+    res = _run(db, "update", "--connector", "probe")
+    assert res.exit_code == 3  # offline
     assert "offline" in res.output and "not changed" in res.output
     assert _content(db) == before
 
@@ -231,7 +231,7 @@ def test_update_runs_real_connectors_on_recorded_payloads_and_fetches_only_gaps(
     )
     with Store(db) as s:
         rates_before = len(s.rates())
-    res = _run(db, "update", "-s", "farside", "-s", "fred")
+    res = _run(db, "update", "--connector", "farside", "--connector", "fred")
     assert res.exit_code == 0, res.output
     with Store(db) as s:
         july = s.etf_flows(funds="Total", source="farside", start="2026-07-01", end="2026-07-31")
@@ -245,7 +245,7 @@ def test_update_runs_real_connectors_on_recorded_payloads_and_fetches_only_gaps(
     fred_calls = [u for u in seen if u.host == "fred.stlouisfed.org"]
     assert fred_calls[0].params["cosd"] == "2026-08-15"
     assert rates_after == rates_before
-    again = _run(db, "update", "-s", "farside", "-s", "fred", "--format", "json")
+    again = _run(db, "update", "--connector", "farside", "--connector", "fred", "--format", "json")
     assert again.exit_code == 0, again.output
     farside = json.loads(again.stdout)["sources"][0]
     assert (farside["source"], farside["rows_new"], farside["rows_changed"]) == ("farside", 0, 0)

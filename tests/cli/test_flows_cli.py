@@ -93,17 +93,17 @@ def test_show_fund_filter_wide_and_csv(bundled_db: Path) -> None:
         "json",
     )
     row = json.loads(out)[0]
-    assert row["IBIT"] == -523.2
-    assert row["Total"] == -372.8
-    assert row["BTC"] == 139.6
+    assert row["ibit_musd"] == -523.2
+    assert row["total_musd"] == -372.8
+    assert row["btc_musd"] == 139.6
 
 
 def test_show_bad_input(bundled_db: Path) -> None:
     code, out = run(bundled_db, "flows", "show", "--start", "yesterday-ish")
-    assert code == 1
+    assert code == 2  # a usage error
     assert "--start" in out
     code, out = run(bundled_db, "flows", "show", "--fund", "NOPE")
-    assert code == 1
+    assert code == 4  # no data held
     assert "no ETF flows held for NOPE" in out
 
 
@@ -191,7 +191,7 @@ def test_import_unseen_farside_csv_adds_only_new_days_and_keeps_revisions(db: Pa
 
 def test_weekend_copy_reconciled_not_merged(db: Path, shared_data: Path) -> None:
     copy = shared_data / "etf_flows" / "ciyberpunk_farside_btc_etf_flows_wide_daily.csv"
-    code, out = run(db, "import", "etf_flows", str(copy), "--source", "farside-ciyberpunk")
+    code, out = run(db, "import", "etf_flows", str(copy), "--source-name", "farside-ciyberpunk")
     assert code == 0, out
     assert out.count("weekend") == 172
     assert "2025-09-03: every figure is zero or missing" in out.replace("(", "").replace(")", "")
@@ -216,7 +216,11 @@ def test_weekend_copy_reconciled_not_merged(db: Path, shared_data: Path) -> None
     assert "2024-01-15" not in by
     # its unpublished all-zero last row was kept out: only the main copy has 2025-09-03
     last = by["2025-09-03"]
-    assert (last["farside"], last["farside-ciyberpunk"], last["status"]) == (300.5, None, "single")
+    assert (last["farside_musd"], last["farside_ciyberpunk_musd"], last["status"]) == (
+        300.5,
+        None,
+        "single",
+    )
     assert {r["status"] for r in rows[:-1]} == {"agree"}
     # 428 dates shared by the two files, minus the 16 holiday rows kept out of both,
     # plus 2025-09-03 held by the main copy only
@@ -228,15 +232,15 @@ def test_weekend_copy_reconciled_not_merged(db: Path, shared_data: Path) -> None
 
 def test_reconcile_flags_disagreement(db: Path, shared_data: Path) -> None:
     raw = shared_data / "etf_flows" / "mohammadhannan_farside_btc_total_flows_raw_format.csv"
-    run(db, "import", "etf_flows", str(raw), "--source", "farside-text")
+    run(db, "import", "etf_flows", str(raw), "--source-name", "farside-text")
     code, out = run(db, "flows", "reconcile", "-f", "Total", "--disagree", "--format", "json")
     assert code == 0, out
     assert json.loads(out) == []  # identical on every shared date
     fixture = FIX / "farside_update_2026.csv"
-    run(db, "import", "etf_flows", str(fixture), "--source", "farside-july")
+    run(db, "import", "etf_flows", str(fixture), "--source-name", "farside-july")
     code, out = run(db, "flows", "reconcile", "-f", "Total", "--disagree", "--format", "json")
     rows = json.loads(out)
-    assert [(r["date"], r["farside"], r["farside-july"]) for r in rows] == [
+    assert [(r["date"], r["farside_musd"], r["farside_july_musd"]) for r in rows] == [
         ("2026-04-10", 240.4, 256.7)
     ]
     assert rows[0]["spread_musd"] == 16.3

@@ -82,7 +82,7 @@ def test_status_by_series_shows_each_fund_and_the_table_says_stale(bundled_db):
 @pytest.mark.parametrize("cmd", ["status", "brief"])
 def test_bad_asof_is_one_line_naming_the_option(bundled_db, cmd):
     res = _run(bundled_db, cmd, "--asof", "notadate")
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # usage error
     assert "--asof" in res.output and "notadate" in res.output
     assert "Traceback" not in res.output
     assert len(res.output.strip().splitlines()) == 1
@@ -146,7 +146,7 @@ def test_brief_json_alias_and_default_day_is_today_utc(bundled_db):
     assert doc["asof_date"] == f"{dt.datetime.now(dt.UTC).date():%Y-%m-%d}"
     assert isinstance(doc["stale_inputs"], list)
     bad = _run(bundled_db, "brief", "--format", "yaml")
-    assert bad.exit_code == 1 and "--format" in bad.output
+    assert bad.exit_code == 2 and "--format" in bad.output
 
 
 def test_importing_a_later_real_file_clears_the_stale_flag(shared_data, tmp_path):

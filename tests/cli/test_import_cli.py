@@ -25,7 +25,7 @@ def _prices(db):
 def test_forced_layout_on_parquet_fails_in_one_line(tmp_path, shared_data):
     for fmt in ("tradingview-csv", "canonical-prices"):
         res = _run(
-            tmp_path / "s.duckdb", "prices", str(shared_data / TRADES_PARQUET), "--format", fmt
+            tmp_path / "s.duckdb", "prices", str(shared_data / TRADES_PARQUET), "--file-format", fmt
         )
         assert res.exit_code == 1
         assert "Traceback" not in res.stderr

@@ -86,18 +86,18 @@ def test_prices_without_symbol_lists_what_is_held(db):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["BTC-USD", "--start", "notadate"], "--start: not a date: 'notadate'"),
-        (["BTC-USD", "--interval", "2d"], "--interval: unknown bar length '2d'"),
-        (["BTC-USD", "--format", "xml"], "--format: unknown format 'xml'"),
-        (["DOGE"], "no 1d bars for DOGE"),
-        (["BTC-USD", "--start", "2026-02-01", "--end", "2026-01-01"], "is before --start"),
+        (["BTC-USD", "--start", "notadate"], "--start: not a date: 'notadate'", 2),
+        (["BTC-USD", "--interval", "2d"], "--interval: unknown bar length '2d'", 2),
+        (["BTC-USD", "--format", "xml"], "--format: unknown format 'xml'", 2),
+        (["DOGE"], "no 1d bars for DOGE", 4),
+        (["BTC-USD", "--start", "2026-02-01", "--end", "2026-01-01"], "is before --start", 2),
     ],
 )
-def test_prices_errors_name_the_option(db, args, message):
+def test_prices_errors_name_the_option(db, args, message, code):
     res = _run(db, *args)
-    assert res.exit_code == 1
+    assert res.exit_code == code
     assert message in res.output
     assert "Traceback" not in res.output
 

@@ -51,13 +51,13 @@ def run(db, *args):
 
 
 def test_odds_latest_reproduces_cme_on_2026_07_14(db):
-    res = run(db, "odds", "-f", "json")
+    res = run(db, "odds", "--format", "json")
     assert res.exit_code == 0, res.output
     rows = {r["meeting"]: r for r in json.loads(res.stdout)}
     july = rows["2026-07-29"]
-    assert july["hike %"] == pytest.approx(36.9, abs=0.05)  # CME FedWatch: 36.9 %
-    assert july["hold %"] == pytest.approx(63.1, abs=0.05)
-    assert rows["2026-09-16"]["likely range %"] == "3.75-4.00"
+    assert july["p_hike_pct"] == pytest.approx(36.9, abs=0.05)  # CME FedWatch: 36.9 %
+    assert july["p_hold_pct"] == pytest.approx(63.1, abs=0.05)
+    assert rows["2026-09-16"]["likely_range_pct"] == "3.75-4.00"
     assert len(rows) == 8
 
 
@@ -71,7 +71,7 @@ def test_odds_table_names_watch_date_range_and_staleness(db):
 
 
 def test_odds_for_one_meeting_asof_matches_the_engine(db, shared_data):
-    res = run(db, "odds", "--asof", "2022-03-01", "--meeting", "2022-05-04", "-f", "csv")
+    res = run(db, "odds", "--asof", "2022-03-01", "--meeting", "2022-05-04", "--format", "csv")
     assert res.exit_code == 0, res.output
     got = pd.read_csv(pd.io.common.StringIO(res.output))
     zq = read_file(shared_data / FF / "pyfedwatch_zq_daily_long.csv.gz").frame
@@ -87,56 +87,56 @@ def test_odds_for_one_meeting_asof_matches_the_engine(db, shared_data):
     want = want[want.meeting_date == "2022-05-04"].set_index("change_bp")["probability"] * 100
     got = got.set_index("change_bp")
     for bp, p in want.items():
-        assert got.loc[bp, "probability %"] == pytest.approx(p, abs=0.006)
-    assert got.loc[50, "probability %"] > 90  # a 50 bp total by May was near certain
-    assert "1 week ago %" in got.columns
+        assert got.loc[bp, "probability_pct"] == pytest.approx(p, abs=0.006)
+    assert got.loc[50, "probability_pct"] > 90  # a 50 bp total by May was near certain
+    assert "probability_week_ago_pct" in got.columns
 
 
 def test_odds_unknown_meeting_lists_the_priced_ones(db):
     res = run(db, "odds", "--meeting", "2026-08-15")
-    assert res.exit_code == 1
+    assert res.exit_code == 4
     assert "no odds for a meeting on 2026-08-15" in res.output
     assert "2026-07-29" in res.output
 
 
 def test_odds_without_futures_says_how_to_import(empty_db):
     res = run(empty_db, "odds")
-    assert res.exit_code == 1
+    assert res.exit_code == 4
     assert "flowscope import fed_futures" in " ".join(res.output.split())
 
 
 def test_bad_date_option_is_a_clean_error(db):
     res = run(db, "odds", "--asof", "yesterday-ish")
-    assert res.exit_code == 1
-    assert "--asof must be a date" in res.output
+    assert res.exit_code == 2
+    assert "--asof: not a date: 'yesterday-ish'" in res.stderr
 
 
 def test_history_table_and_chart(db, tmp_path):
     out = tmp_path / "h.html"
     res = run(db, "history", "--meeting", "2022-06-15", "--start", "2022-05-01",
-              "--html", str(out), "-f", "csv")  # fmt: skip
+              "--html", str(out), "--format", "csv")  # fmt: skip
     assert res.exit_code == 0, res.output
-    table = pd.read_csv(pd.io.common.StringIO(res.output), parse_dates=["watch_date"])
+    table = pd.read_csv(pd.io.common.StringIO(res.stdout), parse_dates=["watch_date"])
     assert table["watch_date"].min() >= pd.Timestamp("2022-05-02")
     assert table["watch_date"].max() == pd.Timestamp("2022-06-14")
     # the 75 bp hike of 2022-06-15 was priced in only in its last days
     first, last = table.iloc[0], table.iloc[-1]
-    assert last["expected rate %"] > first["expected rate %"]
+    assert last["expected_rate_pct"] > first["expected_rate_pct"]
     html = out.read_text()
     assert "plotly" in html.lower()
     assert "2022-06-15" in html
 
 
 def test_events_statement_and_minutes_moves(db):
-    res = run(db, "events", "--start", "2022-01-01", "-f", "json")
+    res = run(db, "events", "--start", "2022-01-01", "--format", "json")
     assert res.exit_code == 0, res.output
     ev = pd.DataFrame(json.loads(res.output))
     assert set(ev["kind"]) == {"statement", "minutes"}
     june = ev[(ev.date == "2022-06-15") & (ev.kind == "statement")].iloc[0]
-    assert june["next meeting"] == "2022-07-27"
+    assert june["next_meeting"] == "2022-07-27"
     minutes = ev[ev.kind == "minutes"]
     assert "2022-07-06" in set(minutes["date"])
-    only = run(db, "events", "--kind", "minutes", "--start", "2022-01-01", "-f", "json")
+    only = run(db, "events", "--kind", "minutes", "--start", "2022-01-01", "--format", "json")
     assert {r["kind"] for r in json.loads(only.output)} == {"minutes"}
 
 
@@ -208,7 +208,7 @@ def test_odds_when_held_contracts_price_no_meeting(empty_db, shared_data):
     with Store(empty_db) as store:
         store.upsert("fed_futures", curve[curve.contract == "ZQQ26"], source="cme")
     res = run(empty_db, "odds")
-    assert res.exit_code == 1
+    assert res.exit_code == 4
     text = " ".join(res.output.split())
     assert "price no upcoming FOMC meeting" in text
     assert "2026-07-14" in text
@@ -216,12 +216,14 @@ def test_odds_when_held_contracts_price_no_meeting(empty_db, shared_data):
 
 def test_week_ago_column_compares_absolute_ranges_across_a_hike(db):
     # 2022-03-16 hiked to 0.25-0.50: a week later the comparison is still range by range
-    res = run(db, "odds", "--asof", "2022-03-18", "--meeting", "2022-05-04", "-f", "json")
+    res = run(db, "odds", "--asof", "2022-03-18", "--meeting", "2022-05-04", "--format", "json")
     assert res.exit_code == 0, res.output
-    rows = {r["target_lower"]: r for r in json.loads(res.stdout)}
+    rows = {r["target_lower_pct"]: r for r in json.loads(res.stdout)}
     assert rows[0.5]["change_bp"] == 25  # one more hike from 0.25-0.50
-    assert rows[0.5]["1 week ago %"] > 30  # already likely a week before (as +50 bp then)
-    assert sum(r["probability %"] for r in rows.values()) == pytest.approx(100, abs=0.05)
+    assert (
+        rows[0.5]["probability_week_ago_pct"] > 30
+    )  # already likely a week before (as +50 bp then)
+    assert sum(r["probability_pct"] for r in rows.values()) == pytest.approx(100, abs=0.05)
 
 
 # -- starting target range and past meetings --------------------------------------------------
@@ -244,14 +246,14 @@ def stale_fred_db(tmp_path_factory, shared_data):
 
 
 def test_odds_with_fred_behind_a_hike_use_the_calendar_and_say_so(stale_fred_db, db):
-    args = ("odds", "--asof", "2022-06-28", "--meeting", "2022-07-27", "-f", "json")
+    args = ("odds", "--asof", "2022-06-28", "--meeting", "2022-07-27", "--format", "json")
     stale = run(stale_fred_db, *args)
     full = run(db, *args)
     assert stale.exit_code == 0 and full.exit_code == 0, stale.output + full.output
     got = pd.DataFrame(json.loads(stale.stdout))
     want = pd.DataFrame(json.loads(full.stdout))
     # the same ranges and probabilities as with the complete FRED file
-    cols = ["target_lower", "target_upper", "change_bp", "probability %"]
+    cols = ["target_lower_pct", "target_upper_pct", "change_bp", "probability_pct"]
     pd.testing.assert_frame_equal(got[cols], want[cols])
     assert set(got["target_range_lower_pct"]) == {1.50}
     assert set(got["target_range_source"]) == {"fomc_calendar"}
@@ -273,7 +275,7 @@ def test_odds_table_names_the_range_input(stale_fred_db):
 
 
 def test_odds_asof_after_the_last_futures_never_call_a_past_meeting_upcoming(db):
-    res = run(db, "odds", "--asof", "2026-04-10", "-f", "json")
+    res = run(db, "odds", "--asof", "2026-04-10", "--format", "json")
     assert res.exit_code == 0, res.output
     rows = pd.DataFrame(json.loads(res.stdout))
     assert set(rows["watch_date"]) == {"2023-09-15"}
@@ -284,7 +286,7 @@ def test_odds_asof_after_the_last_futures_never_call_a_past_meeting_upcoming(db)
     assert "no futures held for the next meeting 2026-04-29" in text
     assert "already held" in text
     # a few days after the last settlement: only the meeting in between is past
-    res = run(db, "odds", "--asof", "2023-10-01", "-f", "json")
+    res = run(db, "odds", "--asof", "2023-10-01", "--format", "json")
     status = {r["meeting"]: r["meeting_status"] for r in json.loads(res.stdout)}
     assert status.pop("2023-09-20") == "held"
     assert set(status.values()) == {"upcoming"}

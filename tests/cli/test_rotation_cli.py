@@ -55,7 +55,7 @@ def test_rotation_vs_nvda_history_and_html(db, tmp_path):
     assert res.exit_code == 0, res.output
     lines = res.stdout.strip().splitlines()
     header = lines[0].split(",")
-    assert header[:3] == ["date", "btc_close", "nvda_close"]
+    assert header[:3] == ["date", "btc_close_usd", "nvda_close_usd"]
     assert {"corr_30", "corr_60", "corr_90", "beta_60", "rs_trend", "rotation_score"} <= set(header)
     assert lines[-1].startswith("2025-12-31")  # last NVDA session
     assert "wrote" in res.stderr
@@ -67,7 +67,7 @@ def test_rotation_vs_nvda_history_and_html(db, tmp_path):
 
 def test_rotation_vs_unknown_symbol_is_a_clear_error(db):
     res = runner.invoke(app, ["--db", str(db), "rotation", "--vs", "ZZZZ"])
-    assert res.exit_code == 1
+    assert res.exit_code == 4
     assert "no daily prices held for ZZZZ" in res.output
 
 
@@ -122,9 +122,11 @@ def test_rotation_session_close_alignment_from_minute_bars(tmp_path, shared_data
     assert "2022-01-17" not in set(out["date"])
     # BTC at 21:00 UTC (16:00 New York) = close of the 20:59 bar
     ts = pd.to_datetime(bars["timestamp"])
-    assert first["btc_close"] == bars.loc[ts == pd.Timestamp("2022-01-03 20:59"), "close"].iloc[0]
+    assert (
+        first["btc_close_usd"] == bars.loc[ts == pd.Timestamp("2022-01-03 20:59"), "close"].iloc[0]
+    )
     res = runner.invoke(app, ["--db", str(path), "rotation", "--vs", "QQQ", "--align", "noon"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "--align must be utc_close or session_close" in res.output
 
 
@@ -148,8 +150,8 @@ def test_rotation_any_pair_smh_vs_qqq(db):
     assert res.exit_code == 0, res.output
     (row,) = json.loads(res.stdout)
     assert row["date"] == "2026-04-17"  # both equities run to 2026-04-17
-    assert set(row) >= {"qqq_close", "smh_close", "corr_60", "rotation_score"}
+    assert set(row) >= {"qqq_close_usd", "smh_close_usd", "corr_60", "rotation_score"}
     assert row["corr_60"] > 0.5  # chips and the Nasdaq-100 move together
     res = runner.invoke(app, ["--db", str(db), "rotation", "--base", "QQQ"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "--base needs --vs" in res.output

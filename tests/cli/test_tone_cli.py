@@ -118,7 +118,7 @@ def test_learned_without_training_says_how(text_db: Path, monkeypatch, model_hom
     pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(model_home / "empty"))
     res = _run(text_db, "tone", "score", "--latest", "--model", "learned")
-    assert res.exit_code == 1
+    assert res.exit_code == 4  # no trained model held
     assert "flowscope tone train" in _flat(res.output)
 
 
@@ -185,10 +185,10 @@ def test_train_then_score_and_eval_learned(
 
 def test_bad_inputs_are_one_line_errors(text_db: Path) -> None:
     res = _run(text_db, "tone", "score", "--meeting", "2025-13-45")
-    assert res.exit_code == 1 and "--meeting must be a date" in _flat(res.output)
+    assert res.exit_code == 2 and "--meeting: not a date: '2025-13-45'" in _flat(res.output)
     bad = Path(__file__).resolve().parents[1] / "fixtures/tone/communications_bad_date.csv"
     res = _run(text_db, "tone", "score", str(bad))
     assert res.exit_code == 1
     assert "communications_bad_date.csv, row 3, column 'Release Date'" in _flat(res.output)
     res = _run(text_db, "tone", "score", "--meeting", "2024-01-01")
-    assert res.exit_code == 1 and "no minutes held for a meeting on 2024-01-01" in _flat(res.output)
+    assert res.exit_code == 4 and "no minutes held for a meeting on 2024-01-01" in _flat(res.output)

@@ -80,7 +80,18 @@ def replay(shared_data, monkeypatch):
 def _update(db, *args):
     res = runner.invoke(
         app,
-        ["--db", str(db), "update", "-s", "coinbase", "-s", "kraken", *args, "--format", "json"],
+        [
+            "--db",
+            str(db),
+            "update",
+            "--connector",
+            "coinbase",
+            "--connector",
+            "kraken",
+            *args,
+            "--format",
+            "json",
+        ],
     )
     return res, json.loads(res.stdout)
 
@@ -88,7 +99,7 @@ def _update(db, *args):
 def test_update_counts_new_rows_then_nothing_new_and_a_failing_source_is_isolated(tmp_path, replay):
     daily, seen = replay
     db = tmp_path / "s.duckdb"
-    res, doc = _update(db, "-s", "yahoo")
+    res, doc = _update(db, "--connector", "yahoo")
     assert res.exit_code == 1, res.output
     by = {r["source"]: r for r in doc["sources"]}
     assert doc["exit_code"] == 1
@@ -133,7 +144,9 @@ def test_update_counts_new_rows_then_nothing_new_and_a_failing_source_is_isolate
 
 def test_update_table_report_names_the_failure_and_keeps_the_successes(tmp_path, replay):
     db = tmp_path / "s.duckdb"
-    res = runner.invoke(app, ["--db", str(db), "update", "-s", "kraken", "-s", "yahoo"])
+    res = runner.invoke(
+        app, ["--db", str(db), "update", "--connector", "kraken", "--connector", "yahoo"]
+    )
     assert res.exit_code == 1
     assert "kraken" in res.output and "726" in res.output
     assert "The store was not changed for yahoo" in res.output
@@ -143,6 +156,6 @@ def test_update_table_report_names_the_failure_and_keeps_the_successes(tmp_path,
 def test_update_rejects_an_unknown_format_and_source(tmp_path):
     db = tmp_path / "s.duckdb"
     res = runner.invoke(app, ["--db", str(db), "update", "--format", "xml"])
-    assert res.exit_code == 1 and "--format" in res.output
-    res = runner.invoke(app, ["--db", str(db), "update", "-s", "nosuch"])
+    assert res.exit_code == 2 and "--format" in res.stderr
+    res = runner.invoke(app, ["--db", str(db), "update", "--connector", "nosuch"])
     assert res.exit_code == 1 and "unknown source 'nosuch'" in res.output

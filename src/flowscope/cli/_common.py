@@ -1,14 +1,27 @@
-"""Shared CLI plumbing: the store from the global ``--db`` option, output formats, errors."""
+"""Shared CLI plumbing: the store from the global ``--db`` option, output formats, errors.
+
+Exit codes (documented in docs/cli.md), set in one place, :func:`handle_errors`:
+
+====  ===========================================================================
+0     success
+1     error (bad data in a file, a failed source, a store problem ...)
+2     usage error: an unknown option or an option value the command cannot use
+3     offline: the network or a source's host cannot be reached
+4     no data held for the request (``InsufficientDataError``)
+====  ===========================================================================
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,25 +29,56 @@ from rich.markup import escape
 
 from flowscope._lazy import lazy_module
 from flowscope.config import Settings, load_settings
-from flowscope.errors import FlowscopeError, ValidationError
+from flowscope.errors import (
+    FlowscopeError,
+    InsufficientDataError,
+    OfflineError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from flowscope.storage import Store
 else:
+    np = lazy_module("numpy")
     pd = lazy_module("pandas")
 
 __all__ = [
+    "EXIT_ERROR",
     "EXIT_NO_DATA",
+    "EXIT_OFFLINE",
+    "EXIT_OK",
+    "EXIT_USAGE",
     "CliState",
+    "FormatOpt",
+    "OutputFormat",
     "console",
     "err_console",
     "handle_errors",
     "open_cli_store",
+    "output_format",
     "parse_day",
     "print_frame",
+    "print_json",
     "state",
+]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_OFFLINE = 3
+EXIT_NO_DATA = 4
+
+OutputFormat = Literal["table", "csv", "json"]
+FORMATS: tuple[OutputFormat, ...] = ("table", "csv", "json")
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="Output: table, csv or json (json: one document on stdout, notes on stderr).",
+    ),
 ]
 
 
@@ -63,10 +107,6 @@ class CliState:
 
 
 state = CliState()
-
-
-#: Exit code of a command that found no data to work on (no store, or an empty one).
-EXIT_NO_DATA = 4
 
 
 def open_cli_store(*, read_only: bool = False) -> Store:
@@ -107,14 +147,36 @@ def parse_day(value: str | None, option: str) -> pd.Timestamp | None:
         day = pd.NaT
     if day is pd.NaT or pd.isna(day):
         msg = f"{option}: not a date: {value!r} (use YYYY-MM-DD, e.g. {option} 2026-04-13)"
-        raise ValidationError(msg, param_name=option.lstrip("-"), received=value)
+        raise UsageError(msg, param_name=option.lstrip("-"), received=value)
     if day.tz is not None:
         day = day.tz_convert("UTC").tz_localize(None)
     return day.normalize()
 
 
+def output_format(
+    value: str, allowed: tuple[str, ...] = FORMATS, *, option: str = "--format"
+) -> str:
+    """``value`` lower-cased if it is one of ``allowed``; otherwise a usage error naming ``option``."""
+    fmt = value.strip().lower()
+    if fmt not in allowed:
+        msg = f"{option}: unknown format {value!r}; use {', '.join(allowed[:-1])} or {allowed[-1]}"
+        raise UsageError(msg, param_name=option.lstrip("-"), received=value)
+    return fmt
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The documented exit code of an error (see the module docstring)."""
+    if isinstance(exc, UsageError):
+        return EXIT_USAGE
+    if isinstance(exc, OfflineError):
+        return EXIT_OFFLINE
+    if isinstance(exc, InsufficientDataError):
+        return EXIT_NO_DATA
+    return EXIT_ERROR
+
+
 def handle_errors(func: F) -> F:
-    """Turn flowscope errors into a red one-line message and exit code 1."""
+    """Turn flowscope errors into a red one-line message on stderr and the documented exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -124,7 +186,7 @@ def handle_errors(func: F) -> F:
             err_console.print(
                 f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
             )
-            raise typer.Exit(1) from None
+            raise typer.Exit(exit_code_for(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -132,7 +194,30 @@ def handle_errors(func: F) -> F:
 def _json_default(v: Any) -> Any:
     if isinstance(v, pd.Timestamp):
         return v.strftime("%Y-%m-%d") if v.tz is None and v == v.normalize() else v.isoformat()
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return _finite(float(v))
+    if isinstance(v, dt.date):
+        return v.isoformat()
     return str(v)
+
+
+def _finite(v: float) -> float | None:
+    return v if math.isfinite(v) else None
+
+
+def _clean(doc: Any) -> Any:
+    """``doc`` with non-finite floats as null (JSON has no NaN or infinity)."""
+    if isinstance(doc, float):
+        return _finite(doc)
+    if isinstance(doc, dict):
+        return {k: _clean(v) for k, v in doc.items()}
+    if isinstance(doc, list | tuple):
+        return [_clean(v) for v in doc]
+    return doc
 
 
 def frame_to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -142,6 +227,11 @@ def frame_to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
         {k: (_json_default(v) if isinstance(v, pd.Timestamp) else v) for k, v in r.items()}
         for r in out.to_dict("records")
     ]
+
+
+def print_json(doc: Any) -> None:
+    """Write ``doc`` as one JSON document on stdout (dates as ISO strings, NaN as null)."""
+    sys.stdout.write(json.dumps(_clean(doc), indent=2, default=_json_default) + "\n")
 
 
 def print_frame(
@@ -155,7 +245,6 @@ def print_frame(
     elif fmt == "csv":
         sys.stdout.write(df.to_csv(index=False, date_format="%Y-%m-%d"))
     elif fmt == "json":
-        sys.stdout.write(json.dumps(frame_to_records(df), indent=2, default=_json_default) + "\n")
+        print_json(frame_to_records(df))
     else:
-        msg = f"unknown format {fmt!r}; use table, csv or json"
-        raise typer.BadParameter(msg)
+        output_format(fmt)

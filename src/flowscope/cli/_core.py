@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,16 +15,23 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
+    EXIT_ERROR,
     EXIT_NO_DATA,
+    EXIT_OFFLINE,
+    EXIT_OK,
+    EXIT_USAGE,
+    FormatOpt,
     console,
     err_console,
     handle_errors,
     open_cli_store,
+    output_format,
     parse_day,
     print_frame,
+    print_json,
     state,
 )
-from flowscope.errors import FlowscopeError, FlowscopeWarning, OfflineError, ValidationError
+from flowscope.errors import FlowscopeError, FlowscopeWarning, OfflineError
 
 if TYPE_CHECKING:
     import httpx
@@ -92,10 +98,12 @@ def import_file(
         Path, typer.Argument(help="CSV / Parquet / HTML file to import.", exists=False)
     ],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="Force a format instead of detecting it.")
+        str | None,
+        typer.Option("--file-format", help="Force the file's format instead of detecting it."),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help="Override the source name stored on the rows.")
+        str | None,
+        typer.Option("--source-name", help="Source name stored on the rows (default: detected)."),
     ] = None,
     symbol: Annotated[
         str | None,
@@ -187,7 +195,7 @@ def status(
         bool, typer.Option("--by-series", help="One line per fund / symbol / series.")
     ] = False,
     dataset: Annotated[str | None, typer.Option("--dataset", help="Only this dataset.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    fmt: FormatOpt = "table",
     asof: Annotated[
         str | None,
         typer.Option(
@@ -204,9 +212,7 @@ def status(
     """
     from flowscope.report.brief import input_freshness
 
-    if fmt not in ("table", "csv", "json"):
-        msg = f"--format: unknown format {fmt!r}; use table, csv or json"
-        raise ValidationError(msg, param_name="--format", received=fmt)
+    fmt = output_format(fmt)
     today = _reference_day(asof, "--asof")
     with open_cli_store(read_only=True) as store:
         fresh = input_freshness(store, today=today, dataset=dataset, by_series=by_series)
@@ -349,13 +355,17 @@ def _run_source(
 def update(
     sources: Annotated[
         list[str] | None,
-        typer.Option("--source", "-s", help="Connector to run (repeatable; default: settings)."),
+        typer.Option(
+            "--connector", help="Connector to run (repeatable; default: settings update_sources)."
+        ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Fetch from this date (default: gaps after the latest held)."),
+        typer.Option(
+            "--since", help="Fetch from this day, YYYY-MM-DD (default: gaps after the latest held)."
+        ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Report as table or json.")] = "table",
+    fmt: FormatOpt = "table",
 ) -> None:
     """Run the online connectors and store what they return (only what is missing).
 
@@ -363,23 +373,24 @@ def update(
     contract when it serves several), moved back by its lookback to pick up revisions. Each
     connector's rows are written in their own transaction: a connector that fails leaves the
     store unchanged for itself and does not hide the others' results. Exit code 0 when all
-    succeeded, 2 when every connector failed because the network is unreachable, 1 when any
+    succeeded, 3 when every connector failed because the network is unreachable, 1 when any
     failed otherwise.
     """
     from flowscope.sources import get_source
     from flowscope.sources._http import make_client
 
-    if fmt not in {"table", "json"}:
-        msg = f"--format {fmt!r} is not supported; use table or json"
-        raise ValidationError(msg, param_name="--format", received=fmt)
+    fmt = output_format(fmt)
+    start = parse_day(since, "--since")
     settings = state.settings()
     names = list(dict.fromkeys(sources or settings.update_sources))
     if not names:
-        err_console.print("no connectors configured (settings: update_sources)")
-        raise typer.Exit(2)
+        err_console.print(
+            "[bold red]error:[/] no connectors configured (settings: update_sources); "
+            "name one with --connector"
+        )
+        raise typer.Exit(EXIT_USAGE)
     for name in names:
         get_source(name)  # unknown names fail before any request
-    start = pd.Timestamp(since).normalize() if since is not None else None
     today = pd.Timestamp(dt.datetime.now(dt.UTC).date())
     reports: list[_SourceReport] = []
     with (
@@ -401,9 +412,9 @@ def update(
             progress.advance(task)
     failed = [r for r in reports if r.status in {"offline", "failed"}]
     if failed and len(failed) == len(reports) and all(r.status == "offline" for r in failed):
-        code = 2
+        code = EXIT_OFFLINE
     else:
-        code = 1 if failed else 0
+        code = EXIT_ERROR if failed else EXIT_OK
     _print_update_report(reports, fmt, code)
     if code:
         raise typer.Exit(code)
@@ -411,8 +422,15 @@ def update(
 
 def _print_update_report(reports: list[_SourceReport], fmt: str, code: int) -> None:
     if fmt == "json":
-        doc = {"exit_code": code, "sources": [asdict(r) for r in reports]}
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        print_json({"exit_code": code, "sources": [asdict(r) for r in reports]})
+    if fmt != "table":
+        if fmt == "csv":
+            rows = pd.DataFrame([asdict(r) for r in reports])
+            rows["warnings"] = rows["warnings"].map("; ".join)
+            print_frame(rows, "csv")
+        for r in reports:
+            for w in r.warnings:
+                err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
         return
     for r in reports:
         for w in r.warnings:
@@ -455,7 +473,9 @@ def brief(
         str | None,
         typer.Option("--asof", help="Brief date (default: today, UTC); data after it is ignored."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="terminal or json")] = "terminal",
+    fmt: Annotated[
+        str, typer.Option("--format", help="table (the terminal brief) or json.")
+    ] = "table",
     as_json: Annotated[
         bool, typer.Option("--json", hidden=True, help="Same as --format json.")
     ] = False,
@@ -467,9 +487,7 @@ def brief(
     """
     from flowscope.report.brief import build_brief, render_terminal, write_html
 
-    if fmt not in ("terminal", "json"):
-        msg = f"--format: unknown format {fmt!r}; use terminal or json"
-        raise ValidationError(msg, param_name="--format", received=fmt)
+    fmt = output_format(fmt, ("table", "terminal", "json"))
     day = _reference_day(asof, "--asof")
     with open_cli_store(read_only=True) as store:
         if not any(not store.sql(f"SELECT 1 FROM {d} LIMIT 1").empty for d in store.datasets()):
@@ -483,7 +501,7 @@ def brief(
             raise typer.Exit(EXIT_NO_DATA)
         b = build_brief(store, asof=day)
     if as_json or fmt == "json":
-        sys.stdout.write(json.dumps(b.to_dict(), indent=2, default=str) + "\n")
+        print_json(b.to_dict())
     else:
         render_terminal(b)
     if html is not None:

@@ -9,9 +9,23 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flowscope._lazy import lazy_module
-from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
+from flowscope.cli._common import (
+    FormatOpt,
+    console,
+    err_console,
+    frame_to_records,
+    handle_errors,
+    open_cli_store,
+    output_format,
+    parse_day,
+    print_frame,
+    print_json,
+)
 from flowscope.data.events import EVENT_SETS
-from flowscope.errors import FlowscopeWarning, ValidationError
+from flowscope.errors import (
+    FlowscopeWarning,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,9 +43,10 @@ app = typer.Typer(help="Event studies: abnormal returns around dated events.", n
 @app.command("sets")
 @handle_errors
 def sets(
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = "table",
 ) -> None:
     """List the bundled event sets."""
+    fmt = output_format(fmt)
     print_frame(
         pd.DataFrame({"set": list(EVENT_SETS), "description": list(EVENT_SETS.values())}), fmt
     )
@@ -63,7 +78,7 @@ def run(
     per_event: Annotated[
         bool, typer.Option("--per-event", help="Also list each event's CAR.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = "table",
     html: Annotated[
         Path | None, typer.Option("--html", help="Write a self-contained HTML chart of the CAAR.")
     ] = None,
@@ -72,18 +87,23 @@ def run(
 
     BTC alone uses every UTC day; with a benchmark (or an equity asset) returns are taken on
     NYSE sessions (BTC at its UTC-day close).
+
+    JSON: one document with ``summary``, ``caar`` (per bar) and, with --per-event, ``events``.
+    CSV: the CAAR per bar (with --per-event, each event's CAR instead).
     """
     from flowscope.analytics.align import align_daily
     from flowscope.analytics.events import event_study
     from flowscope.data.events import event_set, read_events_csv
     from flowscope.report.sections.rotation import load_close
 
+    fmt = output_format(fmt)
+    first_day, last_day = parse_day(start, "--start"), parse_day(end, "--end")
     if (set_name is None) == (file is None):
         msg = "give exactly one of --set NAME or --file FILE"
-        raise ValidationError(msg, param_name="set")
+        raise UsageError(msg, param_name="set")
     if model in ("market", "benchmark") and benchmark is None:
         msg = f"--model {model} needs --benchmark SYMBOL"
-        raise ValidationError(msg, param_name="benchmark")
+        raise UsageError(msg, param_name="benchmark")
     store = open_cli_store(read_only=True)
     try:
         if file is not None:
@@ -94,10 +114,10 @@ def run(
             meetings = store.fomc_meetings() if name in ("fomc", "minutes") else None
             events = event_set(name, meetings=meetings)
             origin = f"set {name}"
-        if start is not None:
-            events = events[events["date"] >= pd.Timestamp(start)]
-        if end is not None:
-            events = events[events["date"] <= pd.Timestamp(end)]
+        if first_day is not None:
+            events = events[events["date"] >= first_day]
+        if last_day is not None:
+            events = events[events["date"] <= last_day]
         a = load_close(store, asset)
         if benchmark is not None or asset != "BTC-USD":
             others = {}
@@ -130,7 +150,24 @@ def run(
         err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
     caar = res.caar.reset_index()
     title = f"{asset}: CAAR around {origin} ({res.n_events} events, model {model}, log returns)"
-    print_frame(caar, fmt, title=title, floatfmt=".4f")
+    if fmt == "json":
+        doc = {
+            "asset": asset,
+            "benchmark": benchmark,
+            "events_origin": origin,
+            "model": model,
+            "n_events": res.n_events,
+            "n_events_left_out": len(res.dropped),
+            "summary": frame_to_records(res.summary())[0],
+            "caar": frame_to_records(caar),
+        }
+        if per_event:
+            doc["events"] = frame_to_records(res.events)
+        print_json(doc)
+    elif fmt == "csv":
+        print_frame(res.events if per_event else caar, fmt)
+    else:
+        print_frame(caar, fmt, title=title, floatfmt=".4f")
     if fmt == "table":
         s = res.summary().iloc[0]
         console.print(
@@ -140,7 +177,7 @@ def run(
         )
         if not res.dropped.empty:
             console.print(f"{len(res.dropped)} event(s) left out (window outside the data).")
-    if per_event:
+    if per_event and fmt == "table":
         print_frame(res.events, fmt, title="per event", floatfmt=".4f")
     if html is not None:
         import plotly.graph_objects as go

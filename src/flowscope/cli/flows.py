@@ -8,6 +8,7 @@ stderr, so a fund's statistics count only its own sessions.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,14 +16,20 @@ import typer
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
+    FormatOpt,
     console,
     err_console,
     handle_errors,
     open_cli_store,
+    output_format,
     parse_day,
     print_frame,
+    print_json,
 )
-from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.errors import (
+    InsufficientDataError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,9 +49,6 @@ FundOpt = Annotated[
 ]
 StartOpt = Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD).")]
 EndOpt = Annotated[str | None, typer.Option("--end", help="Last day (YYYY-MM-DD).")]
-FormatOpt = Annotated[
-    str, typer.Option("--format", help="Output: table, csv or json.", case_sensitive=False)
-]
 SourceOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -54,6 +58,11 @@ SourceOpt = Annotated[
         "chosen by preference farside > sosovalue > defillama > artemis).",
     ),
 ]
+
+
+def _musd_key(name: str) -> str:
+    """A snake_case JSON/CSV key for a fund or source column in US$ M (``farside-july_musd``)."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") + "_musd"
 
 
 def _norm_funds(funds: list[str] | None) -> list[str] | None:
@@ -78,7 +87,7 @@ def _read(
     s, e = parse_day(start, "--start"), parse_day(end, "--end")
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
-        raise ValidationError(msg, param_name="end", received=end)
+        raise UsageError(msg, param_name="end", received=end)
     with open_cli_store(read_only=True) as store:
         df = store.etf_flows(start=s, end=e, funds=_norm_funds(funds), source=sources or None)
         priority = store.preference("etf_flows")
@@ -121,12 +130,15 @@ def show(
     """
     from flowscope.analytics import flows as fa
 
+    fmt = output_format(fmt)
     df = _read(fund, start, end, source, preferred=True)
     df = df[df["flow_usd"].notna() | df["aum_usd"].notna()]
     if wide:
         w = fa.flows_wide(df)
         out = (w / 1e6).round(1).reset_index()
-        print_frame(out, fmt.lower(), title="ETF net flows, US$ M", floatfmt=",.1f")
+        if fmt != "table":  # keys name the unit: ibit_musd, total_musd
+            out.columns = ["date", *(_musd_key(c) for c in out.columns[1:])]
+        print_frame(out, fmt, title="ETF net flows, US$ M", floatfmt=",.1f")
         return
     order = {f: i for i, f in enumerate(sorted(set(df["fund"]) - {"Total"}))}
     order["Total"] = len(order)
@@ -143,7 +155,7 @@ def show(
     ).reset_index(drop=True)
     if out["aum_usd"].isna().all():
         out = out.drop(columns="aum_usd")
-    print_frame(out, fmt.lower(), title="ETF net flows (flow_musd in US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title="ETF net flows (flow_musd in US$ M)", floatfmt=",.1f")
 
 
 @app.command("records")
@@ -172,6 +184,7 @@ def records(
     from flowscope.analytics import flows as fa
     from flowscope.schemas.funds import fund_lifetimes
 
+    fmt = output_format(fmt)
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = _read([name], None, None, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
@@ -210,14 +223,14 @@ def records(
             )
         out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     out["rank"] = out["rank"].astype("Int64")
-    if fmt.lower() == "table":
+    if fmt == "table":
         out = out.drop(columns="fund")
         out["rank"] = pd.Series(
             [None if pd.isna(r) else str(int(r)) for r in out["rank"]],
             dtype=object,
             index=out.index,
         )
-    print_frame(out, fmt.lower(), title=f"{name} flow records (US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title=f"{name} flow records (US$ M)", floatfmt=",.1f")
 
 
 @app.command("reconcile")
@@ -246,12 +259,13 @@ def reconcile(
     """Values of every source side by side per day and fund ($M), disagreements flagged."""
     from flowscope.analytics import flows as fa
 
+    fmt = output_format(fmt)
     if period in {"week", "month"}:
         _reconcile_periods(fund, start, end, period, tolerance, only_disagree, fmt, source)
         return
     if period != "day":
         msg = f"--period must be day, week or month, got {period!r}"
-        raise ValidationError(msg, param_name="period", received=period)
+        raise UsageError(msg, param_name="period", received=period)
     df = _read(fund, start, end, source)
     rec = fa.reconcile_sources(df, tolerance_usd=tolerance * 1e6)
     srcs = [
@@ -259,17 +273,19 @@ def reconcile(
     ]
     for c in srcs:
         rec[c] = (rec[c] / 1e6).round(1)
+    if fmt != "table":  # keys name the unit: farside_musd, sosovalue_musd
+        rec = rec.rename(columns={c: _musd_key(c) for c in srcs})
     rec["spread_musd"] = (rec.pop("spread_usd") / 1e6).round(1)
     if only_disagree:
         rec = rec[rec["status"] == "disagree"]
     counts = rec["status"].value_counts().to_dict()
     print_frame(
         rec.reset_index(drop=True),
-        fmt.lower(),
+        fmt,
         title="ETF flows by source (US$ M)",
         floatfmt=",.1f",
     )
-    if fmt.lower() == "table":
+    if fmt == "table":
         console.print(
             ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing to compare"
         )
@@ -324,11 +340,11 @@ def _reconcile_periods(
         out = out[out["status"] == "disagree"]
     print_frame(
         out.reset_index(drop=True),
-        fmt.lower(),
+        fmt,
         title=f"Daily sums vs {period}ly aggregates (US$ M)",
         floatfmt=",.1f",
     )
-    if fmt.lower() == "table":
+    if fmt == "table":
         console.print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
 
 
@@ -343,11 +359,12 @@ def rank(
     """Funds ranked by cumulative net buying between --start and --end ($M, share of all funds)."""
     from flowscope.analytics import flows as fa
 
+    fmt = output_format(fmt)
     df = _read(None, start, end, source, preferred=True)
     out = fa.cumulative_rank(fa.flows_wide(df))
     out = out.drop(columns="net_usd")
     out["share_of_total"] = out["share_of_total"].round(3)
-    print_frame(out, fmt.lower(), title="Cumulative net flow by fund (US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title="Cumulative net flow by fund (US$ M)", floatfmt=",.1f")
 
 
 @app.command("reversals")
@@ -364,6 +381,7 @@ def reversals(
     """Flow-regime flips: the rolling sum crossing +band (to inflow) or -band (to outflow)."""
     from flowscope.analytics import flows as fa
 
+    fmt = output_format(fmt)
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = _read([name], start, end, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
@@ -378,7 +396,7 @@ def reversals(
     )
     print_frame(
         out,
-        fmt.lower(),
+        fmt,
         title=f"{name}: {window}-session regime flips (±{band:g} $M)",
         floatfmt=",.1f",
     )
@@ -391,12 +409,18 @@ def revisions(
     fmt: FormatOpt = "table",
 ) -> None:
     """Superseded values (first releases later revised), beside the current value ($M)."""
+    fmt = output_format(fmt)
     funds = _norm_funds(fund)
     with open_cli_store(read_only=True) as store:
         old = store.revisions("etf_flows", **({"fund": funds} if funds else {}))
         cur = store.etf_flows(funds=funds)
     if old.empty:
-        console.print("no revisions held")
+        if fmt == "table":
+            console.print("no revisions held")
+        elif fmt == "json":
+            print_json([])
+        else:
+            err_console.print("no revisions held")
         return
     m = old.merge(
         cur[["date", "fund", "source", "flow_usd", "ts_ingested"]],
@@ -415,7 +439,7 @@ def revisions(
             "superseded": m["ts_superseded"],
         }
     )
-    print_frame(out, fmt.lower(), title="ETF flow revisions (US$ M)", floatfmt=",.1f")
+    print_frame(out, fmt, title="ETF flow revisions (US$ M)", floatfmt=",.1f")
 
 
 @app.command("chart")

@@ -13,14 +13,16 @@ import typer
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
+    FormatOpt,
     console,
     err_console,
     handle_errors,
     open_cli_store,
+    output_format,
     parse_day,
     print_frame,
 )
-from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.errors import InsufficientDataError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,20 +64,17 @@ def prices(
             "trusted source holding it (settings: source_preference).",
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    fmt: FormatOpt = "table",
 ) -> None:
     """Show OHLCV bars (prices in USD, volume in base units) with the source of each bar."""
-    fmt = fmt.lower()
-    if fmt not in {"table", "csv", "json"}:
-        msg = f"--format: unknown format {fmt!r}; use table, csv or json"
-        raise ValidationError(msg, param_name="format", received=fmt)
+    fmt = output_format(fmt)
     if interval not in _INTERVALS:
         msg = f"--interval: unknown bar length {interval!r}; use one of {', '.join(_INTERVALS)}"
-        raise ValidationError(msg, param_name="interval", received=interval)
+        raise UsageError(msg, param_name="interval", received=interval)
     s, e = parse_day(start, "--start"), parse_day(end, "--end")
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
-        raise ValidationError(msg, param_name="end", received=end)
+        raise UsageError(msg, param_name="end", received=end)
     with open_cli_store(read_only=True) as store:
         if not symbols:
             held = _held(store, interval)

@@ -12,13 +12,21 @@ import typer
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
+    FormatOpt,
     console,
     err_console,
     handle_errors,
     open_cli_store,
+    output_format,
+    parse_day,
     print_frame,
+    print_json,
 )
-from flowscope.errors import FlowscopeWarning, InsufficientDataError, ValidationError
+from flowscope.errors import (
+    FlowscopeWarning,
+    InsufficientDataError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,18 +40,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
 MaxOpt = Annotated[int, typer.Option("--meetings", help="Upcoming meetings to price.")]
 
 
 def _date(value: str | None, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value).normalize()
-    except ValueError as exc:
-        msg = f"--{name} must be a date YYYY-MM-DD, got {value!r}"
-        raise ValidationError(msg, param_name=name, received=value) from exc
+    return parse_day(value, f"--{name}")
 
 
 @contextmanager
@@ -107,6 +108,7 @@ def odds(
     from flowscope.analytics import fedwatch as fw
     from flowscope.report.sections import rates as rs
 
+    fmt = output_format(fmt)
     when = _date(asof, "asof")
     mdate = _date(meeting, "meeting")
     with open_cli_store(read_only=True) as store, _notes():
@@ -178,7 +180,14 @@ def odds(
         cols = (["target_lower", "target_upper"] if ranges else []) + ["change_bp", "probability"]
         cols += ["week_ago"] if "week_ago" in out.columns else []
         out = out.sort_values("change_bp")[cols]
-        out = out.rename(columns={"probability": "probability %", "week_ago": "1 week ago %"})
+        out = out.rename(
+            columns={
+                "target_lower": "target_lower_pct",
+                "target_upper": "target_upper_pct",
+                "probability": "probability_pct",
+                "week_ago": "probability_week_ago_pct",
+            }
+        )
         out = out.reset_index(drop=True)
         print_frame(
             with_extra(out, lambda f: rs.meeting_status(pd.Series(mdate, index=f.index), ref)),
@@ -189,15 +198,15 @@ def odds(
     out = pd.DataFrame(
         {
             "meeting": s["meeting_date"],
-            "cut %": (s["p_cut"] * 100).round(1),
-            "hold %": (s["p_hold"] * 100).round(1),
-            "hike %": (s["p_hike"] * 100).round(1),
-            "expected bp": s["expected_change_bp"].round(1),
-            "expected rate %": s["expected_rate"].round(3),
-            "likely range %": s["likely_lower"].map("{:.2f}".format)
+            "p_cut_pct": (s["p_cut"] * 100).round(1),
+            "p_hold_pct": (s["p_hold"] * 100).round(1),
+            "p_hike_pct": (s["p_hike"] * 100).round(1),
+            "expected_change_bp": s["expected_change_bp"].round(1),
+            "expected_rate_pct": s["expected_rate"].round(3),
+            "likely_range_pct": s["likely_lower"].map("{:.2f}".format)
             + "-"
             + s["likely_upper"].map("{:.2f}".format),
-            "likely %": (s["likely_probability"] * 100).round(1),
+            "p_likely_pct": (s["likely_probability"] * 100).round(1),
         }
     )
     print_frame(with_extra(out, lambda f: rs.meeting_status(f["meeting"], ref)), fmt)
@@ -218,6 +227,7 @@ def history(
     from flowscope.analytics import fedwatch as fw
     from flowscope.report.sections import rates as rs
 
+    fmt = output_format(fmt)
     mdate = pd.Timestamp(_date(meeting, "meeting"))
     with open_cli_store(read_only=True) as store, _notes():
         inputs = rs.load_inputs(store, end=_date(end, "end"))
@@ -227,11 +237,11 @@ def history(
     out = pd.DataFrame(
         {
             "watch_date": s["watch_date"],
-            "cut %": (s["p_cut"] * 100).round(1),
-            "hold %": (s["p_hold"] * 100).round(1),
-            "hike %": (s["p_hike"] * 100).round(1),
-            "expected bp": s["expected_change_bp"].round(1),
-            "expected rate %": s["expected_rate"].round(3),
+            "p_cut_pct": (s["p_cut"] * 100).round(1),
+            "p_hold_pct": (s["p_hold"] * 100).round(1),
+            "p_hike_pct": (s["p_hike"] * 100).round(1),
+            "expected_change_bp": s["expected_change_bp"].round(1),
+            "expected_rate_pct": s["expected_rate"].round(3),
         }
     )
     print_frame(out, fmt)
@@ -239,8 +249,7 @@ def history(
         fig = rs.history_figure(sub, mdate)
         html.parent.mkdir(parents=True, exist_ok=True)
         fig.write_html(str(html), include_plotlyjs=True, full_html=True)
-        if fmt == "table":
-            console.print(f"chart written to {html}", highlight=False)
+        err_console.print(f"chart written to {html}", highlight=False)
 
 
 @app.command("events")
@@ -259,17 +268,19 @@ def events(
     from flowscope.analytics import fedwatch as fw
     from flowscope.report.sections import rates as rs
 
+    fmt = output_format(fmt)
     if kind not in (None, "statement", "minutes"):
         msg = f"--kind must be statement or minutes, got {kind!r}"
-        raise ValidationError(msg, param_name="kind", received=kind)
+        raise UsageError(msg, param_name="kind", received=kind)
+    first_day = _date(start, "start")
     with open_cli_store(read_only=True) as store, _notes():
         inputs = rs.load_inputs(store)
         panel = rs.compute_panel(inputs, max_meetings=2)
         ev = rs.release_events(store)
     if kind is not None:
         ev = ev[ev["kind"] == kind]
-    if start is not None:
-        ev = ev[ev["date"] >= _date(start, "start")]
+    if first_day is not None:
+        ev = ev[ev["date"] >= first_day]
     moves = fw.event_moves(panel, ev, after_days=after_days)
     if moves.empty:
         msg = "no FOMC release falls inside the ZQ settlements held"
@@ -278,14 +289,14 @@ def events(
         {
             "date": moves["date"],
             "kind": moves["kind"],
-            "next meeting": moves["meeting_date"],
-            "hike % before": (moves["p_hike_before"] * 100).round(1),
-            "hike % on": (moves["p_hike_on"] * 100).round(1),
-            "cut % before": (moves["p_cut_before"] * 100).round(1),
-            "cut % on": (moves["p_cut_on"] * 100).round(1),
-            "expected % before": moves["expected_rate_before"].round(3),
-            "d expected bp": moves["d_expected_bp"].round(1),
-            f"d expected bp +{after_days}d": moves["d_expected_after_bp"].round(1),
+            "next_meeting": moves["meeting_date"],
+            "p_hike_before_pct": (moves["p_hike_before"] * 100).round(1),
+            "p_hike_on_pct": (moves["p_hike_on"] * 100).round(1),
+            "p_cut_before_pct": (moves["p_cut_before"] * 100).round(1),
+            "p_cut_on_pct": (moves["p_cut_on"] * 100).round(1),
+            "expected_rate_before_pct": moves["expected_rate_before"].round(3),
+            "d_expected_bp": moves["d_expected_bp"].round(1),
+            f"d_expected_after_{after_days}d_bp": moves["d_expected_after_bp"].round(1),
         }
     )
     print_frame(out, fmt)
@@ -297,19 +308,41 @@ def panel_cmd(
     start: Annotated[str | None, typer.Option("--start", help="First watch date.")] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last watch date.")] = None,
     meetings: MaxOpt = 8,
+    fmt: FormatOpt = "table",
 ) -> None:
     """Compute the as-of FedWatch panel from the ZQ settlements held and store it."""
     from flowscope.report.sections import rates as rs
 
+    fmt = output_format(fmt)
+    first, last_day = _date(start, "start"), _date(end, "end")
     with open_cli_store() as store, _notes():
-        inputs = rs.load_inputs(store, end=_date(end, "end"))
-        panel = rs.compute_panel(
-            inputs, start=_date(start, "start"), end=_date(end, "end"), max_meetings=meetings
-        )
+        inputs = rs.load_inputs(store, end=last_day)
+        if inputs.futures.empty:
+            msg = f"no fed funds futures held; {rs.IMPORT_HINT}"
+            raise InsufficientDataError(msg)
+        panel = rs.compute_panel(inputs, start=first, end=last_day, max_meetings=meetings)
         res = rs.store_panel(store, panel, source="+".join(inputs.sources))
     used = rs.target_ranges(inputs, pd.DatetimeIndex(panel["watch_date"].unique()))
     counts = used["source"].value_counts()
     last = used.iloc[-1]
+    if fmt != "table":
+        summary = {
+            "watch_dates": int(panel["watch_date"].nunique()),
+            "first_watch_date": panel["watch_date"].min(),
+            "last_watch_date": panel["watch_date"].max(),
+            "rows_new": res.inserted,
+            "rows_changed": res.updated,
+            "rows_unchanged": res.unchanged,
+            "target_range_watch_dates_fred": int(counts.get("fred", 0)),
+            "target_range_watch_dates_fomc_calendar": int(counts.get("fomc_calendar", 0)),
+            "target_range_lower_pct": float(last["lower"]) if pd.notna(last["lower"]) else None,
+            "target_range_upper_pct": float(last["upper"]) if pd.notna(last["upper"]) else None,
+        }
+        if fmt == "json":
+            print_json(summary)
+        else:
+            print_frame(pd.DataFrame([summary]), fmt)
+        return
     console.print(
         f"fedwatch_panel: {panel['watch_date'].nunique()} watch dates "
         f"({panel['watch_date'].min():%Y-%m-%d}..{panel['watch_date'].max():%Y-%m-%d}), "

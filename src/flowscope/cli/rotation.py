@@ -8,8 +8,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flowscope._lazy import lazy_module
-from flowscope.cli._common import console, err_console, handle_errors, open_cli_store, print_frame
-from flowscope.errors import InsufficientDataError, ValidationError
+from flowscope.cli._common import (
+    FormatOpt,
+    console,
+    err_console,
+    handle_errors,
+    open_cli_store,
+    output_format,
+    print_frame,
+)
+from flowscope.errors import (
+    InsufficientDataError,
+    UsageError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,7 +87,7 @@ def rotation(
             "close instant, needs intraday BTC bars in the store).",
         ),
     ] = "utc_close",
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = "table",
     html: Annotated[
         Path | None, typer.Option("--html", help="With --vs: write a self-contained HTML chart.")
     ] = None,
@@ -97,13 +109,14 @@ def rotation(
 
     if ctx.invoked_subcommand is not None:
         return
+    fmt = output_format(fmt)
     if window < 2:
         msg = f"--window must be at least 2 sessions, got {window}"
-        raise ValidationError(msg, param_name="window", received=window)
+        raise UsageError(msg, param_name="window", received=window)
     base = base.upper()
     if base != "BTC-USD" and vs is None:
         msg = "--base needs --vs ASSET (a pair)"
-        raise ValidationError(msg, param_name="base", received=base)
+        raise UsageError(msg, param_name="base", received=base)
     store = open_cli_store(read_only=True)
     try:
         held = held_symbols(store)
@@ -113,7 +126,7 @@ def rotation(
             btc = _btc_at_closes(store, btc_source)
         else:
             msg = f"--align must be utc_close or session_close, got {align!r}"
-            raise ValidationError(msg, param_name="align", received=align)
+            raise UsageError(msg, param_name="align", received=align)
         flows = etf_total_flows(store)
         assets = [vs.upper()] if vs else [a for a in ROTATION_UNIVERSE if a in held]
         if not assets:
@@ -154,8 +167,8 @@ def rotation(
             .tail(last)
             .rename(
                 columns={
-                    "base_close": f"{base.split('-')[0].lower()}_close",
-                    "asset_close": f"{asset.lower()}_close",
+                    "base_close": f"{base.split('-')[0].lower()}_close_usd",
+                    "asset_close": f"{asset.lower()}_close_usd",
                 }
             )
         )

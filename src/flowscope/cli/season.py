@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,14 +10,22 @@ import typer
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
+    FormatOpt,
     console,
     err_console,
     frame_to_records,
     handle_errors,
     open_cli_store,
+    output_format,
+    parse_day,
     print_frame,
+    print_json,
 )
-from flowscope.errors import FlowscopeWarning, InsufficientDataError, ValidationError
+from flowscope.errors import (
+    FlowscopeWarning,
+    InsufficientDataError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,10 +50,10 @@ def _years(spec: str) -> range:
             a = b = int(spec)
     except ValueError:
         msg = f"--years must look like 2015-2024 or 2020, got {spec!r}"
-        raise ValidationError(msg, param_name="years", received=spec) from None
+        raise UsageError(msg, param_name="years", received=spec) from None
     if b < a:
         msg = f"--years range is reversed: {spec!r}"
-        raise ValidationError(msg, param_name="years", received=spec)
+        raise UsageError(msg, param_name="years", received=spec)
     return range(a, b + 1)
 
 
@@ -58,15 +64,15 @@ def _rules(rule: str) -> list[RegimeRule]:
         return list(REGIME_RULES)
     if rule not in REGIME_RULES:
         msg = f"--rule must be one of {', '.join(REGIME_RULES)} or all, got {rule!r}"
-        raise ValidationError(msg, param_name="rule", received=rule)
+        raise UsageError(msg, param_name="rule", received=rule)
     return [rule]
 
 
 def _window(spec: str) -> tuple[str, str]:
     parts = spec.split(":")
     if len(parts) != 2:
-        msg = f"--window must look like 12-24:12-31, got {spec!r}"
-        raise ValidationError(msg, param_name="window", received=spec)
+        msg = f"--dates must look like 12-24:12-31 (MM-DD:MM-DD), got {spec!r}"
+        raise UsageError(msg, param_name="dates", received=spec)
     return parts[0], parts[1]
 
 
@@ -96,8 +102,8 @@ def christmas(
         str, typer.Option("--years", help="Year range, e.g. 2015-2024.")
     ] = "2015-2024",
     window: Annotated[
-        str, typer.Option("--window", help="Calendar window MM-DD:MM-DD.")
-    ] = "12-24:12-31",  # analytics.seasonality.CHRISTMAS_WINDOW (kept light for --help)
+        str, typer.Option("--dates", help="Calendar window MM-DD:MM-DD.")
+    ] = "12-24:12-31",
     rule: Annotated[
         str, typer.Option("--rule", help="Regime rule: ma200, trailing365, drawdown or all.")
     ] = "all",
@@ -111,14 +117,18 @@ def christmas(
     source: Annotated[str | None, typer.Option("--source", help="BTC price source.")] = None,
     n_boot: Annotated[int, typer.Option("--boot", help="Bootstrap draws.")] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = "table",
     html: Annotated[Path | None, typer.Option("--html", help="Write an HTML bar chart.")] = None,
 ) -> None:
     """The desk note's Christmas table: per-year window return, regime by rule, agreement with
-    the note's bull (2016, 2020, 2023) / bear (2018, 2021, 2022) labels, and bootstrap CIs."""
+    the note's bull (2016, 2020, 2023) / bear (2018, 2021, 2022) labels, and bootstrap CIs.
+
+    JSON: one document with both tables; CSV: the per-year table.
+    """
     from flowscope.analytics.seasonality import christmas_table
     from flowscope.report.sections.rotation import load_close
 
+    fmt = output_format(fmt)
     yrs = _years(years)
     rules = _rules(rule)
     store = open_cli_store(read_only=True)
@@ -163,7 +173,9 @@ def christmas(
             "labelled_years": int(lab["outcome_agrees"].notna().sum()),
             "bootstrap_draws": n_boot,
         }
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        print_json(doc)
+    elif fmt == "csv":
+        print_frame(show, fmt)
     else:
         print_frame(show, fmt, title=title)
         print_frame(
@@ -206,7 +218,7 @@ def christmas(
 @handle_errors
 def window_cmd(
     window: Annotated[
-        str, typer.Option("--window", help="Calendar window MM-DD:MM-DD.")
+        str, typer.Option("--dates", help="Calendar window MM-DD:MM-DD.")
     ] = "12-15:01-05",
     years: Annotated[
         str | None, typer.Option("--years", help="Year range (default: all held).")
@@ -217,27 +229,45 @@ def window_cmd(
     source: Annotated[str | None, typer.Option("--source", help="BTC price source.")] = None,
     n_boot: Annotated[int, typer.Option("--boot", help="Bootstrap draws.")] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = "table",
 ) -> None:
-    """Return over any calendar window per year, with regimes and bootstrap CIs."""
     from flowscope.analytics.seasonality import window_returns
     from flowscope.report.sections.rotation import load_close
 
+    """Return over any calendar window per year, with regimes and bootstrap CIs.
+
+    JSON: one document with ``years`` and ``by_regime``; CSV: the per-year table.
+    """
+    fmt = output_format(fmt)
     rules = _rules(rule)
+    dates = _window(window)
     store = open_cli_store(read_only=True)
     try:
         btc = load_close(store, "BTC-USD", source=source)
     finally:
         store.close()
     yrs = _years(years) if years else None
-    tab = window_returns(btc, _window(window), years=yrs, rules=rules)
+    tab = window_returns(btc, dates, years=yrs, rules=rules)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FlowscopeWarning)
         summ = _summaries(tab, rules, n_boot, seed)
     show = tab.reset_index().drop(columns=["start", "end"])
     show["return_pct"] = show.pop("return") * 100
-    print_frame(show, fmt, title=f"BTC {window} per year")
-    print_frame(summ, fmt, title="mean by regime (fractions), bootstrap 95% CI", floatfmt=".4f")
+    if fmt == "json":
+        print_json(
+            {
+                "window": f"{dates[0]}..{dates[1]}",
+                "btc_source": btc.attrs.get("source"),
+                "years": frame_to_records(show),
+                "by_regime": frame_to_records(summ),
+                "bootstrap_draws": n_boot,
+            }
+        )
+    elif fmt == "csv":
+        print_frame(show, fmt)
+    else:
+        print_frame(show, fmt, title=f"BTC {window} per year")
+        print_frame(summ, fmt, title="mean by regime (fractions), bootstrap 95% CI", floatfmt=".4f")
     _print_warnings(caught)
 
 
@@ -251,12 +281,17 @@ def calendar_cmd(
     start: Annotated[str | None, typer.Option("--start", help="First date.")] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last date.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="BTC price source.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = "table",
 ) -> None:
     """Mean BTC log return by day of week (UTC) or by month, with bootstrap 95% CIs."""
     from flowscope.analytics.seasonality import calendar_returns
     from flowscope.report.sections.rotation import load_close
 
+    fmt = output_format(fmt)
+    first_day, last_day = parse_day(start, "--start"), parse_day(end, "--end")
+    if by not in ("weekday", "month"):
+        msg = f"--by must be weekday or month, got {by!r}"
+        raise UsageError(msg, param_name="by", received=by)
     if rule is not None:
         _rules(rule)
     store = open_cli_store(read_only=True)
@@ -264,5 +299,5 @@ def calendar_cmd(
         btc = load_close(store, "BTC-USD", source=source)
     finally:
         store.close()
-    tab = calendar_returns(btc, by, rule=rule, start=start, end=end)  # type: ignore[arg-type]
+    tab = calendar_returns(btc, by, rule=rule, start=first_day, end=last_day)  # type: ignore[arg-type]
     print_frame(tab, fmt, title=f"BTC log return by {by} (fractions)", floatfmt=".4f")

@@ -9,20 +9,23 @@ package, and records the licence of its training labels).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
+    FormatOpt,
     console,
     err_console,
     handle_errors,
     open_cli_store,
+    output_format,
+    parse_day,
     print_frame,
+    print_json,
     state,
 )
 from flowscope.errors import (
@@ -48,7 +51,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
 ModelOpt = Annotated[
     str,
     typer.Option("--model", "-m", help="lexicon (built in) or learned (nlp extra + tone train)."),
@@ -191,11 +193,7 @@ def import_texts(
 
 
 def _date(value: str, name: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(value).normalize()
-    except ValueError as exc:
-        msg = f"--{name} must be a date YYYY-MM-DD, got {value!r}"
-        raise ValidationError(msg, param_name=name, received=value) from exc
+    return cast("pd.Timestamp", parse_day(value, f"--{name}"))
 
 
 def _text_of(file: Path) -> tuple[str, pd.Timestamp | None, str | None]:
@@ -235,16 +233,22 @@ def score(
     ] = "minutes",
     model: ModelOpt = "lexicon",
     top: Annotated[int, typer.Option("--top", help="Sentences shown per side.")] = 5,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: FormatOpt = "table",
 ) -> None:
     """Score one FOMC text: (hawkish − dovish)/sentences, percentile vs the held history of
-    the same kind, change vs the previous meeting, and the most hawkish/dovish sentences."""
+    the same kind, change vs the previous meeting, and the most hawkish/dovish sentences.
+
+    CSV: one row per top sentence (side, sentence, sentence_score) with the document's
+    figures repeated on each row.
+    """
     from flowscope.analytics.text import percentile_of, score_document
     from flowscope.report.sections.tone import held_docs, history_for
 
+    fmt = output_format(fmt)
     if sum([file is not None, latest, meeting is not None]) != 1:
         msg = "give exactly one of FILE, --latest or --meeting DATE"
         raise ValidationError(msg, param_name="file")
+    day = _date(meeting, "meeting") if meeting is not None else None
     cache = _cache() if model == "learned" else None
     m = _model(model, cache)
     with open_cli_store(read_only=True) as store:
@@ -263,7 +267,6 @@ def score(
             if latest:
                 row = docs.sort_values("meeting_date").iloc[-1]
             else:
-                day = _date(str(meeting), "meeting")
                 hit = docs[docs["meeting_date"] == day]
                 if hit.empty:
                     msg = f"no {kind} held for a meeting on {day:%Y-%m-%d}"
@@ -304,11 +307,20 @@ def score(
         "top_dovish": dove[["sentence", "score"]].to_dict("records"),
     }
     if fmt == "json":
-        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        print_json(out)
         return
-    if fmt != "table":
-        msg = f"unknown format {fmt!r}; use table or json"
-        raise typer.BadParameter(msg)
+    if fmt == "csv":
+        doc = {k: v for k, v in out.items() if not k.startswith("top_")}
+        rows = pd.concat(
+            [
+                hawk[["sentence", "score"]].assign(side="hawkish"),
+                dove[["sentence", "score"]].assign(side="dovish"),
+            ],
+            ignore_index=True,
+        ).rename(columns={"score": "sentence_score"})
+        rows = rows.assign(**doc)[[*doc, "side", "sentence", "sentence_score"]]
+        print_frame(rows, "csv")
+        return
     head = f"{kind} {out['meeting_date'] or file}" if file is None or meeting_date else str(file)
     console.print(f"[bold]{head}[/] — model {m.name}")
     console.print(
@@ -336,6 +348,8 @@ def history(
     """Tone of every held document, with the change since the previous meeting."""
     from flowscope.report.sections.tone import held_docs, history_for
 
+    fmt = output_format(fmt)
+    first_day = _date(start, "start") if start is not None else None
     cache = _cache() if model == "learned" else None
     m = _model(model, cache)
     with open_cli_store(read_only=True) as store:
@@ -346,8 +360,8 @@ def history(
     hist = history_for(docs, m)
     if cache is not None:
         cache.save()
-    if start is not None:
-        hist = hist[hist["meeting_date"] >= _date(start, "start")]
+    if first_day is not None:
+        hist = hist[hist["meeting_date"] >= first_day]
     hist = hist.assign(release_date=hist["release_ts"].dt.strftime("%Y-%m-%d"))
     cols = [
         "meeting_date",
@@ -425,6 +439,7 @@ def evaluate(
     from flowscope.analytics.text import LexiconModel, evaluate_tdw, summarize_tdw
     from flowscope.sources.formats.fomc_text import read_tdw_splits
 
+    fmt = output_format(fmt)
     splits = read_tdw_splits(data)
     wanted = [d.strip() for d in datasets.split(",")] if datasets else None
     if model == "lexicon":
