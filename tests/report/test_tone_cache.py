@@ -80,3 +80,18 @@ def test_another_model_key_does_not_reuse_the_scores(store):
     docs = tone_section.held_docs(store, asof=ASOF)
     tone_section.cached_history(store, docs, LexiconModel())
     assert tone_section.model_key(LexiconModel()) != tone_section.model_key(CountingLexicon())
+
+
+def test_warm_cache_then_a_read_only_brief_section_scores_nothing(store, counting, tmp_path):
+    # what `flowscope init` / `update` do after writing: every held document is scored once
+    tone_section.warm_cache(store)
+    scored = counting.calls
+    assert scored > 0
+    path = store.path
+    store.close()
+    counting.calls = 0
+    with Store(path, read_only=True) as ro:  # the brief opens the store read-only
+        sec = tone_section.build(BriefContext(store=ro, asof=ASOF))
+    assert sec is not None
+    # only the latest document's quoted sentences may be scored; no document's counts
+    assert counting.calls <= 1

@@ -82,6 +82,10 @@ def init(
                     )
 
                 results = load_bundle(store, progress=_tick)
+                progress.update(task, description="scoring FOMC texts for the tone cache")
+                from flowscope.report.sections.tone import warm_cache
+
+                warm_cache(store)
             for r in results:
                 console.print(
                     f"  {r.dataset:<14} {r.source:<28} +{r.inserted:,} new, "
@@ -325,6 +329,10 @@ def _run_source(
                 frame = cls(client, state.settings()).fetch(start=start, end=today)
                 with store.transaction():
                     r = store.upsert(cls.dataset, frame, source=cls.name, origin=f"update:{name}")
+                if cls.dataset == "fomc_docs" and (r.inserted or r.updated):
+                    from flowscope.report.sections.tone import warm_cache
+
+                    warm_cache(store)  # the brief reads the store read-only
         except OfflineError as exc:
             return _SourceReport(name, cls.dataset, "offline", message=str(exc))
         except FlowscopeError as exc:

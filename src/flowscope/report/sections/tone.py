@@ -34,6 +34,7 @@ __all__ = [
     "held_docs",
     "history_for",
     "model_key",
+    "warm_cache",
 ]
 
 #: When several sources hold the same document, the first listed wins: the ``fomc_docs``
@@ -128,6 +129,15 @@ def cached_history(store: Store, docs: pd.DataFrame, model: SentenceModel) -> pd
     out = out.sort_values(["kind", "meeting_date"], kind="stable")
     out["change"] = out.groupby("kind")["score"].diff()
     return out[cols].reset_index(drop=True)
+
+
+def warm_cache(store: Store) -> None:
+    """Score every held document the cache lacks with the brief's model (a writable store).
+
+    ``flowscope init`` and ``flowscope update`` call it after writing, so the brief, which
+    opens the store read-only, finds every document's tone already cached.
+    """
+    cached_history(store, held_docs(store), LexiconModel())
 
 
 def _top_sentences(store: Store, text: str, model: SentenceModel) -> dict[str, list[str]]:
