@@ -73,7 +73,11 @@ def test_import_same_real_file_twice_keeps_row_counts(tmp_path, shared_data):
     n1 = _content(db)["prices"]
     second = _run(db, "import", "prices", str(f))
     assert second.exit_code == 0
-    assert "+0 new, 0 changed, 6,033 unchanged" in second.output
+    assert "unchanged (same content" in second.output  # recognised by its SHA-256, not read
+    assert _content(db)["prices"] == n1
+    forced = _run(db, "import", "prices", str(f), "--force")
+    assert forced.exit_code == 0
+    assert "+0 new, 0 changed, 6,033 unchanged" in forced.output
     assert _content(db)["prices"] == n1
 
 

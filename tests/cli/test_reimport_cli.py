@@ -50,7 +50,7 @@ def test_force_reads_the_file_again(tmp_path, shared_data):
 def test_same_content_with_other_options_is_read(tmp_path, shared_data):
     db, f = tmp_path / "s.duckdb", shared_data / CQ
     _run(db, "prices", str(f))
-    res = _run(db, "prices", str(f), "--source", "cq-copy")
+    res = _run(db, "prices", str(f), "--source-name", "cq-copy")
     assert "unchanged (same content" not in res.stdout
     assert "+6,033 new" in res.stdout  # a second source's rows
 

@@ -107,10 +107,13 @@ def test_writer_while_a_reader_holds_the_store_gets_one_plain_line(farside_db, h
 
 
 def test_store_of_an_older_schema_reads_what_it_holds(farside_db):
-    # the store as flowscope left it before migrations 0003 and 0004 existed
+    # the store as flowscope left it before migrations 0003 and later existed
     with Store(farside_db) as store:
         latest = store.schema_version()
-        store.connection.execute("DROP TABLE fedwatch_panel; DROP TABLE fedwatch_reference")
+        store.connection.execute(
+            "DROP TABLE fedwatch_panel; DROP TABLE fedwatch_reference; "
+            "DROP TABLE ingested_files; DROP TABLE tone_score_cache"
+        )
         store.connection.execute("DELETE FROM schema_migrations WHERE version >= 3")
     with Store(farside_db, read_only=True) as store:
         assert store.schema_version() == 2 and store.is_outdated()
