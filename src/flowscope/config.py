@@ -48,7 +48,9 @@ __all__ = ["ENV_NOT_SETTINGS", "ENV_PREFIX", "Settings", "default_config_path", 
 ENV_PREFIX = "FLOWSCOPE_"
 #: Variables with the prefix that are not settings fields: the settings file, the short form
 #: of ``FLOWSCOPE_DB_PATH``, and the test suite's real-data folder.
-ENV_NOT_SETTINGS = frozenset({"FLOWSCOPE_CONFIG", "FLOWSCOPE_DB", "FLOWSCOPE_SHARED_DATA"})
+ENV_NOT_SETTINGS = frozenset(
+    {"FLOWSCOPE_CONFIG", "FLOWSCOPE_DB", "FLOWSCOPE_DEBUG", "FLOWSCOPE_SHARED_DATA"}
+)
 _SECRETS = frozenset({"sosovalue_key", "fred_api_key"})
 
 

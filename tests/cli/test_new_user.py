@@ -146,3 +146,31 @@ def test_a_reader_while_a_writer_holds_the_store_gets_one_line(farside_db, hold)
         "try again when it finishes"
     )
     assert "IO Error" not in res.output and "lock" not in res.output
+
+
+def test_an_unexpected_error_ends_in_one_line_not_a_traceback(monkeypatch, tmp_path, capsys):
+    import sys
+
+    import flowscope.report.brief as report_brief
+    from flowscope.cli import main
+    from flowscope.storage import Store
+
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(report_brief, "input_freshness", broken)
+    monkeypatch.setattr(sys, "argv", ["flowscope", "--db", str(db), "status"])
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert "error: unexpected RuntimeError: boom" in err
+    assert "Traceback" not in err and "second line" not in err
+    assert "FLOWSCOPE_DEBUG=1" in err
+    # FLOWSCOPE_DEBUG shows the real exception (and is not an unknown setting)
+    monkeypatch.setenv("FLOWSCOPE_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main()

@@ -67,5 +67,23 @@ app.add_typer(season.app, name="season")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Errors flowscope expects end in one line (``handle_errors``). Anything else is a defect:
+    it too ends in one line on stderr with exit code 1, and ``FLOWSCOPE_DEBUG=1`` shows the
+    traceback instead.
+    """
+    import os
+    import sys
+
+    try:
+        app()
+    except Exception as exc:
+        if os.environ.get("FLOWSCOPE_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0][:300] if str(exc) else ""
+        sys.stderr.write(
+            f"error: unexpected {type(exc).__name__}: {first} — a flowscope defect; please "
+            "report it (FLOWSCOPE_DEBUG=1 shows the traceback)\n"
+        )
+        raise SystemExit(1) from None
