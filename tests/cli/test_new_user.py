@@ -8,21 +8,15 @@ The store is a real DuckDB file loaded with the real Farside per-fund table
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from flowscope.cli import app
-from flowscope.sources import read_file
 from flowscope.storage import Store
 
 runner = CliRunner()
-SRC = Path(__file__).resolve().parents[2] / "src"
-FARSIDE = "etf_flows/moltovy_farside_btc_etf_flows_daily.csv"
 READING = [
     ["status"],
     ["brief"],
@@ -33,46 +27,6 @@ READING = [
     ["rotation"],
     ["season", "calendar"],
 ]
-HOLD = """
-import sys
-from flowscope.storage import Store
-store = Store(sys.argv[1], read_only=sys.argv[2] == "ro")
-print("ready", flush=True)
-sys.stdin.read()
-store.close()
-"""
-
-
-@pytest.fixture
-def farside_db(tmp_path: Path, shared_data: Path) -> Path:
-    db = tmp_path / "flows.duckdb"
-    parsed = read_file(shared_data / FARSIDE, "etf_flows")
-    with Store(db) as store:
-        store.upsert("etf_flows", parsed.frame, source=parsed.source)
-    return db
-
-
-@pytest.fixture
-def hold() -> Iterator[object]:
-    """Start another process that keeps a store open (``ro`` or ``rw``) until the test ends."""
-    procs: list[subprocess.Popen[str]] = []
-
-    def start(db: Path, mode: str) -> None:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", HOLD, str(db), mode],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
-        )
-        procs.append(proc)
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-
-    yield start
-    for proc in procs:
-        proc.communicate(timeout=60)
 
 
 def test_status_without_a_store_says_how_to_make_one_and_creates_nothing(tmp_path, monkeypatch):
@@ -149,7 +103,6 @@ def test_a_reader_while_a_writer_holds_the_store_gets_one_line(farside_db, hold)
 
 
 def test_an_unexpected_error_ends_in_one_line_not_a_traceback(monkeypatch, tmp_path, capsys):
-    import sys
 
     import flowscope.report.brief as report_brief
     from flowscope.cli import main

@@ -8,62 +8,10 @@ first trading day of the spot ETFs, and +137.6 $M on 2026-04-10, its last row).
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from flowscope.errors import StorageError
-from flowscope.sources import read_file
 from flowscope.storage import Store
-
-SRC = Path(__file__).resolve().parents[2] / "src"
-FARSIDE = "etf_flows/moltovy_farside_btc_etf_flows_daily.csv"
-
-HOLD = """
-import sys
-from flowscope.storage import Store
-store = Store(sys.argv[1], read_only=sys.argv[2] == "ro")
-print("ready", flush=True)
-sys.stdin.read()
-store.close()
-"""
-
-
-@pytest.fixture
-def farside_db(tmp_path: Path, shared_data: Path) -> Path:
-    db = tmp_path / "flows.duckdb"
-    parsed = read_file(shared_data / FARSIDE, "etf_flows")
-    with Store(db) as store:
-        store.upsert("etf_flows", parsed.frame, source=parsed.source)
-    return db
-
-
-@pytest.fixture
-def hold() -> Iterator[object]:
-    """Start another process that keeps a store open (``ro`` or ``rw``) until the test ends."""
-    procs: list[subprocess.Popen[str]] = []
-
-    def start(db: Path, mode: str) -> subprocess.Popen[str]:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", HOLD, str(db), mode],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
-        )
-        procs.append(proc)
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.strip() == "ready", proc.stderr.read() if proc.stderr else line
-        return proc
-
-    yield start
-    for proc in procs:
-        proc.communicate(timeout=60)  # closes stdin: the holder closes the store and exits
 
 
 def _ibit(store: Store) -> dict[str, float]:
