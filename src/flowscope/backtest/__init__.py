@@ -1,0 +1,1 @@
+"""Vectorised backtests, sweeps and walk-forward over daily or intraday bars (pure)."""

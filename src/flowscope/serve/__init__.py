@@ -1,0 +1,1 @@
+"""The local dashboard and its JSON API (the ``serve`` extra)."""
