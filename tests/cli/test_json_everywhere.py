@@ -32,6 +32,7 @@ ARGS: dict[str, list[str]] = {
     "update": ["--connector", "coinbase", "--connector", "kraken"],
     "brief": ["--asof", "2025-10-31"],
     "prices": ["BTC-USD", "--start", "2025-10-01", "--end", "2025-10-31"],
+    "check": [str(Path(__file__).resolve().parents[2] / "examples/claims/seed-article.toml")],
     "flows show": ["--fund", "IBIT", "--start", "2025-10-01"],
     "flows records": ["--fund", "IBIT"],
     "flows reconcile": ["--fund", "IBIT", "--start", "2025-10-01"],

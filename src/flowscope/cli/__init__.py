@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from flowscope.cli import _core, events, flows, prices, rates, rotation, season, tone
+from flowscope.cli import _core, check, events, flows, prices, rates, rotation, season, tone
 from flowscope.cli._common import state
 
 __all__ = ["app", "main"]
@@ -58,6 +58,7 @@ def _global(
 
 _core.register(app)
 app.command("prices")(prices.prices)
+app.command("check")(check.check)
 app.add_typer(flows.app, name="flows")
 app.add_typer(rates.app, name="rates")
 app.add_typer(tone.app, name="tone")

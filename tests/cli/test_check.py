@@ -1,0 +1,51 @@
+"""``flowscope check`` on a real Farside store: verdicts, JSON, and errors naming the claim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flowscope.cli import app
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "claims" / "seed-article.toml"
+
+
+def test_seed_article_verdicts(farside_db: Path) -> None:
+    res = runner.invoke(app, ["--db", str(farside_db), "check", str(EXAMPLE), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    by_id = {c["id"]: c for c in doc["claims"]}
+    out = by_id["ibit-outflows-nov-13-18"]
+    assert out["verdict"] == "misattributed"
+    assert "these are the all-fund Total: -866.7 $M" in out["detail"]
+    # A flows-only store holds no AUM, prices, documents or odds: each says why.
+    assert by_id["ibit-aum-122b"]["verdict"] == "unverifiable"
+    assert "no AUM held for IBIT" in by_id["ibit-aum-122b"]["detail"]
+    assert by_id["btc-rebound-92700"]["verdict"] == "unverifiable"
+    assert by_id["december-cut-odds-31-6"]["verdict"] == "unverifiable"
+    assert sum(doc["counts"].values()) == len(doc["claims"])
+
+
+def test_table_output_names_each_verdict(farside_db: Path) -> None:
+    res = runner.invoke(app, ["--db", str(farside_db), "check", str(EXAMPLE)])
+    assert res.exit_code == 0, res.output
+    assert "misattributed" in res.stdout
+    assert "ibit-outflows-nov-13-18" in res.stdout
+
+
+def test_bad_claims_file_names_claim_and_key(farside_db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[claim]]\nid = "x"\nmetric = "aum"\nfund = "IBIT"\n', encoding="utf-8")
+    res = runner.invoke(app, ["--db", str(farside_db), "check", str(bad)])
+    assert res.exit_code == 1
+    assert "bad.toml: claim 'x' (#1): key 'end'" in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_missing_claims_file(farside_db: Path, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["--db", str(farside_db), "check", str(tmp_path / "nope.toml")])
+    assert res.exit_code == 1
+    assert "nope.toml: no such claims file" in res.stderr
