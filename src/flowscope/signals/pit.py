@@ -269,9 +269,12 @@ def pick_asof(
         Indexed by ``days`` (named ``date``), ``rows``' columns; all-NaN where nothing was
         known yet.
     """
-    left = pd.DataFrame({"date": days, "decision_at": decision_times(days, at).to_numpy()})
+    dec = decision_times(days, at).astype("datetime64[ns, UTC]")
+    left = pd.DataFrame({"date": days, "decision_at": dec.to_numpy()})
     right = rows[rows["available_at"].notna()].copy()
-    right["available_at"] = pd.to_datetime(right["available_at"], utc=True)
+    right["available_at"] = pd.to_datetime(right["available_at"], utc=True).astype(
+        "datetime64[ns, UTC]"
+    )
     order = ["available_at", "data_date"] if "data_date" in right.columns else ["available_at"]
     right = right.sort_values(order, kind="stable")
     right = right.drop_duplicates("available_at", keep="last")
