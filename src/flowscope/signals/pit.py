@@ -119,7 +119,12 @@ def _rule_times(frame: pd.DataFrame, spec: DatasetSpec, rule: Availability) -> p
     ):
         start = pd.to_datetime(frame[tcol], utc=True)
         if "interval" in frame.columns:
-            length = pd.to_timedelta(frame["interval"].astype(str))
+            unit = frame["interval"].astype(str).str.replace(
+                r"^(\d+)(m|h|d|w)$",
+                lambda m: m.group(1) + {"m": "min", "h": "h", "d": "D", "w": "W"}[m.group(2)],
+                regex=True,
+            )
+            length = pd.to_timedelta(unit)
         else:
             length = pd.Series(pd.Timedelta(days=1), index=frame.index)
         end = start + length
@@ -241,9 +246,11 @@ def first_known(
         return current
     cols = list(current.columns)
     keys = list(key)
-    rev = revisions[[c for c in cols if c in revisions.columns]]
+    rev = revisions[[c for c in (*cols, "ts_superseded") if c in revisions.columns]]
     rev = rev.merge(current[keys].drop_duplicates(), on=keys, how="inner")
-    both = pd.concat([current, rev[cols]], ignore_index=True)
+    # superseded rows first: on equal ingest times the older version wins
+    rev = rev.sort_values("ts_superseded", kind="stable") if "ts_superseded" in rev else rev
+    both = pd.concat([rev[cols], current], ignore_index=True)
     both = both.sort_values("ts_ingested", kind="stable")
     out = both.drop_duplicates(keys, keep="first")
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
