@@ -69,13 +69,22 @@ def test_first_known_prefers_the_superseded_row_on_equal_ingest_times():
     from flowscope.signals.pit import first_known
 
     t = pd.Timestamp("2026-04-11", tz="UTC")
-    cur = pd.DataFrame({"date": [pd.Timestamp("2025-11-26")], "fund": "IBIT", "flow_usd": [999e6], "ts_ingested": t})
+    cur = pd.DataFrame(
+        {
+            "date": [pd.Timestamp("2025-11-26")],
+            "fund": "IBIT",
+            "flow_usd": [999e6],
+            "ts_ingested": t,
+        }
+    )
     rev = cur.assign(flow_usd=42.8e6, ts_superseded=pd.Timestamp("2026-04-12", tz="UTC"))
     assert first_known(cur, rev, ["date", "fund"])["flow_usd"].iloc[0] == 42.8e6
 
 
 def test_trend_on_2025_11_29_equals_the_raw_cryptoquant_closes(inputs, shared_data):
-    raw = pd.read_csv(shared_data / "btc_prices" / "moltovy_cryptoquant_btc_usd_spot_ohlcv_daily.csv")
+    raw = pd.read_csv(
+        shared_data / "btc_prices" / "moltovy_cryptoquant_btc_usd_spot_ohlcv_daily.csv"
+    )
     raw = raw.set_index("date")["Close"]
     last50 = raw.loc[:"2025-11-28"].tail(50).tolist()
     expected = last50[-1] / statistics.fmean(last50) - 1.0
@@ -97,7 +106,11 @@ def test_rates_front_is_neutral_without_futures(inputs):
 def test_tone_front_reads_the_newest_released_statement(inputs):
     from flowscope.signals.fronts import ToneParams
 
-    out = tone_front(inputs, ToneParams(kinds=("statement",)), days=pd.DatetimeIndex(["2025-10-29", "2025-10-30"], name="date"))
+    out = tone_front(
+        inputs,
+        ToneParams(kinds=("statement",)),
+        days=pd.DatetimeIndex(["2025-10-29", "2025-10-30"], name="date"),
+    )
     # the 2025-10-29 statement (14:00 ET) comes after that day's 09:30 decision
     assert out.loc["2025-10-29", "document"] == "statement 2025-09-17"
     assert out.loc["2025-10-30", "document"] == "statement 2025-10-29"

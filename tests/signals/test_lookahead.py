@@ -20,7 +20,13 @@ from flowscope.signals.regime import preset_rules, run_regime
 
 D = pd.Timestamp("2025-10-15")
 DAYS = pd.date_range("2025-08-01", "2025-12-31", name="date")
-FRONTS = [FlowsParams(fund="IBIT"), FlowsParams(fund="Total", window=5), TrendParams(), RotationParams(), ToneParams()]
+FRONTS = [
+    FlowsParams(fund="IBIT"),
+    FlowsParams(fund="Total", window=5),
+    TrendParams(),
+    RotationParams(),
+    ToneParams(),
+]
 
 
 def _perturb(inputs, day):
@@ -73,4 +79,6 @@ def test_flow_of_day_d_is_not_used_on_day_d(inputs):
     other = compute_front(moved, p, days=DAYS)
     assert base.loc[D, "data_date"] == D - pd.Timedelta(days=1)
     pdt.assert_series_equal(base.loc[:D, "value"], other.loc[:D, "value"])
-    assert base.loc[D + pd.Timedelta(days=1), "value"] != other.loc[D + pd.Timedelta(days=1), "value"]
+    assert (
+        base.loc[D + pd.Timedelta(days=1), "value"] != other.loc[D + pd.Timedelta(days=1), "value"]
+    )

@@ -41,7 +41,9 @@ def test_etf_flow_of_a_friday_is_known_saturday_morning_new_york():
 def test_prices_btc_at_bar_end_equities_at_the_new_york_close():
     p = pd.DataFrame(
         {
-            "ts": pd.to_datetime(["2025-11-28 00:00", "2025-11-28 00:00", "2025-11-28 10:00"], utc=True),
+            "ts": pd.to_datetime(
+                ["2025-11-28 00:00", "2025-11-28 00:00", "2025-11-28 10:00"], utc=True
+            ),
             "symbol": ["BTC-USD", "SMH", "SMH"],
             "interval": ["1d", "1d", "1h"],
         }

@@ -76,14 +76,23 @@ def test_siege_on_2025_11_28_is_risk_off_with_its_reasons(inputs):
 
 
 def test_min_hold_days_keeps_each_regime_at_least_that_long(inputs):
-    text = BASE + '\n[[conditions]]\nname = "below"\nfront = "trend"\nop = "<"\nthreshold = 0\nweight = -1\n'
+    text = (
+        BASE
+        + '\n[[conditions]]\nname = "below"\nfront = "trend"\nop = "<"\nthreshold = 0\nweight = -1\n'
+    )
     days = pd.date_range("2025-01-01", "2025-12-31", name="date")
     free = run_regime(inputs, rules_from_toml(text), days=days).daily["regime"]
-    held = run_regime(inputs, rules_from_toml(text.replace("risk_off = -1", "risk_off = -1\nmin_hold_days = 10")), days=days).daily["regime"]
+    held = run_regime(
+        inputs,
+        rules_from_toml(text.replace("risk_off = -1", "risk_off = -1\nmin_hold_days = 10")),
+        days=days,
+    ).daily["regime"]
     runs = (held != held.shift()).cumsum()
     lengths = held.groupby(runs).size()
     assert (lengths.iloc[:-1] >= 10).all()
-    assert ((free != free.shift()).cumsum().groupby((free != free.shift()).cumsum()).size() < 10).any()
+    assert (
+        (free != free.shift()).cumsum().groupby((free != free.shift()).cumsum()).size() < 10
+    ).any()
 
 
 def test_positions_map_risk_off_to_zero_or_short():
@@ -115,6 +124,21 @@ def test_cli_regime_json_and_bad_rules_file(tmp_path, db):
     r = runner.invoke(app, ["--db", db, "regime", "--rules", str(bad)])
     assert r.exit_code == 1
     assert "conditions[0].op" in r.stderr
-    r = runner.invoke(app, ["--db", db, "regime", "--preset", "trend", "--start", "2025-11-01", "--asof", "2025-11-10", "--format", "json"])
+    r = runner.invoke(
+        app,
+        [
+            "--db",
+            db,
+            "regime",
+            "--preset",
+            "trend",
+            "--start",
+            "2025-11-01",
+            "--asof",
+            "2025-11-10",
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0
     assert len(json.loads(r.stdout)["history"]) == 10

@@ -12,13 +12,13 @@ from flowscope.cli._common import (
     FormatOpt,
     console,
     err_console,
+    frame_to_records,
     handle_errors,
     open_cli_store,
     output_format,
     parse_day,
     print_frame,
     print_json,
-    frame_to_records,
 )
 from flowscope.errors import InsufficientDataError, UsageError
 

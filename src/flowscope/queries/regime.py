@@ -10,7 +10,7 @@ import pandas as pd
 
 from flowscope._typing import DateLike
 from flowscope.signals.fronts import RegimeInputs
-from flowscope.storage import Store
+from flowscope.storage import Store  # noqa: TID251  (queries is the read side)
 
 __all__ = ["FLOW_FUNDS", "TONE_LOOKBACK_DAYS", "load_regime_inputs"]
 
@@ -67,9 +67,7 @@ def load_regime_inputs(
         columns=["ts", "symbol", "interval", "close", "source"],
         preferred=True,
     )
-    futures = (
-        store.read("fed_futures", preferred=True) if _held(store, "fed_futures") else None
-    )
+    futures = store.read("fed_futures", preferred=True) if _held(store, "fed_futures") else None
     meetings = store.read("fomc_meetings", columns=["meeting_date", "kind"])
     rates = store.read(
         "rates", where={"series": ["DFEDTARL", "DFEDTARU"]}, columns=["series", "date", "value"]

@@ -117,9 +117,7 @@ PRICES = DatasetSpec(
         "yfinance-download",
     ),
     publication=PublicationSchedule(default=_XNYS, by_prefix=(("BTC", _UTC_DAILY),)),
-    availability=AvailabilityRule(
-        default=_US_CLOSE, by_prefix=(("BTC", Availability("bar_end")),)
-    ),
+    availability=AvailabilityRule(default=_US_CLOSE, by_prefix=(("BTC", Availability("bar_end")),)),
 )
 
 RATES = DatasetSpec(

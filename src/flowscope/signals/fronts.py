@@ -115,7 +115,7 @@ class RegimeInputs:
 class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_age_days: int = Field(5, ge=0, description="Older inputs are flagged stale (days).")
+    max_age_days: int = Field(default=5, ge=0, description="Older inputs are flagged stale (days).")
 
 
 class FlowsParams(_Params):
@@ -123,16 +123,16 @@ class FlowsParams(_Params):
 
     kind: Literal["flows"] = "flows"
     fund: str = "IBIT"
-    window: int = Field(10, ge=1, description="Reported sessions summed.")
-    z_window: int = Field(60, ge=2, description="Previous rolling sums in the z-score.")
-    threshold: float = Field(0.0, description="USD; outflow below, inflow above.")
+    window: int = Field(default=10, ge=1, description="Reported sessions summed.")
+    z_window: int = Field(default=60, ge=2, description="Previous rolling sums in the z-score.")
+    threshold: float = Field(default=0.0, description="USD; outflow below, inflow above.")
 
 
 class RatesParams(_Params):
     """Parameters of the ``rates`` front."""
 
     kind: Literal["rates"] = "rates"
-    threshold: float = Field(50.0, ge=0, le=100, description="P(cut) in % called dovish.")
+    threshold: float = Field(default=50.0, ge=0, le=100, description="P(cut) in % called dovish.")
 
 
 class ToneParams(_Params):
@@ -140,8 +140,8 @@ class ToneParams(_Params):
 
     kind: Literal["tone"] = "tone"
     kinds: tuple[str, ...] = ("statement", "minutes")
-    threshold: float = Field(0.0, ge=-1, le=1, description="Score at or below = dovish.")
-    max_age_days: int = Field(75, ge=0)
+    threshold: float = Field(default=0.0, ge=-1, le=1, description="Score at or below = dovish.")
+    max_age_days: int = Field(default=75, ge=0)
 
 
 class RotationParams(_Params):
@@ -150,7 +150,7 @@ class RotationParams(_Params):
     kind: Literal["rotation"] = "rotation"
     asset: str = "SMH"
     base: str = "BTC-USD"
-    window: int = Field(50, ge=2, description="Sessions in the ratio's moving average.")
+    window: int = Field(default=50, ge=2, description="Sessions in the ratio's moving average.")
     threshold: float = 0.0
 
 
@@ -159,9 +159,9 @@ class TrendParams(_Params):
 
     kind: Literal["trend"] = "trend"
     symbol: str = "BTC-USD"
-    window: int = Field(50, ge=2, description="Days in the moving average.")
+    window: int = Field(default=50, ge=2, description="Days in the moving average.")
     threshold: float = 0.0
-    max_age_days: int = Field(2, ge=0)
+    max_age_days: int = Field(default=2, ge=0)
 
 
 FrontParams: TypeAlias = Annotated[

@@ -54,7 +54,9 @@ def _clock(at: str, what: str) -> pd.Timedelta:
 
 def _local(days: pd.Series, at: str, tz: str) -> pd.Series:
     """``days`` (naive midnight) at wall-clock ``at`` in ``tz``, as UTC instants."""
-    local = (days + _clock(at, "at")).dt.tz_localize(tz, nonexistent="shift_forward", ambiguous=True)
+    local = (days + _clock(at, "at")).dt.tz_localize(
+        tz, nonexistent="shift_forward", ambiguous=True
+    )
     return local.dt.tz_convert("UTC")
 
 
@@ -119,10 +121,14 @@ def _rule_times(frame: pd.DataFrame, spec: DatasetSpec, rule: Availability) -> p
     ):
         start = pd.to_datetime(frame[tcol], utc=True)
         if "interval" in frame.columns:
-            unit = frame["interval"].astype(str).str.replace(
-                r"^(\d+)(m|h|d|w)$",
-                lambda m: m.group(1) + {"m": "min", "h": "h", "d": "D", "w": "W"}[m.group(2)],
-                regex=True,
+            unit = (
+                frame["interval"]
+                .astype(str)
+                .str.replace(
+                    r"^(\d+)(m|h|d|w)$",
+                    lambda m: m.group(1) + {"m": "min", "h": "h", "d": "D", "w": "W"}[m.group(2)],
+                    regex=True,
+                )
             )
             length = pd.to_timedelta(unit)
         else:
@@ -191,10 +197,10 @@ def available_at(frame: pd.DataFrame, spec: DatasetSpec) -> pd.Series:
             mask = groups.map(lambda g, r=rule: rule_of[g] is r).to_numpy(dtype=bool)
             out[mask] = _rule_times(frame[mask], spec, rule)
         return out
-    rule = rules.default
-    if rule is None:
+    default = rules.default
+    if default is None:
         return out
-    return _rule_times(frame, spec, rule).astype("datetime64[ns, UTC]")
+    return _rule_times(frame, spec, default).astype("datetime64[ns, UTC]")
 
 
 def asof_view(

@@ -89,8 +89,8 @@ class RegimeSettings(BaseModel):
 
     risk_on: float
     risk_off: float
-    hysteresis: float = Field(0.0, ge=0)
-    min_hold_days: int = Field(0, ge=0)
+    hysteresis: float = Field(default=0.0, ge=0)
+    min_hold_days: int = Field(default=0, ge=0)
     risk_off_position: Literal[0, -1] = 0
 
     @model_validator(mode="after")
@@ -145,13 +145,17 @@ def _check_references(rules: RegimeRules, origin: str) -> None:
                 f"{origin}: conditions[{i}]: a state is compared with == or != to a quoted "
                 f"state name (got op {c.op!r}, threshold {c.threshold!r})"
             )
-            raise ValidationError(msg, param_name=f"conditions[{i}].threshold", received=c.threshold)
+            raise ValidationError(
+                msg, param_name=f"conditions[{i}].threshold", received=c.threshold
+            )
         if not text and isinstance(c.threshold, str):
             msg = (
                 f"{origin}: conditions[{i}].threshold: {c.field} is compared with a number, "
                 f"got {c.threshold!r}"
             )
-            raise ValidationError(msg, param_name=f"conditions[{i}].threshold", received=c.threshold)
+            raise ValidationError(
+                msg, param_name=f"conditions[{i}].threshold", received=c.threshold
+            )
 
 
 def rules_from_mapping(doc: Mapping[str, Any], *, origin: str = "rules") -> RegimeRules:
