@@ -59,6 +59,7 @@ ARGS: dict[str, list[str]] = {
     "season christmas": ["--boot", "200"],
     "season window": ["--boot", "200"],
     "season calendar": [],
+    "regime": ["--asof", "2025-11-28"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}

@@ -11,7 +11,18 @@ from typing import Annotated
 
 import typer
 
-from flowscope.cli import _core, check, events, flows, prices, rates, rotation, season, tone
+from flowscope.cli import (
+    _core,
+    check,
+    events,
+    flows,
+    prices,
+    rates,
+    regime,
+    rotation,
+    season,
+    tone,
+)
 from flowscope.cli._common import state
 
 __all__ = ["app", "main"]
@@ -65,6 +76,7 @@ app.add_typer(tone.app, name="tone")
 app.add_typer(rotation.app, name="rotation")
 app.add_typer(events.app, name="events")
 app.add_typer(season.app, name="season")
+app.command("regime")(regime.regime)
 
 
 def main() -> None:

@@ -7,6 +7,9 @@ from typing import Literal, TypeAlias
 
 __all__ = [
     "NOT_SUBJECT",
+    "Availability",
+    "AvailabilityKind",
+    "AvailabilityRule",
     "Column",
     "DatasetSpec",
     "PublicationSchedule",
@@ -91,6 +94,96 @@ class PublicationSchedule:
         return self.default
 
 
+#: When a row becomes usable by a decision (point in time), see ``docs/regime.md``:
+#:
+#: * ``after_close`` — the figure of day ``S`` is published after the US close, usable from
+#:   ``at`` (local time) on the day after ``S`` (ETF flows: 09:00 New York the next morning).
+#: * ``local_time`` — usable at ``at`` (local time) on the data date plus ``lag_days`` US
+#:   business days (futures settlements, FRED series, daily equity bars at the close).
+#: * ``period_end`` — a monthly figure dated at its month's start, usable ``lag_days`` US
+#:   business days after the month ends, at ``at`` (FRED monthly series).
+#: * ``bar_end`` — at the end of the bar: ``ts`` plus the bar length (24/7 crypto bars).
+#: * ``release_time`` — at the instant in ``time_column`` (FOMC text: 14:00 ET); a stored
+#:   time of exactly 00:00 UTC means "time unknown": then ``at`` on that UTC day.
+#: * ``in_advance`` — known before the dates it describes (the FOMC meeting calendar).
+AvailabilityKind: TypeAlias = Literal[
+    "after_close", "local_time", "period_end", "bar_end", "release_time", "in_advance"
+]
+
+
+@dataclass(frozen=True)
+class Availability:
+    """When one series' rows become known (see :data:`AvailabilityKind`).
+
+    Attributes
+    ----------
+    kind
+        The rule.
+    at
+        Local wall-clock time as ``"HH:MM"`` in ``tz`` (``after_close``, ``local_time``,
+        ``period_end``, and ``release_time`` when the time is unknown).
+    tz
+        IANA time zone of ``at``.
+    lag_days
+        US business days (weekdays) after the data date (``local_time``) or month end
+        (``period_end``).
+    time_column
+        Column holding the release instant (``release_time``).
+    """
+
+    kind: AvailabilityKind
+    at: str = "00:00"
+    tz: str = "America/New_York"
+    lag_days: int = 0
+    time_column: str | None = None
+
+    def describe(self) -> str:
+        """One line for docs and explanations."""
+        where = f"{self.at} {self.tz}"
+        lag = f" + {self.lag_days} business day(s)" if self.lag_days else ""
+        return {
+            "after_close": f"the day after the data date, {where}",
+            "local_time": f"data date{lag}, {where}",
+            "period_end": f"month end{lag}, {where}",
+            "bar_end": "bar start + bar length (UTC)",
+            "release_time": f"stored release time; when unknown the release day, {where}",
+            "in_advance": "known in advance",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class AvailabilityRule:
+    """Point-in-time availability of every series of a dataset, declared once.
+
+    Attributes
+    ----------
+    default
+        Rule of series not listed below; ``None`` = not declared (not usable by signals).
+    by_prefix
+        ``(group prefix, rule)`` pairs, first match wins.
+    by_group
+        ``(group value, rule)`` pairs (checked before prefixes).
+    """
+
+    default: Availability | None = None
+    by_prefix: tuple[tuple[str, Availability], ...] = ()
+    by_group: tuple[tuple[str, Availability], ...] = ()
+
+    def for_group(self, group: str | None) -> Availability | None:
+        """Return the rule of series ``group``."""
+        if group is not None:
+            for name, rule in self.by_group:
+                if group == name:
+                    return rule
+            for prefix, rule in self.by_prefix:
+                if group.startswith(prefix):
+                    return rule
+        return self.default
+
+
+#: Datasets whose availability is not declared.
+NOT_DECLARED = AvailabilityRule()
+
 #: Datasets that are never stale (calendars, snapshots, derived tables).
 NOT_SUBJECT = PublicationSchedule()
 
@@ -152,6 +245,9 @@ class DatasetSpec:
         dataset in the settings (``source_preference``).
     publication
         When new rows are due, per series (see ``docs/freshness.md``); default: never stale.
+    availability
+        When each row becomes usable by a point-in-time decision (see ``docs/regime.md``);
+        default: not declared.
     """
 
     name: str
@@ -164,6 +260,7 @@ class DatasetSpec:
     source_preference: tuple[str, ...] = ()
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
     publication: PublicationSchedule = NOT_SUBJECT
+    availability: AvailabilityRule = NOT_DECLARED
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})

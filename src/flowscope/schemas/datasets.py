@@ -7,7 +7,14 @@ observation date for FRED). ``ts_ingested`` (UTC) is when flowscope learned the 
 
 from __future__ import annotations
 
-from flowscope.schemas._spec import Column, DatasetSpec, PublicationSchedule, Schedule
+from flowscope.schemas._spec import (
+    Availability,
+    AvailabilityRule,
+    Column,
+    DatasetSpec,
+    PublicationSchedule,
+    Schedule,
+)
 
 __all__ = [
     "BOOK_SNAPSHOTS",
@@ -34,6 +41,22 @@ _MONTHLY = Schedule("monthly", grace_periods=1)
 _FRED_WEEKLY = ("WALCL", "WTREGEN", "WRESBAL", "WM2NS", "ICSA")
 _FRED_MONTHLY = ("FEDFUNDS", "M2SL", "CPIAUCSL", "CPILFESL", "PCEPILFE", "UNRATE", "PAYEMS")
 
+# Point-in-time availability (see docs/regime.md). ETF flows are published after the US close
+# (Farside in the evening or overnight); ZQ settles at 14:00 Chicago and the settlement is
+# out by 16:00 Chicago; the NY Fed publishes EFFR/SOFR for day D at 08:00-09:00 ET on D+1;
+# FRED's target range is in force on its date (decided and announced before it); monthly
+# FEDFUNDS comes out on the first business day after the month.
+_AFTER_CLOSE = Availability("after_close", at="09:00", tz="America/New_York")
+_US_CLOSE = Availability("local_time", at="16:00", tz="America/New_York")
+_ZQ_SETTLE = Availability("local_time", at="16:00", tz="America/Chicago")
+_FRED_NEXT_DAY = Availability("local_time", at="09:00", tz="America/New_York", lag_days=1)
+_FRED_IN_FORCE = Availability("local_time", at="00:00", tz="America/New_York")
+_FRED_WEEKLY_LAG = Availability("local_time", at="16:30", tz="America/New_York", lag_days=1)
+_FRED_MONTHLY_LAG = Availability("period_end", at="09:00", tz="America/New_York", lag_days=1)
+_FOMC_RELEASE = Availability(
+    "release_time", at="16:00", tz="America/New_York", time_column="release_ts"
+)
+
 ETF_FLOWS = DatasetSpec(
     name="etf_flows",
     description="US spot-Bitcoin ETF daily net flows per fund (and the all-fund Total)",
@@ -49,6 +72,7 @@ ETF_FLOWS = DatasetSpec(
     track_revisions=True,
     source_preference=("farside", "sosovalue", "defillama", "artemis"),
     publication=PublicationSchedule(default=_XNYS),
+    availability=AvailabilityRule(default=_AFTER_CLOSE),
 )
 
 PRICES = DatasetSpec(
@@ -93,6 +117,7 @@ PRICES = DatasetSpec(
         "yfinance-download",
     ),
     publication=PublicationSchedule(default=_XNYS, by_prefix=(("BTC", _UTC_DAILY),)),
+    availability=AvailabilityRule(default=_US_CLOSE, by_prefix=(("BTC", Availability("bar_end")),)),
 )
 
 RATES = DatasetSpec(
@@ -112,6 +137,16 @@ RATES = DatasetSpec(
         by_group=(
             *((sid, _WEEKLY) for sid in _FRED_WEEKLY),
             *((sid, _MONTHLY) for sid in _FRED_MONTHLY),
+        ),
+    ),
+    availability=AvailabilityRule(
+        default=_FRED_NEXT_DAY,
+        by_group=(
+            ("DFEDTARL", _FRED_IN_FORCE),
+            ("DFEDTARU", _FRED_IN_FORCE),
+            ("IORB", _FRED_IN_FORCE),
+            *((sid, _FRED_WEEKLY_LAG) for sid in _FRED_WEEKLY),
+            *((sid, _FRED_MONTHLY_LAG) for sid in _FRED_MONTHLY),
         ),
     ),
 )
@@ -139,6 +174,7 @@ FOMC_MEETINGS = DatasetSpec(
     ),
     key=("meeting_date",),
     time_column="meeting_date",
+    availability=AvailabilityRule(default=Availability("in_advance")),
 )
 
 FED_FUTURES = DatasetSpec(
@@ -160,6 +196,7 @@ FED_FUTURES = DatasetSpec(
     group_column="contract",
     source_preference=("cme", "yahoo", "pyfedwatch"),
     publication=PublicationSchedule(default=_XNYS, judge_series=False),
+    availability=AvailabilityRule(default=_ZQ_SETTLE),
 )
 
 FOMC_DOCS = DatasetSpec(
@@ -199,6 +236,7 @@ FOMC_DOCS = DatasetSpec(
             ("minutes", Schedule("fomc_minutes")),
         ),
     ),
+    availability=AvailabilityRule(default=_FOMC_RELEASE),
 )
 
 BOOK_SNAPSHOTS = DatasetSpec(
