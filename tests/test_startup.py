@@ -12,7 +12,19 @@ import pytest
 import flowscope
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-HEAVY = ("pandas", "numpy", "duckdb", "httpx", "plotly", "numba", "exchange_calendars")
+HEAVY = (
+    "pandas",
+    "numpy",
+    "duckdb",
+    "httpx",
+    "plotly",
+    "numba",
+    "exchange_calendars",
+    # pydantic itself is loaded by typer to coerce option types
+    "pydantic_settings",
+    "pyarrow",
+    "rich.progress",
+)
 
 _PROBE = """
 import sys
