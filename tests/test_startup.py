@@ -104,3 +104,16 @@ def test_version_is_lazy_and_a_string():
     assert isinstance(flowscope.__version__, str)
     with pytest.raises(AttributeError, match="no_such_name"):
         _ = flowscope.no_such_name  # type: ignore[attr-defined]
+
+
+def test_rolling_statistics_load_neither_numba_nor_a_compiler():
+    code = (
+        "import sys, numpy as np; from flowscope.analytics import _rolling as r; "
+        "x = np.log(np.arange(1.0, 400.0)); r.rolling_corr(x, x[::-1].copy(), 60); "
+        "r.rolling_std(x, 250); print(sorted(m for m in ('numba', 'llvmlite') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert out.strip() == "[]"
