@@ -107,6 +107,12 @@ class CliState:
 
         return load_settings(self.config, db_path=self.db)
 
+    def db_path(self) -> Path:
+        """The store file: ``--db`` as given (no settings loaded), else from the settings."""
+        if self.db is not None:
+            return self.db.expanduser()
+        return self.settings().resolved_db_path
+
 
 state = CliState()
 

@@ -147,7 +147,7 @@ def import_file(
         except OSError:
             fp = None  # read_file below reports the unreadable file by name
     if fp is not None and not force:
-        seen = find_unchanged(state.settings().resolved_db_path, fp, dataset, options)
+        seen = find_unchanged(state.db_path(), fp, dataset, options)
         if seen is not None:
             console.print(
                 f"{file}: unchanged (same content, sha256 {fp.sha256[:12]}…, as imported "
