@@ -117,3 +117,22 @@ def test_rolling_statistics_load_neither_numba_nor_a_compiler():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_reimport_of_an_unchanged_file_loads_no_pandas_nor_settings(tmp_path):
+    real = (
+        SRC.parents[1]
+        / "shared/data/btc_prices/mathaszip_bitstamp_coinbase_btcusd_daily_2011_2025.csv"
+    )
+    args = ("--db", str(tmp_path / "s.duckdb"), "import", "prices", str(real))
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    subprocess.run(
+        [sys.executable, "-c", "from flowscope.cli import main; main()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded, out = _loaded_after(*args)
+    assert "unchanged" in out
+    assert [m for m in loaded if m != "duckdb"] == []
