@@ -12,7 +12,19 @@ import pytest
 import flowscope
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-HEAVY = ("pandas", "numpy", "duckdb", "httpx", "plotly", "numba", "exchange_calendars")
+HEAVY = (
+    "pandas",
+    "numpy",
+    "duckdb",
+    "httpx",
+    "plotly",
+    "numba",
+    "exchange_calendars",
+    # pydantic itself is loaded by typer to coerce option types
+    "pydantic_settings",
+    "pyarrow",
+    "rich.progress",
+)
 
 _PROBE = """
 import sys
@@ -92,3 +104,35 @@ def test_version_is_lazy_and_a_string():
     assert isinstance(flowscope.__version__, str)
     with pytest.raises(AttributeError, match="no_such_name"):
         _ = flowscope.no_such_name  # type: ignore[attr-defined]
+
+
+def test_rolling_statistics_load_neither_numba_nor_a_compiler():
+    code = (
+        "import sys, numpy as np; from flowscope.analytics import _rolling as r; "
+        "x = np.log(np.arange(1.0, 400.0)); r.rolling_corr(x, x[::-1].copy(), 60); "
+        "r.rolling_std(x, 250); print(sorted(m for m in ('numba', 'llvmlite') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_reimport_of_an_unchanged_file_loads_no_pandas_nor_settings(tmp_path):
+    real = (
+        SRC.parents[1]
+        / "shared/data/btc_prices/mathaszip_bitstamp_coinbase_btcusd_daily_2011_2025.csv"
+    )
+    args = ("--db", str(tmp_path / "s.duckdb"), "import", "prices", str(real))
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    subprocess.run(
+        [sys.executable, "-c", "from flowscope.cli import main; main()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded, out = _loaded_after(*args)
+    assert "unchanged" in out
+    assert [m for m in loaded if m != "duckdb"] == []

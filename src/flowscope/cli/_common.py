@@ -28,7 +28,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from flowscope._lazy import lazy_module
-from flowscope.config import Settings, load_settings
 from flowscope.errors import (
     FlowscopeError,
     InsufficientDataError,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from flowscope.config import Settings
     from flowscope.storage import Store
 else:
     np = lazy_module("numpy")
@@ -103,7 +103,15 @@ class CliState:
 
     def settings(self) -> Settings:
         """Settings with ``--db``/``--config`` applied."""
+        from flowscope.config import load_settings  # pydantic: not needed by --help
+
         return load_settings(self.config, db_path=self.db)
+
+    def db_path(self) -> Path:
+        """The store file: ``--db`` as given (no settings loaded), else from the settings."""
+        if self.db is not None:
+            return self.db.expanduser()
+        return self.settings().resolved_db_path
 
 
 state = CliState()

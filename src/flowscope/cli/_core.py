@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
@@ -61,6 +60,8 @@ def init(
     ] = True,
 ) -> None:
     """Create the store (running migrations) and load the bundled data snapshot."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
     from flowscope._bundle import load_bundle
 
     with open_cli_store() as store:
@@ -146,7 +147,7 @@ def import_file(
         except OSError:
             fp = None  # read_file below reports the unreadable file by name
     if fp is not None and not force:
-        seen = find_unchanged(state.settings().resolved_db_path, fp, dataset, options)
+        seen = find_unchanged(state.db_path(), fp, dataset, options)
         if seen is not None:
             console.print(
                 f"{file}: unchanged (same content, sha256 {fp.sha256[:12]}…, as imported "
@@ -384,6 +385,8 @@ def update(
     succeeded, 3 when every connector failed because the network is unreachable, 1 when any
     failed otherwise.
     """
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from flowscope.sources import get_source
     from flowscope.sources._http import make_client
 
