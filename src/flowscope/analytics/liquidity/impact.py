@@ -69,6 +69,7 @@ __all__ = [
     "block_bootstrap_ratio",
     "corwin_schultz_spread",
     "daily_liquidity",
+    "model_assumptions",
     "move_tag",
     "seasonal_impact",
     "usd_to_move",
@@ -420,3 +421,40 @@ def seasonal_impact(
         )
         raise InsufficientDataError(msg)
     return pd.DataFrame(rows).set_index("year")
+
+
+def model_assumptions(
+    *,
+    y: float,
+    sigma_days: int,
+    volume_days: int,
+    christmas: tuple[str, str] = CHRISTMAS_WINDOW,
+    normal: tuple[str, str] = NORMAL_WINDOW,
+    block_days: int = 3,
+) -> list[str]:
+    """The seasonal impact model's assumptions as sentences (for tables, JSON and the brief).
+
+    Examples
+    --------
+    >>> model_assumptions(y=0.8, sigma_days=30, volume_days=7)[0][:40]
+    'Model, not measured: square-root impact '
+    """
+    return [
+        "Model, not measured: square-root impact law dP/P = Y * sigma_daily * sqrt(Q / V_daily), "
+        f"inverted to Q(x) = V_daily * (x / (Y * sigma_daily))^2 with Y = {y:g}.",
+        f"sigma_daily: standard deviation of daily close-to-close returns over the {sigma_days} "
+        f"days before each day; V_daily: mean daily USD volume (BTC volume x close) over the "
+        f"{volume_days} days ending on the day.",
+        f"Christmas window {christmas[0]}..{christmas[1]} vs normal window {normal[0]}..{normal[1]} "
+        "(UTC days, both ends included); figures are window means of daily values.",
+        "Q grows with x^2 and 1/Y^2, so the Christmas/normal ratio depends on neither: it "
+        "compares V_daily / sigma_daily^2 between the windows.",
+        "The order is assumed to trade over about a day against ordinary volume; impact is "
+        "symmetric (down x% costs what up x% costs); it is an average over many orders, not a "
+        "promise for one, and ignores news and the state of the book.",
+        "Volume is as reported by the price source; exchange-aggregated BTC volume includes "
+        "venues with inflated volume, so levels are uncertain by a large factor; ratios within "
+        "one source are more robust.",
+        f"Intervals: 95% percentile moving-block bootstrap over days ({block_days}-day blocks), each "
+        "window resampled on its own.",
+    ]
