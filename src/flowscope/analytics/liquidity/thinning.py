@@ -78,10 +78,15 @@ def depth_from_levels(levels: pd.DataFrame, pcts: Sequence[float] = (1.0,)) -> p
         (mean of best bid and best ask), ``spread_bps``, and per band ``depth_usd_<tag>``:
         USD (price x size) of bids at or above ``mid * (1 - x/100)`` plus asks at or below
         ``mid * (1 + x/100)``. Only the levels held count: a book cut at N levels gives a
-        lower bound when its last level lies inside the band.
+        lower bound when its last level lies inside the band. Rows repeating a snapshot's
+        level (same keys, side and ``level``, or ``price`` without ``level``) count once.
     """
     keys = [k for k in ("venue", "symbol") if k in levels.columns] + ["ts"]
     lv = levels[levels["size"] > 0]
+    # a snapshot received twice (same time, same levels) is one book, not twice the depth
+    lv = lv.drop_duplicates(
+        [*keys, "side", "level" if "level" in lv.columns else "price"], keep="last"
+    )
     bid = lv[lv["side"] == "bid"].groupby(keys)["price"].max().rename("best_bid")
     ask = lv[lv["side"] == "ask"].groupby(keys)["price"].min().rename("best_ask")
     top = pd.concat([bid, ask], axis=1).dropna()
@@ -117,7 +122,7 @@ def by_hour_of_week(metrics: pd.DataFrame, *, columns: Sequence[str] | None = No
     """
     cols = _metric_columns(metrics, columns)
     ts = _utc(metrics["ts"])
-    how = pd.Index(ts.dayofweek * 24 + ts.hour, name="hour_of_week")
+    how = pd.Index(ts.day_of_week * 24 + ts.hour, name="hour_of_week")
     grouped = metrics[cols].set_axis(how).groupby(level=0)
     out = grouped.mean()
     out.insert(0, "n", grouped.size())
