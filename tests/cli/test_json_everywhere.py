@@ -60,6 +60,7 @@ ARGS: dict[str, list[str]] = {
     "season window": ["--boot", "200"],
     "season calendar": [],
     "regime": ["--asof", "2025-11-28"],
+    "book impact": ["--christmas", "2023-2024", "--boot", "100"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}

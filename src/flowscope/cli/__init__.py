@@ -13,6 +13,7 @@ import typer
 
 from flowscope.cli import (
     _core,
+    book,
     check,
     events,
     flows,
@@ -77,6 +78,7 @@ app.add_typer(rotation.app, name="rotation")
 app.add_typer(events.app, name="events")
 app.add_typer(season.app, name="season")
 app.command("regime")(regime.regime)
+app.add_typer(book.app, name="book")
 
 
 def main() -> None:
