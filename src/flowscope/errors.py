@@ -82,6 +82,12 @@ __all__ = [
 ]
 
 
+def _excerpt(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, its full length said when cut."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 class FlowscopeError(Exception):
     """Root of every error flowscope raises on purpose."""
 
@@ -136,11 +142,12 @@ class ParseError(ValidationError):
             parts.append(f"column {column!r}")
         where = ", ".join(parts)
         msg = f"{where}: {reason}" if where else reason
+        got = _excerpt(received)
         if expected is not None:
             msg += f" (expected {expected}"
-            msg += f", got {received!r})" if received is not None else ")"
+            msg += f", got {got})" if received is not None else ")"
         elif received is not None:
-            msg += f" (got {received!r})"
+            msg += f" (got {got})"
         super().__init__(msg, param_name=column, received=received)
 
 

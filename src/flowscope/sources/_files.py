@@ -22,6 +22,7 @@ import pandas as pd
 
 from flowscope.errors import ParseError, UnknownFormatError, ValidationError
 from flowscope.schemas import get_dataset
+from flowscope.sources._inputs import check_input
 from flowscope.sources._parsing import binary_kind, read_parquet_text
 
 __all__ = [
@@ -36,6 +37,10 @@ __all__ = [
 ]
 
 
+#: Longest row detail echoed in a warning (a cell of 50 MB is cut, its length said).
+_DETAIL_CHARS = 300
+
+
 @dataclass(frozen=True)
 class RowIssue:
     """A row kept out of the canonical data (or flagged) while parsing, with the reason."""
@@ -48,7 +53,10 @@ class RowIssue:
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row is not None else "file"
         when = f" ({self.date})" if self.date else ""
-        return f"{where}{when}: {self.reason}" + (f" [{self.detail}]" if self.detail else "")
+        detail = self.detail
+        if detail and len(detail) > _DETAIL_CHARS:
+            detail = f"{detail[:_DETAIL_CHARS]}… ({len(detail):,} characters)"
+        return f"{where}{when}: {self.reason}" + (f" [{detail}]" if detail else "")
 
 
 @dataclass
@@ -143,9 +151,7 @@ def detect_format(path: str | Path, dataset: str | None = None) -> FileFormat:
         If no format (of ``dataset``) recognises it; the message lists those tried.
     """
     p = Path(path)
-    if not p.is_file():
-        msg = f"{p}: no such file"
-        raise FileNotFoundError(msg)
+    check_input(p)
     candidates = list_formats(dataset)
     _refuse_binary(p)
     head = read_head(p)
@@ -201,6 +207,9 @@ def read_file(
         (other than Parquet).
     ParseError
         The file does not fit the format; names the file, row and column.
+    ValidationError
+        A directory, FIFO or device, or a file past the import limits
+        (:func:`flowscope.sources._inputs.check_input`).
     """
     p = Path(path)
     if format is not None:
@@ -215,9 +224,7 @@ def read_file(
         if dataset is not None and fmt.dataset != dataset:
             msg = f"format {format!r} feeds {fmt.dataset!r}, not {dataset!r}"
             raise UnknownFormatError(msg, param_name="format", received=format)
-        if not p.is_file():
-            msg = f"{p}: no such file"
-            raise FileNotFoundError(msg)
+        check_input(p)
         _refuse_binary(p)
     else:
         fmt = detect_format(p, dataset)
