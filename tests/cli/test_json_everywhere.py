@@ -58,6 +58,7 @@ ARGS: dict[str, list[str]] = {
     "season christmas": ["--boot", "200"],
     "season window": ["--boot", "200"],
     "season calendar": [],
+    "sweep": ["--fast", "5,10", "--slow", "50,100", "--threshold", "0,0.02", "--top", "3"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}

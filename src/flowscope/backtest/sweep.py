@@ -392,7 +392,9 @@ def _metrics_from_stats(stats: np.ndarray, ppy: float) -> pd.DataFrame:
                 "sortino": np.where(down > 0, mean / down * math.sqrt(ppy), np.nan),
                 "max_drawdown": mdd,
                 "calmar": np.where(mdd < 0, cagr / mdd.abs(), np.nan),
-                "hit_rate": np.where(s["bars_exposed"] > 0, s["bars_hit"] / s["bars_exposed"], np.nan),
+                "hit_rate": np.where(
+                    s["bars_exposed"] > 0, s["bars_hit"] / s["bars_exposed"], np.nan
+                ),
                 "exposure": s["bars_exposed"] / n,
                 "turnover_ann": s["turnover"] * ppy / n,
                 "n_trades": s["n_trades"].astype(np.int64),
