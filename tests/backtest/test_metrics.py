@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flowscope.backtest import run_backtest
 from flowscope.backtest import metrics as m
+from flowscope.backtest import run_backtest
 from flowscope.errors import BacktestError
 
 CLOSES = [

@@ -211,7 +211,7 @@ def _evaluate(
     stop: int,
     keep_equity: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    return _kernels.sweep_crossover(  # type: ignore[no-any-return]
+    return _kernels.sweep_crossover(
         close, ma, fast_idx, slow_idx, thresholds, short, size, k, start, stop, keep_equity
     )
 
@@ -225,9 +225,9 @@ def _run_dask(
         msg = "engine='dask' needs the scale extra: pip install 'flowscope[scale]'"
         raise MissingDependencyError(msg) from exc
     close, ma, fast_idx, slow_idx, th = args
-    client = Client(scheduler) if scheduler else Client(processes=False)
+    client = Client(scheduler) if scheduler else Client(processes=False)  # type: ignore[no-untyped-call]
     try:
-        close_f, ma_f = client.scatter([close, ma], broadcast=True)
+        close_f, ma_f = client.scatter([close, ma], broadcast=True)  # type: ignore[no-untyped-call]
         futures = [
             client.submit(
                 _evaluate,
@@ -241,9 +241,9 @@ def _run_dask(
             )
             for sl in chunks
         ]
-        out: list[tuple[np.ndarray, np.ndarray]] = client.gather(futures)
+        out: list[tuple[np.ndarray, np.ndarray]] = client.gather(futures)  # type: ignore[no-untyped-call]
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
     return out
 
 

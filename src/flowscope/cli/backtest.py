@@ -163,8 +163,8 @@ def sweep(
     try:
         res = sweep_ma_crossover(
             close,
-            fast=fasts,
-            slow=slows,
+            fast=[int(x) for x in fasts],
+            slow=[int(x) for x in slows],
             thresholds=ths,
             short=short,
             fee_bps=fee_bps,
