@@ -9,7 +9,7 @@ Strategy: long when fast MA > slow MA * (1 + threshold), flat when fast MA < slo
 ``Portfolio.from_signals`` with the same entries/exits (its MAs from ``vbt.MA.run``) in chunks
 of columns, and its total return, Sharpe ratio and maximum drawdown are read for every cell.
 
-Sizes: default 100,000 bars x 1,008 cells (runs in well under 2 minutes);
+Sizes: default 20,000 bars x 1,008 cells;
 ``FLOWSCOPE_BENCH_FULL=1``: 1,000,000 bars x 10,080 cells. Each side runs in its own
 subprocess so its peak resident memory (``ru_maxrss``) is its own; times exclude imports and
 include numba compilation only if the on-disk cache is cold (one warm-up run on 1,000 bars
@@ -31,7 +31,7 @@ import pandas as pd
 SEED = 42
 HOURLY_VOL = 0.007467
 FULL = os.environ.get("FLOWSCOPE_BENCH_FULL") == "1"
-N_BARS = 1_000_000 if FULL else 100_000
+N_BARS = 1_000_000 if FULL else 20_000
 FAST = list(range(2, 62, 2)) if FULL else list(range(5, 65, 5))  # 30 or 12 windows
 SLOW = list(range(70, 910, 20)) if FULL else list(range(70, 490, 20))  # 42 or 21 windows
 THRESHOLDS = [0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1] if FULL else [0.0, 0.01, 0.02, 0.05]
