@@ -13,6 +13,7 @@ import typer
 
 from flowscope.cli import (
     _core,
+    backtest,
     book,
     check,
     events,
@@ -79,6 +80,7 @@ app.add_typer(events.app, name="events")
 app.add_typer(season.app, name="season")
 app.command("regime")(regime.regime)
 app.add_typer(book.app, name="book")
+app.command("sweep")(backtest.sweep)
 
 
 def main() -> None:
