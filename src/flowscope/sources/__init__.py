@@ -7,18 +7,46 @@ as :class:`~flowscope.sources._files.FileFormat` (``read_file(path, dataset)``).
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING, Any
 
 from flowscope.errors import ValidationError
-from flowscope.sources._base import Query, Source
-from flowscope.sources._files import (
-    FileFormat,
-    ParsedFile,
-    RowIssue,
-    detect_format,
-    list_formats,
-    read_file,
-    register_format,
-)
+
+if TYPE_CHECKING:
+    from flowscope.sources._base import Query, Source
+    from flowscope.sources._files import (
+        FileFormat,
+        ParsedFile,
+        RowIssue,
+        detect_format,
+        list_formats,
+        read_file,
+        register_format,
+    )
+
+# Loaded on first use (PEP 562), so that importing a light submodule such as
+# ``flowscope.sources._inputs`` does not import pandas.
+_LAZY: dict[str, str] = {
+    "Query": "flowscope.sources._base",
+    "Source": "flowscope.sources._base",
+    "FileFormat": "flowscope.sources._files",
+    "ParsedFile": "flowscope.sources._files",
+    "RowIssue": "flowscope.sources._files",
+    "detect_format": "flowscope.sources._files",
+    "list_formats": "flowscope.sources._files",
+    "read_file": "flowscope.sources._files",
+    "register_format": "flowscope.sources._files",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'flowscope.sources' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SOURCES",
