@@ -140,9 +140,9 @@ def import_file(
     options = json.dumps(
         {"format": fmt, "source": source, "symbol": symbol, "interval": interval}, sort_keys=True
     )
-    from flowscope.sources._inputs import check_input
+    from flowscope.sources._inputs import check_path
 
-    check_input(file)  # a directory, FIFO, device or oversized file ends here, unread
+    check_path(file)  # a directory, FIFO, device or oversized file ends here, unread
     fp = None
     if not dry_run:
         try:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from flowscope.errors import ParseError, UnknownFormatError, ValidationError
 from flowscope.schemas import get_dataset
-from flowscope.sources._inputs import check_input
+from flowscope.sources._inputs import check_path, check_text
 from flowscope.sources._parsing import binary_kind, read_parquet_text
 
 __all__ = [
@@ -151,9 +151,10 @@ def detect_format(path: str | Path, dataset: str | None = None) -> FileFormat:
         If no format (of ``dataset``) recognises it; the message lists those tried.
     """
     p = Path(path)
-    check_input(p)
+    check_path(p)
     candidates = list_formats(dataset)
     _refuse_binary(p)
+    check_text(p)
     head = read_head(p)
     for fmt in candidates:
         if fmt.sniff(p, head):
@@ -224,8 +225,9 @@ def read_file(
         if dataset is not None and fmt.dataset != dataset:
             msg = f"format {format!r} feeds {fmt.dataset!r}, not {dataset!r}"
             raise UnknownFormatError(msg, param_name="format", received=format)
-        check_input(p)
+        check_path(p)
         _refuse_binary(p)
+        check_text(p)
     else:
         fmt = detect_format(p, dataset)
     options = {k: v for k, v in (("symbol", symbol), ("interval", interval)) if v is not None}

@@ -24,6 +24,8 @@ __all__ = [
     "MAX_LINE_BYTES",
     "MAX_TEXT_BYTES",
     "check_input",
+    "check_path",
+    "check_text",
 ]
 
 #: Largest file read (on disk), bytes.
@@ -66,12 +68,21 @@ def check_input(
 ) -> None:
     """Refuse a file an import must not read, before reading it whole.
 
+    :func:`check_path` then :func:`check_text`.
+
     Parameters
     ----------
     path
         The file to import (CSV, gzipped CSV, HTML or Parquet).
     max_file_bytes, max_text_bytes, max_line_bytes
         Limits on the size on disk, the decompressed text and one line, in bytes.
+    """
+    check_path(path, max_file_bytes=max_file_bytes)
+    check_text(path, max_text_bytes=max_text_bytes, max_line_bytes=max_line_bytes)
+
+
+def check_path(path: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuse what is not a regular file of bounded size, without reading it.
 
     Raises
     ------
@@ -80,10 +91,6 @@ def check_input(
     ValidationError
         The path is a directory, FIFO, device or socket, or the file is larger than
         ``max_file_bytes``.
-    ParseError
-        The text inflates past ``max_text_bytes``, has a line longer than
-        ``max_line_bytes`` (row named), is not UTF-8 (row and byte offset named), or is a
-        damaged gzip.
     """
     p = Path(path)
     try:
@@ -101,6 +108,24 @@ def check_input(
     if st.st_size > max_file_bytes:
         msg = f"{p}: {_mib(st.st_size)} on disk, over the {_mib(max_file_bytes)} import limit"
         raise ValidationError(msg, param_name="file", received=str(p))
+
+
+def check_text(
+    path: str | Path,
+    *,
+    max_text_bytes: int = MAX_TEXT_BYTES,
+    max_line_bytes: int = MAX_LINE_BYTES,
+) -> None:
+    """Scan a text file (plain or gzipped) once; Parquet is skipped.
+
+    Raises
+    ------
+    ParseError
+        The text inflates past ``max_text_bytes``, has a line longer than
+        ``max_line_bytes`` (row named), is not UTF-8 (row and byte offset named), or is a
+        damaged gzip.
+    """
+    p = Path(path)
     with open(p, "rb") as fh:
         head = fh.read(4)
         fh.seek(0)
