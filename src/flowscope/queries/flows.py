@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from flowscope.analytics import flows as fa
+from flowscope.schemas.funds import fund_lifetimes
+
 if TYPE_CHECKING:
     from flowscope.storage import Store
 
-__all__ = ["etf_total_flows", "latest_total_flow"]
+__all__ = ["etf_total_flows", "flows_wide", "latest_total_flow"]
 
 
 def etf_total_flows(store: Store, *, end: pd.Timestamp | None = None) -> pd.Series | None:
@@ -30,6 +33,25 @@ def etf_total_flows(store: Store, *, end: pd.Timestamp | None = None) -> pd.Seri
     s = df.set_index("date")["flow_usd"].astype(float)
     s.index = pd.DatetimeIndex(s.index).normalize()
     return s
+
+
+def flows_wide(
+    store: Store, *, end: pd.Timestamp | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Held flows up to ``end``, clipped to fund lifetimes: long rows and date x fund (USD).
+
+    Returns
+    -------
+    (long, wide) or None
+        ``long``: ``etf_flows`` rows of every source; ``wide``: one figure per (date, fund)
+        by ``store.preference("etf_flows")``, ``Total`` a column when a source publishes
+        it. None when no flow figure is held.
+    """
+    flows = store.etf_flows(end=end)
+    if flows.empty or flows["flow_usd"].notna().sum() == 0:
+        return None
+    flows = fa.clip_to_lifetimes(flows, fund_lifetimes())
+    return flows, fa.flows_wide(flows, priority=store.preference("etf_flows"))
 
 
 def latest_total_flow(store: Store, *, asof: pd.Timestamp) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from flowscope.queries.inventory import coverage
 from flowscope.queries.prices import latest_closes
 from flowscope.queries.rates import latest_rates
 from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.report.units import fmt_musd
 
 __all__ = ["build"]
 
@@ -45,7 +46,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     if not flows.empty:
         f = flows.iloc[0]
         sec.bullets.append(
-            f"Latest ETF flow day {f['date']:%Y-%m-%d}: all-fund Total {f['flow_usd'] / 1e6:+,.1f} $M "
+            f"Latest ETF flow day {f['date']:%Y-%m-%d}: all-fund Total {fmt_musd(f['flow_usd'])} "
             f"({f['source']})"
         )
         sec.facts["etf_total"] = {

@@ -11,6 +11,7 @@ from flowscope.analytics.rotation import ROTATION_UNIVERSE, pair_metrics, rotati
 from flowscope.queries.flows import etf_total_flows
 from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.report.units import fmt_musd
 
 __all__ = ["build", "rotation_figure"]
 
@@ -88,7 +89,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         last20 = flows[flows.index <= ctx.asof].tail(20)
         sec.bullets.append(
             f"Spot-BTC ETF Total over the last 20 flow days to {last20.index[-1]:%Y-%m-%d}: "
-            f"{last20.sum() / 1e6:+,.1f} $M (part of the score: outflows push it up)."
+            f"{fmt_musd(last20.sum())} (part of the score: outflows push it up)."
         )
     sec.table = snap.assign(date=snap["date"].dt.strftime("%Y-%m-%d")).rename(
         columns={"corr": "corr_60", "beta": "beta_60"}
