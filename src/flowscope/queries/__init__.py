@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flowscope.queries.docs import cached_history, held_docs, warm_cache
-    from flowscope.queries.flows import etf_total_flows, latest_total_flow
+    from flowscope.queries.flows import etf_total_flows, flows_wide, latest_total_flow
     from flowscope.queries.inventory import coverage, has_data, input_freshness, newest_held
     from flowscope.queries.prices import held_symbols, latest_closes, load_close, price_inventory
     from flowscope.queries.rates import (
@@ -38,6 +38,7 @@ __all__ = [
     "coverage",
     "etf_total_flows",
     "fedwatch_panel",
+    "flows_wide",
     "fomc_meetings",
     "has_data",
     "held_docs",
@@ -59,7 +60,9 @@ __all__ = [
 _HOME: dict[str, str] = {
     "Store": "flowscope.storage",
     **dict.fromkeys(("cached_history", "held_docs", "warm_cache"), "flowscope.queries.docs"),
-    **dict.fromkeys(("etf_total_flows", "latest_total_flow"), "flowscope.queries.flows"),
+    **dict.fromkeys(
+        ("etf_total_flows", "flows_wide", "latest_total_flow"), "flowscope.queries.flows"
+    ),
     **dict.fromkeys(
         ("coverage", "has_data", "input_freshness", "newest_held"), "flowscope.queries.inventory"
     ),
