@@ -14,7 +14,18 @@ from flowscope.errors import FlowscopeError, FlowscopeWarning
 if TYPE_CHECKING:
     __version__: str
 
+    from flowscope import analytics, errors, queries
     from flowscope.config import Settings, load_settings
+    from flowscope.queries import (
+        coverage,
+        etf_total_flows,
+        flows_wide,
+        held_docs,
+        input_freshness,
+        load_close,
+        load_inputs,
+    )
+    from flowscope.report import build_brief
     from flowscope.storage import Store, open_store
 
 __all__ = [
@@ -23,8 +34,19 @@ __all__ = [
     "Settings",
     "Store",
     "__version__",
+    "analytics",
+    "build_brief",
+    "coverage",
+    "errors",
+    "etf_total_flows",
+    "flows_wide",
+    "held_docs",
+    "input_freshness",
+    "load_close",
+    "load_inputs",
     "load_settings",
     "open_store",
+    "queries",
 ]
 
 _LAZY: dict[str, str] = {
@@ -32,7 +54,21 @@ _LAZY: dict[str, str] = {
     "load_settings": "flowscope.config",
     "Store": "flowscope.storage",
     "open_store": "flowscope.storage",
+    "build_brief": "flowscope.report",
+    **dict.fromkeys(
+        (
+            "coverage",
+            "etf_total_flows",
+            "flows_wide",
+            "held_docs",
+            "input_freshness",
+            "load_close",
+            "load_inputs",
+        ),
+        "flowscope.queries",
+    ),
 }
+_SUBMODULES = frozenset({"analytics", "errors", "queries"})
 
 
 def _version() -> str:
@@ -47,6 +83,10 @@ def _version() -> str:
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         value: Any = _version()
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        value = importlib.import_module(f"flowscope.{name}")
         globals()[name] = value
         return value
     module = _LAZY.get(name)

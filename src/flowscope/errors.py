@@ -11,7 +11,6 @@ Exceptions::
       ValidationError                bad input data or parameter (also ValueError)
         ParseError                   a file or payload could not be parsed: names file, row, column
         UnknownFormatError           no importer recognises the file
-        NotSessionError              a date that is not a trading session where one is required
         DataMixError                 e.g. split-adjusted and unadjusted prices in one series
         UsageError                   a command-line option value the command cannot use
       SourceError                    a connector failed
@@ -31,7 +30,6 @@ Exceptions::
         UnknownDatasetError          a dataset name that the store does not know (also KeyError)
       InsufficientDataError          not enough data held for a computation (also LookupError)
       MissingDependencyError         an optional extra is not installed (also ImportError)
-      BacktestError                  a backtest was mis-specified
 
 Warnings::
 
@@ -48,7 +46,6 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "BacktestError",
     "ConfigError",
     "ContentDecodingError",
     "DataMixError",
@@ -60,7 +57,6 @@ __all__ = [
     "InsufficientDataError",
     "MigrationError",
     "MissingDependencyError",
-    "NotSessionError",
     "OfflineError",
     "ParseError",
     "SchemaDriftError",
@@ -153,10 +149,6 @@ class ParseError(ValidationError):
 
 class UnknownFormatError(ValidationError):
     """No importer recognises a file's layout."""
-
-
-class NotSessionError(ValidationError):
-    """A date is not a trading session of the calendar in use."""
 
 
 class DataMixError(ValidationError):
@@ -269,10 +261,6 @@ class InsufficientDataError(FlowscopeError, LookupError):
 
 class MissingDependencyError(FlowscopeError, ImportError):
     """An optional extra is needed: the message says which ``pip install`` fixes it."""
-
-
-class BacktestError(FlowscopeError):
-    """A backtest or parameter sweep was mis-specified."""
 
 
 class FlowscopeWarning(UserWarning):

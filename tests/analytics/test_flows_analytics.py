@@ -40,11 +40,11 @@ def test_ibit_records_real(wide: pd.DataFrame) -> None:
     assert rec.first_outflow["sessions_after_first"] == 76
     one = rec.largest[1]
     assert one["end"].tolist()[:2] == [pd.Timestamp("2026-01-30"), pd.Timestamp("2025-11-18")]
-    assert one["sum_musd"].tolist()[:2] == [-528.3, -523.2]
+    assert one["sum_usd"].tolist()[:2] == pytest.approx([-528.3e6, -523.2e6])
     four = rec.largest[4]
     assert four.iloc[0]["start"] == pd.Timestamp("2025-11-13")
     assert four.iloc[0]["end"] == pd.Timestamp("2025-11-18")
-    assert four.iloc[0]["sum_musd"] == pytest.approx(-256.6 - 463.1 - 145.6 - 523.2)
+    assert four.iloc[0]["sum_usd"] == pytest.approx((-256.6 - 463.1 - 145.6 - 523.2) * 1e6)
     assert rec.longest_outflow_streak["length"] == 6
     assert rec.longest_outflow_streak["start"] == pd.Timestamp("2025-02-24")
     assert fa.window_rank(wide["IBIT"], 4, "2025-11-18") == 1
@@ -53,7 +53,9 @@ def test_ibit_records_real(wide: pd.DataFrame) -> None:
 
 def test_total_records_and_largest_buyer(wide: pd.DataFrame) -> None:
     rec = fa.flow_records(wide["Total"], fund="Total")
-    assert rec.largest[1].iloc[0]["sum_musd"] == -1113.7  # Farside's all-time Minimum
+    assert rec.largest[1].iloc[0]["sum_usd"] == pytest.approx(
+        -1113.7e6
+    )  # Farside's all-time Minimum
     assert rec.largest[1].iloc[0]["end"] == pd.Timestamp("2025-02-25")
     assert fa.window_rank(wide["Total"], 1, "2025-11-13") == 3
     rank = fa.cumulative_rank(wide)

@@ -104,7 +104,7 @@ def test_a_reader_while_a_writer_holds_the_store_gets_one_line(farside_db, hold)
 
 def test_an_unexpected_error_ends_in_one_line_not_a_traceback(monkeypatch, tmp_path, capsys):
 
-    import flowscope.report.brief as report_brief
+    import flowscope.queries.inventory as inventory
     from flowscope.cli import main
     from flowscope.storage import Store
 
@@ -114,7 +114,7 @@ def test_an_unexpected_error_ends_in_one_line_not_a_traceback(monkeypatch, tmp_p
     def broken(*args, **kwargs):
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(report_brief, "input_freshness", broken)
+    monkeypatch.setattr(inventory, "input_freshness", broken)
     monkeypatch.setattr(sys, "argv", ["flowscope", "--db", str(db), "status"])
     with pytest.raises(SystemExit) as info:
         main()

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from flowscope.analytics.text import LexiconModel
+from flowscope.queries import docs as docs_q
 from flowscope.report._brief_model import BriefContext
 from flowscope.report.sections import tone as tone_section
 from flowscope.storage import Store
@@ -36,6 +37,7 @@ def store(tmp_path, bundled_store):
 def counting(monkeypatch):
     CountingLexicon.calls = 0
     monkeypatch.setattr(tone_section, "LexiconModel", CountingLexicon)
+    monkeypatch.setattr(docs_q, "LexiconModel", CountingLexicon)
     return CountingLexicon
 
 
@@ -53,17 +55,17 @@ def test_second_build_scores_no_document_and_gives_the_same_section(store, count
 
 
 def test_cached_history_equals_the_uncached_analytics(store):
-    docs = tone_section.held_docs(store, asof=ASOF)
+    docs = docs_q.held_docs(store, asof=ASOF)
     expected = tone_section.history_for(docs, LexiconModel())
-    cold = tone_section.cached_history(store, docs, LexiconModel())
-    warm = tone_section.cached_history(store, docs, LexiconModel())
+    cold = docs_q.cached_history(store, docs, LexiconModel())
+    warm = docs_q.cached_history(store, docs, LexiconModel())
     pd.testing.assert_frame_equal(cold, expected)
     pd.testing.assert_frame_equal(warm, expected)
 
 
 def test_an_edited_document_alone_is_scored_again(store, counting):
-    docs = tone_section.held_docs(store, asof=ASOF)
-    tone_section.cached_history(store, docs, CountingLexicon())
+    docs = docs_q.held_docs(store, asof=ASOF)
+    docs_q.cached_history(store, docs, CountingLexicon())
     edited = docs.copy()
     i = edited.index[-1]
     edited.loc[i, "text"] = (
@@ -71,20 +73,20 @@ def test_an_edited_document_alone_is_scored_again(store, counting):
         "federal funds rate to combat inflation."
     )
     counting.calls = 0
-    got = tone_section.cached_history(store, edited, CountingLexicon())
+    got = docs_q.cached_history(store, edited, CountingLexicon())
     assert counting.calls == 1
     pd.testing.assert_frame_equal(got, tone_section.history_for(edited, LexiconModel()))
 
 
 def test_another_model_key_does_not_reuse_the_scores(store):
-    docs = tone_section.held_docs(store, asof=ASOF)
-    tone_section.cached_history(store, docs, LexiconModel())
-    assert tone_section.model_key(LexiconModel()) != tone_section.model_key(CountingLexicon())
+    docs = docs_q.held_docs(store, asof=ASOF)
+    docs_q.cached_history(store, docs, LexiconModel())
+    assert docs_q.model_key(LexiconModel()) != docs_q.model_key(CountingLexicon())
 
 
 def test_warm_cache_then_a_read_only_brief_section_scores_nothing(store, counting, tmp_path):
     # what `flowscope init` / `update` do after writing: every held document is scored once
-    tone_section.warm_cache(store)
+    docs_q.warm_cache(store)
     scored = counting.calls
     assert scored > 0
     path = store.path

@@ -36,6 +36,8 @@ from flowscope.schemas import ETF_FLOWS
 
 __all__ = [
     "DEFAULT_SOURCE_PRIORITY",
+    "REVERSAL_BAND_USD",
+    "REVERSAL_WINDOW",
     "FlowRecords",
     "aggregate_flows",
     "clip_to_lifetimes",
@@ -61,6 +63,11 @@ __all__ = [
 #: dataset's declared order. Readers of a store pass ``store.preference("etf_flows")`` instead,
 #: which honours the settings' ``source_preference``.
 DEFAULT_SOURCE_PRIORITY: tuple[str, ...] = ETF_FLOWS.source_preference
+
+#: Default window of :func:`detect_reversals` (sessions: one trading week).
+REVERSAL_WINDOW = 5
+#: Default half-width of the :func:`detect_reversals` hysteresis band (USD).
+REVERSAL_BAND_USD = 250e6
 
 
 def _check_long(flows: pd.DataFrame, cols: Sequence[str] = ("date", "fund", "flow_usd")) -> None:
@@ -424,7 +431,7 @@ def largest_outflows(
     Returns
     -------
     DataFrame
-        Columns ``rank``, ``start``, ``end``, ``sum_usd`` (USD), ``sum_musd`` ($M), ``days``.
+        Columns ``rank``, ``start``, ``end``, ``sum_usd`` (USD), ``days``.
     """
     if n < 1 or top < 1:
         msg = f"n and top must be >= 1, got n={n}, top={top}"
@@ -458,8 +465,7 @@ def largest_outflows(
             "days": n,
         }
     )
-    out["sum_musd"] = (out["sum_usd"] / 1e6).round(1)
-    return out[["rank", "start", "end", "sum_usd", "sum_musd", "days"]]
+    return out[["rank", "start", "end", "sum_usd", "days"]]
 
 
 @dataclass(frozen=True)
@@ -491,14 +497,14 @@ class FlowRecords:
     cumulative_usd: float
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per statement: ``record``, ``date``, ``end``, ``value_musd``, ``rank``, ``note``."""
+        """One row per statement: ``record``, ``date``, ``end``, ``value_usd`` (USD), ``rank``, ``note``."""
         fo = self.first_outflow
         rows: list[dict[str, object]] = [
             {
                 "record": "first outflow day",
                 "date": fo["date"],
                 "end": pd.NaT,
-                "value_musd": _m(fo["flow_usd"]),
+                "value_usd": _usd(fo["flow_usd"]),
                 "rank": None,
                 "note": _first_outflow_note(fo),
             }
@@ -510,7 +516,7 @@ class FlowRecords:
                     "record": label,
                     "date": r.start,
                     "end": r.end,
-                    "value_musd": round(r.sum_usd / 1e6, 1),
+                    "value_usd": float(r.sum_usd),
                     "rank": int(r.rank),
                     "note": "non-overlapping windows",
                 }
@@ -522,7 +528,7 @@ class FlowRecords:
                 "record": "longest outflow streak",
                 "date": ls["start"],
                 "end": ls["end"],
-                "value_musd": _m(ls["sum_usd"]),
+                "value_usd": _usd(ls["sum_usd"]),
                 "rank": None,
                 "note": f"{ls['length']} consecutive outflow sessions",
             }
@@ -532,7 +538,7 @@ class FlowRecords:
                 "record": "cumulative net flow",
                 "date": self.first_date,
                 "end": self.last_date,
-                "value_musd": _m(self.cumulative_usd),
+                "value_usd": _usd(self.cumulative_usd),
                 "rank": None,
                 "note": "since the first figure",
             }
@@ -558,12 +564,11 @@ def _first_outflow_note(fo: dict[str, object]) -> str:
     return f"{n} sessions after the first figure ({first:%Y-%m-%d})"
 
 
-def _m(v: object) -> float:
+def _usd(v: object) -> float:
     try:
-        f = float(v)  # type: ignore[arg-type]
+        return float(v)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return float("nan")
-    return round(f / 1e6, 1)
 
 
 def flow_records(
@@ -627,8 +632,7 @@ def cumulative_rank(
     Returns
     -------
     DataFrame
-        Columns ``rank`` (1 = largest net buyer), ``fund``, ``net_usd`` (USD), ``net_musd``
-        ($M), ``days`` (sessions with a figure), ``share_of_total`` (fund / all-fund net, when
+        Columns ``rank`` (1 = largest net buyer), ``fund``, ``net_usd`` (USD), ``days`` (sessions with a figure), ``share_of_total`` (fund / all-fund net, when
         a Total column exists and its net is non-zero). The ``Total`` column is not ranked.
     """
     w = wide.loc[
@@ -647,10 +651,9 @@ def cumulative_rank(
     )
     out = out.sort_values("net_usd", ascending=False, kind="stable").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    out["net_musd"] = (out["net_usd"] / 1e6).round(1)
     tot = w["Total"].sum() if "Total" in w.columns else np.nan
     out["share_of_total"] = out["net_usd"] / tot if tot else np.nan
-    return out[["rank", "fund", "net_usd", "net_musd", "days", "share_of_total"]]
+    return out[["rank", "fund", "net_usd", "days", "share_of_total"]]
 
 
 def fund_share(wide: pd.DataFrame) -> pd.DataFrame:
@@ -665,7 +668,7 @@ def fund_share(wide: pd.DataFrame) -> pd.DataFrame:
 
 
 def detect_reversals(
-    series: pd.Series, *, window: int = 5, band_usd: float = 250e6
+    series: pd.Series, *, window: int = REVERSAL_WINDOW, band_usd: float = REVERSAL_BAND_USD
 ) -> pd.DataFrame:
     """Flow-regime reversals: sign changes of a rolling sum, with a hysteresis band.
 
@@ -679,9 +682,10 @@ def detect_reversals(
     series
         Daily flows (USD), indexed by session date.
     window
-        Rolling window (sessions), default 5 (one trading week).
+        Rolling window (sessions), default :data:`REVERSAL_WINDOW` (one trading week).
     band_usd
-        Half-width of the hysteresis band in USD, default 250e6 ($250 M).
+        Half-width of the hysteresis band in USD, default :data:`REVERSAL_BAND_USD`
+        (250e6, $250 M).
 
     Returns
     -------

@@ -84,7 +84,7 @@ def init(
 
                 results = load_bundle(store, progress=_tick)
                 progress.update(task, description="scoring FOMC texts for the tone cache")
-                from flowscope.report.sections.tone import warm_cache
+                from flowscope.queries.docs import warm_cache
 
                 warm_cache(store)
             for r in results:
@@ -218,7 +218,7 @@ def status(
     A dataset is stale when its newest figure lags the newest one its publication schedule
     says is due by more than the grace (see docs/freshness.md).
     """
-    from flowscope.report.brief import input_freshness
+    from flowscope.queries.inventory import input_freshness
 
     fmt = output_format(fmt)
     today = _reference_day(asof, "--asof")
@@ -258,21 +258,6 @@ def status(
         print_frame(fresh, fmt, title="Coverage and freshness", floatfmt=",.0f")
 
 
-def _newest_held(store: Store, cls: type[Source], group: str | None) -> pd.Series:  # type: ignore[type-arg]
-    """Newest time held per group (or overall, index ``""``) for a connector's rows, naive UTC."""
-    from flowscope.schemas import get_dataset
-
-    spec = get_dataset(cls.dataset)
-    sel = f"CAST({group} AS VARCHAR)" if group else "''"
-    held = store.sql(
-        f"SELECT {sel} AS g, max({spec.time_column}) AS t FROM {spec.name} "
-        "WHERE source = ? GROUP BY 1",
-        [cls.name],
-    )
-    t = pd.to_datetime(held["t"], utc=True).dt.tz_localize(None)
-    return pd.Series(t.to_numpy(), index=held["g"].astype(str), dtype="datetime64[ns]")
-
-
 def _update_start(
     store: Store,
     cls: type[Source],  # type: ignore[type-arg]
@@ -286,7 +271,9 @@ def _update_start(
     if since is not None:
         return since, since
     group = getattr(cls, "update_group", None)
-    held = _newest_held(store, cls, group).dropna()
+    from flowscope.queries.inventory import newest_held
+
+    held = newest_held(store, cls.dataset, source=cls.name, group=group).dropna()
     back = pd.Timedelta(days=1 - cls.lookback_days)
     starts = held.dt.normalize() + back
     if group:
@@ -334,7 +321,7 @@ def _run_source(
                 with store.transaction():
                     r = store.upsert(cls.dataset, frame, source=cls.name, origin=f"update:{name}")
                 if cls.dataset == "fomc_docs" and (r.inserted or r.updated):
-                    from flowscope.report.sections.tone import warm_cache
+                    from flowscope.queries.docs import warm_cache
 
                     warm_cache(store)  # the brief reads the store read-only
         except OfflineError as exc:
@@ -354,7 +341,9 @@ def _run_source(
             r.updated,
             r.unchanged,
         )
-    newest = _newest_held(store, cls, None)
+    from flowscope.queries.inventory import newest_held
+
+    newest = newest_held(store, cls.dataset, source=cls.name)
     if len(newest) and not pd.isna(newest.iloc[0]):
         t = pd.Timestamp(newest.iloc[0])
         report.newest_held = (
@@ -499,12 +488,13 @@ def brief(
     A banner first lists every stale input (dataset or series, newest date, age, expected
     date); it is absent when every input is current.
     """
+    from flowscope.queries.inventory import has_data
     from flowscope.report.brief import build_brief, render_terminal, write_html
 
     fmt = output_format(fmt, ("table", "terminal", "json"))
     day = _reference_day(asof, "--asof")
     with open_cli_store(read_only=True) as store:
-        if not any(not store.sql(f"SELECT 1 FROM {d} LIMIT 1").empty for d in store.datasets()):
+        if not has_data(store):
             err_console.print(
                 f"[bold red]error:[/] the store {escape(str(store.path))} holds no data; load "
                 "the bundled snapshot with `flowscope init`, import files with `flowscope "

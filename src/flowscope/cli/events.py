@@ -94,7 +94,7 @@ def run(
     from flowscope.analytics.align import align_daily
     from flowscope.analytics.events import event_study
     from flowscope.data.events import event_set, read_events_csv
-    from flowscope.report.sections.rotation import load_close
+    from flowscope.queries.prices import load_close
 
     fmt = output_format(fmt)
     first_day, last_day = parse_day(start, "--start"), parse_day(end, "--end")

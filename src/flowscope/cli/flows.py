@@ -129,13 +129,14 @@ def show(
     'Total' is all US spot-Bitcoin ETFs together, not IBIT.
     """
     from flowscope.analytics import flows as fa
+    from flowscope.report.units import musd
 
     fmt = output_format(fmt)
     df = _read(fund, start, end, source, preferred=True)
     df = df[df["flow_usd"].notna() | df["aum_usd"].notna()]
     if wide:
         w = fa.flows_wide(df)
-        out = (w / 1e6).round(1).reset_index()
+        out = musd(w).reset_index()
         if fmt != "table":  # keys name the unit: ibit_musd, total_musd
             out.columns = ["date", *(_musd_key(c) for c in out.columns[1:])]
         print_frame(out, fmt, title="ETF net flows, US$ M", floatfmt=",.1f")
@@ -147,7 +148,7 @@ def show(
         {
             "date": df["date"],
             "fund": df["fund"],
-            "flow_musd": (df["flow_usd"] / 1e6).round(1),
+            "flow_musd": musd(df["flow_usd"]),
             "flow_usd": df["flow_usd"],
             "aum_usd": df["aum_usd"],
             "source": df["source"],
@@ -182,6 +183,7 @@ def records(
     Also the cumulative net flow, and with --rank-ending the rank of the windows ending that day.
     """
     from flowscope.analytics import flows as fa
+    from flowscope.report.units import musd
     from flowscope.schemas.funds import fund_lifetimes
 
     fmt = output_format(fmt)
@@ -216,12 +218,13 @@ def records(
                     "record": f"{n}-day window ending {day:%Y-%m-%d}",
                     "date": start_day,
                     "end": day,
-                    "value_musd": round(float(sums.loc[day]) / 1e6, 1),
+                    "value_usd": float(sums.loc[day]),
                     "rank": fa.window_rank(series, n, day),
                     "note": f"rank among {int(sums.notna().sum())} overlapping windows",
                 }
             )
         out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+    out.insert(out.columns.get_loc("value_usd"), "value_musd", musd(out.pop("value_usd")))
     out["rank"] = out["rank"].astype("Int64")
     if fmt == "table":
         out = out.drop(columns="fund")
@@ -258,6 +261,7 @@ def reconcile(
 ) -> None:
     """Values of every source side by side per day and fund ($M), disagreements flagged."""
     from flowscope.analytics import flows as fa
+    from flowscope.report.units import USD_PER_MUSD, musd
 
     fmt = output_format(fmt)
     if period in {"week", "month"}:
@@ -267,15 +271,15 @@ def reconcile(
         msg = f"--period must be day, week or month, got {period!r}"
         raise UsageError(msg, param_name="period", received=period)
     df = _read(fund, start, end, source)
-    rec = fa.reconcile_sources(df, tolerance_usd=tolerance * 1e6)
+    rec = fa.reconcile_sources(df, tolerance_usd=tolerance * USD_PER_MUSD)
     srcs = [
         c for c in rec.columns if c not in {"date", "fund", "n_sources", "spread_usd", "status"}
     ]
     for c in srcs:
-        rec[c] = (rec[c] / 1e6).round(1)
+        rec[c] = musd(rec[c])
     if fmt != "table":  # keys name the unit: farside_musd, sosovalue_musd
         rec = rec.rename(columns={c: _musd_key(c) for c in srcs})
-    rec["spread_musd"] = (rec.pop("spread_usd") / 1e6).round(1)
+    rec["spread_musd"] = musd(rec.pop("spread_usd"))
     if only_disagree:
         rec = rec[rec["status"] == "disagree"]
     counts = rec["status"].value_counts().to_dict()
@@ -302,6 +306,7 @@ def _reconcile_periods(
     source: list[str] | None,
 ) -> None:
     from flowscope.analytics import flows as fa
+    from flowscope.report.units import USD_PER_MUSD, musd
 
     daily = _read(fund, start, end, source, preferred=True)
     funds = _norm_funds(fund)
@@ -319,7 +324,7 @@ def _reconcile_periods(
         )
         raise InsufficientDataError(msg)
     wide = fa.flows_wide(daily)
-    rec = fa.reconcile_aggregates(wide, agg, period=period, tolerance_usd=tolerance * 1e6)
+    rec = fa.reconcile_aggregates(wide, agg, period=period, tolerance_usd=tolerance * USD_PER_MUSD)
     lo, hi = agg["period_end"].min(), agg["period_end"].max()
     rec = rec[(rec["period_end"] >= lo) & (rec["period_end"] <= hi)]
     if funds is None:
@@ -328,9 +333,9 @@ def _reconcile_periods(
         {
             "period_end": rec["period_end"],
             "fund": rec["fund"],
-            "daily_sum_musd": (rec["daily_sum_usd"] / 1e6).round(1),
-            "aggregate_musd": (rec["aggregate_usd"] / 1e6).round(1),
-            "diff_musd": (rec["diff_usd"] / 1e6).round(1),
+            "daily_sum_musd": musd(rec["daily_sum_usd"]),
+            "aggregate_musd": musd(rec["aggregate_usd"]),
+            "diff_musd": musd(rec["diff_usd"]),
             "days": rec["days"],
             "status": rec["status"],
         }
@@ -358,11 +363,12 @@ def rank(
 ) -> None:
     """Funds ranked by cumulative net buying between --start and --end ($M, share of all funds)."""
     from flowscope.analytics import flows as fa
+    from flowscope.report.units import musd
 
     fmt = output_format(fmt)
     df = _read(None, start, end, source, preferred=True)
     out = fa.cumulative_rank(fa.flows_wide(df))
-    out = out.drop(columns="net_usd")
+    out.insert(out.columns.get_loc("net_usd"), "net_musd", musd(out.pop("net_usd")))
     out["share_of_total"] = out["share_of_total"].round(3)
     print_frame(out, fmt, title="Cumulative net flow by fund (US$ M)", floatfmt=",.1f")
 
@@ -380,17 +386,18 @@ def reversals(
 ) -> None:
     """Flow-regime flips: the rolling sum crossing +band (to inflow) or -band (to outflow)."""
     from flowscope.analytics import flows as fa
+    from flowscope.report.units import USD_PER_MUSD, musd
 
     fmt = output_format(fmt)
     name = _norm_funds([fund])[0]  # type: ignore[index]
     df = _read([name], start, end, source, preferred=True)
     series = df.set_index("date")["flow_usd"].dropna()
-    rev = fa.detect_reversals(series, window=window, band_usd=band * 1e6)
+    rev = fa.detect_reversals(series, window=window, band_usd=band * USD_PER_MUSD)
     out = pd.DataFrame(
         {
             "date": rev["date"],
             "to": rev["to"],
-            f"sum_{window}d_musd": (rev["rolling_usd"] / 1e6).round(1),
+            f"sum_{window}d_musd": musd(rev["rolling_usd"]),
             "sessions_in_previous": rev["sessions_in_previous"],
         }
     )
@@ -409,6 +416,8 @@ def revisions(
     fmt: FormatOpt = "table",
 ) -> None:
     """Superseded values (first releases later revised), beside the current value ($M)."""
+    from flowscope.report.units import musd
+
     fmt = output_format(fmt)
     funds = _norm_funds(fund)
     with open_cli_store(read_only=True) as store:
@@ -433,8 +442,8 @@ def revisions(
             "date": m["date"],
             "fund": m["fund"],
             "source": m["source"],
-            "old_musd": (m["flow_usd_old"] / 1e6).round(1),
-            "current_musd": (m["flow_usd_current"] / 1e6).round(1),
+            "old_musd": musd(m["flow_usd_old"]),
+            "current_musd": musd(m["flow_usd_current"]),
             "old_ingested": m["ts_ingested_old"],
             "superseded": m["ts_superseded"],
         }

@@ -27,22 +27,12 @@ from flowscope.errors import InsufficientDataError, UsageError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from flowscope.storage import Store
 else:
     pd = lazy_module("pandas")
 
 __all__ = ["prices"]
 
 _INTERVALS = ("1m", "5m", "15m", "30m", "1h", "4h", "1d")
-
-
-def _held(store: Store, interval: str) -> pd.DataFrame:
-    return store.sql(
-        "SELECT symbol, source, adjusted, count(*) AS bars, CAST(min(ts) AS DATE) AS first_date,"
-        " CAST(max(ts) AS DATE) AS last_date FROM prices WHERE interval = ?"
-        " GROUP BY symbol, source, adjusted ORDER BY symbol, source",
-        [interval],
-    )
 
 
 @handle_errors
@@ -75,9 +65,11 @@ def prices(
     if s is not None and e is not None and e < s:
         msg = f"--end {e:%Y-%m-%d} is before --start {s:%Y-%m-%d}"
         raise UsageError(msg, param_name="end", received=end)
+    from flowscope.queries.prices import price_inventory
+
     with open_cli_store(read_only=True) as store:
         if not symbols:
-            held = _held(store, interval)
+            held = price_inventory(store, interval)
             if held.empty:
                 msg = f"no {interval} prices held; run `flowscope init` or `flowscope update`"
                 raise InsufficientDataError(msg)
@@ -93,7 +85,7 @@ def prices(
             preferred=not source or len(source) > 1,
         )
         if bars.empty:
-            held = _held(store, interval)
+            held = price_inventory(store, interval)
             known = ", ".join(sorted(held["symbol"].unique())) or "none"
             msg = (
                 f"no {interval} bars for {', '.join(wanted)} in {start or 'the beginning'}.."

@@ -106,13 +106,14 @@ def odds(
     change (bp) and rate (%), and the most likely range. With --meeting: one row per range.
     """
     from flowscope.analytics import fedwatch as fw
+    from flowscope.queries import rates as rq
     from flowscope.report.sections import rates as rs
 
     fmt = output_format(fmt)
     when = _date(asof, "asof")
     mdate = _date(meeting, "meeting")
     with open_cli_store(read_only=True) as store, _notes():
-        inputs = rs.load_inputs(store, end=when)
+        inputs = rq.load_inputs(store, end=when)
         if inputs.futures.empty:
             msg = f"no fed funds futures held; {rs.IMPORT_HINT}"
             raise InsufficientDataError(msg)
@@ -225,12 +226,13 @@ def history(
 ) -> None:
     """Odds for one meeting over every watch date held (table, and chart with --html)."""
     from flowscope.analytics import fedwatch as fw
+    from flowscope.queries import rates as rq
     from flowscope.report.sections import rates as rs
 
     fmt = output_format(fmt)
     mdate = pd.Timestamp(_date(meeting, "meeting"))
     with open_cli_store(read_only=True) as store, _notes():
-        inputs = rs.load_inputs(store, end=_date(end, "end"))
+        inputs = rq.load_inputs(store, end=_date(end, "end"))
         panel = rs.compute_panel(inputs, start=_date(start, "start"), end=_date(end, "end"))
     sub = _pick_meeting(panel, mdate)
     s = fw.meeting_summary(sub)
@@ -266,6 +268,7 @@ def events(
 ) -> None:
     """Moves in the next meeting's odds on FOMC statement and minutes release days."""
     from flowscope.analytics import fedwatch as fw
+    from flowscope.queries import rates as rq
     from flowscope.report.sections import rates as rs
 
     fmt = output_format(fmt)
@@ -274,9 +277,9 @@ def events(
         raise UsageError(msg, param_name="kind", received=kind)
     first_day = _date(start, "start")
     with open_cli_store(read_only=True) as store, _notes():
-        inputs = rs.load_inputs(store)
+        inputs = rq.load_inputs(store)
         panel = rs.compute_panel(inputs, max_meetings=2)
-        ev = rs.release_events(store)
+        ev = rq.release_events(store)
     if kind is not None:
         ev = ev[ev["kind"] == kind]
     if first_day is not None:
@@ -311,17 +314,18 @@ def panel_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """Compute the as-of FedWatch panel from the ZQ settlements held and store it."""
+    from flowscope.queries import rates as rq
     from flowscope.report.sections import rates as rs
 
     fmt = output_format(fmt)
     first, last_day = _date(start, "start"), _date(end, "end")
     with open_cli_store() as store, _notes():
-        inputs = rs.load_inputs(store, end=last_day)
+        inputs = rq.load_inputs(store, end=last_day)
         if inputs.futures.empty:
             msg = f"no fed funds futures held; {rs.IMPORT_HINT}"
             raise InsufficientDataError(msg)
         panel = rs.compute_panel(inputs, start=first, end=last_day, max_meetings=meetings)
-        res = rs.store_panel(store, panel, source="+".join(inputs.sources))
+        res = rq.write_fedwatch_panel(store, panel, source="+".join(inputs.sources))
     used = rs.target_ranges(inputs, pd.DatetimeIndex(panel["watch_date"].unique()))
     counts = used["source"].value_counts()
     last = used.iloc[-1]

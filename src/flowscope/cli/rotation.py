@@ -100,12 +100,9 @@ def rotation(
         rotation_score,
         rotation_snapshot,
     )
-    from flowscope.report.sections.rotation import (
-        etf_total_flows,
-        held_symbols,
-        load_close,
-        rotation_figure,
-    )
+    from flowscope.queries.flows import etf_total_flows
+    from flowscope.queries.prices import held_symbols, load_close
+    from flowscope.report.sections.rotation import rotation_figure
 
     if ctx.invoked_subcommand is not None:
         return

@@ -126,7 +126,7 @@ def christmas(
     JSON: one document with both tables; CSV: the per-year table.
     """
     from flowscope.analytics.seasonality import christmas_table
-    from flowscope.report.sections.rotation import load_close
+    from flowscope.queries.prices import load_close
 
     fmt = output_format(fmt)
     yrs = _years(years)
@@ -232,7 +232,7 @@ def window_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     from flowscope.analytics.seasonality import window_returns
-    from flowscope.report.sections.rotation import load_close
+    from flowscope.queries.prices import load_close
 
     """Return over any calendar window per year, with regimes and bootstrap CIs.
 
@@ -285,7 +285,7 @@ def calendar_cmd(
 ) -> None:
     """Mean BTC log return by day of week (UTC) or by month, with bootstrap 95% CIs."""
     from flowscope.analytics.seasonality import calendar_returns
-    from flowscope.report.sections.rotation import load_close
+    from flowscope.queries.prices import load_close
 
     fmt = output_format(fmt)
     first_day, last_day = parse_day(start, "--start"), parse_day(end, "--end")

@@ -242,7 +242,8 @@ def score(
     figures repeated on each row.
     """
     from flowscope.analytics.text import percentile_of, score_document
-    from flowscope.report.sections.tone import held_docs, history_for
+    from flowscope.queries.docs import held_docs
+    from flowscope.report.sections.tone import history_for
 
     fmt = output_format(fmt)
     if sum([file is not None, latest, meeting is not None]) != 1:
@@ -346,7 +347,8 @@ def history(
     fmt: FormatOpt = "table",
 ) -> None:
     """Tone of every held document, with the change since the previous meeting."""
-    from flowscope.report.sections.tone import held_docs, history_for
+    from flowscope.queries.docs import held_docs
+    from flowscope.report.sections.tone import history_for
 
     fmt = output_format(fmt)
     first_day = _date(start, "start") if start is not None else None

@@ -10,7 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from flowscope.storage import Store
+    from flowscope.queries import Store
 
 __all__ = ["BriefContext", "BriefSection"]
 

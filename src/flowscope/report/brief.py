@@ -9,7 +9,7 @@ import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rich.console import Console, Group
@@ -17,13 +17,15 @@ from rich.panel import Panel
 from rich.text import Text
 
 from flowscope._typing import DateLike
-from flowscope.analytics.freshness import dataset_freshness, series_freshness
 from flowscope.analytics.rotation import ROTATION_UNIVERSE
 from flowscope.errors import FlowscopeError, FlowscopeWarning
+from flowscope.queries.inventory import input_freshness
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.sections import section_builders
 from flowscope.schemas import DATASETS
-from flowscope.storage import Store
+
+if TYPE_CHECKING:
+    from flowscope.queries import Store
 
 __all__ = [
     "BRIEF_INPUTS",
@@ -32,7 +34,6 @@ __all__ = [
     "BriefSection",
     "banner_lines",
     "build_brief",
-    "input_freshness",
     "render_html",
     "render_terminal",
     "stale_inputs",
@@ -112,26 +113,6 @@ class Brief:
 
 def _today() -> pd.Timestamp:
     return pd.Timestamp(dt.datetime.now(dt.UTC).date())
-
-
-def input_freshness(
-    store: Store,
-    *,
-    today: DateLike,
-    dataset: str | None = None,
-    by_series: bool = True,
-) -> pd.DataFrame:
-    """Freshness of what the store holds as seen on ``today`` (rows dated later are ignored).
-
-    Only rows holding a figure count (blank cells are missing). Returns
-    :func:`~flowscope.analytics.freshness.series_freshness` (``by_series``) or
-    :func:`~flowscope.analytics.freshness.dataset_freshness` output.
-    """
-    day = pd.Timestamp(today).normalize()
-    cov = store.coverage(dataset, by_group=True, end=day, with_values=True)
-    meetings = store.fomc_meetings() if "fomc_meetings" in store.datasets() else None
-    judge = series_freshness if by_series else dataset_freshness
-    return judge(cov, today=day, meetings=meetings)
 
 
 def stale_inputs(store: Store, *, today: DateLike) -> pd.DataFrame:

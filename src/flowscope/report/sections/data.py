@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from flowscope.queries.flows import latest_total_flow
+from flowscope.queries.inventory import coverage
+from flowscope.queries.prices import latest_closes
+from flowscope.queries.rates import latest_rates
 from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.report.units import fmt_musd
 
 __all__ = ["build"]
 
@@ -22,13 +27,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     store, asof = ctx.store, ctx.asof
     end = asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     sec = BriefSection(key="data", title="Data held")
-    btc = store.sql(
-        "SELECT ts, close, source FROM prices WHERE symbol = 'BTC-USD' AND interval = '1d' "
-        "AND ts <= ? AND source = (SELECT source FROM prices WHERE symbol = 'BTC-USD' "
-        " AND ts <= ? GROUP BY source ORDER BY max(ts) DESC, count(*) DESC, source LIMIT 1) "
-        "ORDER BY ts DESC LIMIT 8",
-        [end.tz_localize("UTC"), end.tz_localize("UTC")],
-    )
+    btc = latest_closes(store, "BTC-USD", end=end, n=8)
     if not btc.empty:
         last = btc.iloc[0]
         prev = btc[btc["ts"] <= last["ts"] - pd.Timedelta(days=7)]
@@ -43,15 +42,11 @@ def build(ctx: BriefContext) -> BriefSection | None:
             line += f" ({chg:+.1%} over 7 days)"
             sec.facts["btc_close"]["change_7d_pct"] = float(chg * 100)
         sec.bullets.append(line)
-    flows = store.sql(
-        "SELECT date, flow_usd, source FROM etf_flows WHERE fund = 'Total' AND date <= ? "
-        "AND flow_usd IS NOT NULL ORDER BY date DESC, source LIMIT 1",
-        [asof.date()],
-    )
+    flows = latest_total_flow(store, asof=asof)
     if not flows.empty:
         f = flows.iloc[0]
         sec.bullets.append(
-            f"Latest ETF flow day {f['date']:%Y-%m-%d}: all-fund Total {f['flow_usd'] / 1e6:+,.1f} $M "
+            f"Latest ETF flow day {f['date']:%Y-%m-%d}: all-fund Total {fmt_musd(f['flow_usd'])} "
             f"({f['source']})"
         )
         sec.facts["etf_total"] = {
@@ -59,13 +54,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
             "flow_usd": float(f["flow_usd"]),
             "source": f["source"],
         }
-    rates = store.sql(
-        "SELECT series, date, value, source FROM ("
-        " SELECT *, row_number() OVER (PARTITION BY series ORDER BY date DESC) AS rn FROM rates"
-        " WHERE series IN ('DFEDTARL', 'DFEDTARU', 'EFFR') AND date <= ? AND value IS NOT NULL"
-        ") WHERE rn = 1",
-        [asof.date()],
-    )
+    rates = latest_rates(store, ["DFEDTARL", "DFEDTARU", "EFFR"], asof=asof)
     if not rates.empty:
         r = rates.set_index("series")
         if {"DFEDTARL", "DFEDTARU"} <= set(r.index):
@@ -81,7 +70,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
                 line += f"; EFFR {e['value']:.2f} % ({e['date']:%Y-%m-%d})"
                 sec.facts["effr"] = {"pct": float(e["value"]), "date": f"{e['date']:%Y-%m-%d}"}
             sec.bullets.append(line)
-    cov = store.coverage()
+    cov = coverage(store)
     held = cov[cov["rows"] > 0]
     if held.empty and not sec.bullets:
         return None

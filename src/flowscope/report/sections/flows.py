@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from flowscope.analytics import flows as fa
+from flowscope.queries.flows import flows_wide
 from flowscope.report._brief_model import BriefContext, BriefSection
-from flowscope.schemas.funds import fund_lifetimes
+from flowscope.report.units import USD_PER_MUSD, fmt_musd, musd
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -41,7 +42,7 @@ def flow_figure(series: pd.Series, *, label: str = "Total") -> go.Figure:
     """
     import plotly.graph_objects as go
 
-    s = series.dropna().sort_index() / 1e6
+    s = series.dropna().sort_index() / USD_PER_MUSD
     cum = s.cumsum()
     colors = np.where(s.to_numpy() < 0, RED, GREEN)
     fig = go.Figure()
@@ -79,10 +80,6 @@ def flow_figure(series: pd.Series, *, label: str = "Total") -> go.Figure:
     return fig
 
 
-def _musd(v: float) -> str:
-    return f"{v / 1e6:+,.1f} $M"
-
-
 #: Label of the table row that shows the funds' sum minus the Total, when they differ.
 DIFF_ROW = "funds - Total"
 
@@ -117,9 +114,9 @@ def fund_table(wide: pd.DataFrame, window: pd.DatetimeIndex) -> tuple[pd.DataFra
     tab = pd.DataFrame(
         {
             "fund": cols,
-            "latest_musd": (latest / 1e6).round(1).to_numpy(),
-            "sum_5d_musd": (sum5 / 1e6).round(1).to_numpy(),
-            "sum_20d_musd": (sum20 / 1e6).round(1).to_numpy(),
+            "latest_musd": musd(latest).to_numpy(),
+            "sum_5d_musd": musd(sum5).to_numpy(),
+            "sum_20d_musd": musd(sum20).to_numpy(),
             "days_20d": w[cols].notna().sum().to_numpy(),
         }
     )
@@ -137,7 +134,7 @@ def fund_table(wide: pd.DataFrame, window: pd.DatetimeIndex) -> tuple[pd.DataFra
             "sum_20d_musd": sum20["Total"],
         }
     )
-    gap = ((fsum - tot) / 1e6).round(1)
+    gap = musd(fsum - tot)
     parts: list[str] = []
     silent = [f for f in funds if pd.isna(latest[f])]
     if silent:
@@ -150,14 +147,14 @@ def fund_table(wide: pd.DataFrame, window: pd.DatetimeIndex) -> tuple[pd.DataFra
         row = {"fund": DIFF_ROW, **gap.to_dict(), "days_20d": pd.NA}
         tab = pd.concat([tab, pd.DataFrame([row])], ignore_index=True)
         parts.append(
-            f"the funds add up to {fsum['latest_musd'] / 1e6:,.1f} $M on {last:%Y-%m-%d} against "
-            f"a Total of {tot['latest_musd'] / 1e6:,.1f} $M (gap {gap['latest_musd']:+,.1f}, 5 "
+            f"the funds add up to {fmt_musd(fsum['latest_musd'], signed=False)} on {last:%Y-%m-%d} against "
+            f"a Total of {fmt_musd(tot['latest_musd'], signed=False)} (gap {gap['latest_musd']:+,.1f}, 5 "
             f"sessions {gap['sum_5d_musd']:+,.1f}, 20 sessions {gap['sum_20d_musd']:+,.1f} $M, "
             f"row '{DIFF_ROW}'): the source's Total includes figures not held per fund"
         )
     elif silent:
         parts.append(
-            f"the funds that reported add up to the Total ({tot['latest_musd'] / 1e6:,.1f} $M)"
+            f"the funds that reported add up to the Total ({fmt_musd(tot['latest_musd'], signed=False)})"
         )
     note = ("Fund table: " + "; ".join(parts) + ".") if parts else ""
     return tab, note
@@ -168,11 +165,10 @@ def build(ctx: BriefContext) -> BriefSection | None:
 
     Returns None when no ETF flows are held up to ``ctx.asof``.
     """
-    flows = ctx.store.etf_flows(end=ctx.asof)
-    if flows.empty or flows["flow_usd"].notna().sum() == 0:
+    held = flows_wide(ctx.store, end=ctx.asof)
+    if held is None:
         return None
-    flows = fa.clip_to_lifetimes(flows, fund_lifetimes())
-    wide = fa.flows_wide(flows, priority=ctx.store.preference("etf_flows"))
+    flows, wide = held
     if "Total" not in wide.columns or wide["Total"].dropna().empty:
         return None
     total = wide["Total"].dropna()
@@ -181,8 +177,8 @@ def build(ctx: BriefContext) -> BriefSection | None:
     day = wide.loc[last].dropna()
     funds = day.drop(labels="Total")
     movers = funds[funds != 0].reindex(funds[funds != 0].abs().sort_values(ascending=False).index)
-    top = ", ".join(f"{f} {_musd(v)}" for f, v in movers.head(4).items()) or "no fund moved"
-    line = f"{last:%Y-%m-%d} (latest US trading day held): all-fund Total {_musd(day['Total'])}; {top}."
+    top = ", ".join(f"{f} {fmt_musd(v)}" for f, v in movers.head(4).items()) or "no fund moved"
+    line = f"{last:%Y-%m-%d} (latest US trading day held): all-fund Total {fmt_musd(day['Total'])}; {top}."
     behind = len(pd.bdate_range(last, ctx.asof)) - 1
     if behind > 3:
         line += f" Flows end {behind} weekdays before the brief date: run `flowscope update`."
@@ -191,7 +187,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     streak = int(fa.flow_streaks(total).iloc[-1])
     kind = "inflow" if streak > 0 else "outflow" if streak < 0 else "flat"
     sec.bullets.append(
-        f"Total over 5 sessions {_musd(roll['sum_5d'])}, over 20 sessions {_musd(roll['sum_20d'])}; "
+        f"Total over 5 sessions {fmt_musd(roll['sum_5d'])}, over 20 sessions {fmt_musd(roll['sum_20d'])}; "
         f"streak: {abs(streak)} {kind} day(s)."
     )
     z = fa.flow_zscore(total).iloc[-1]
@@ -207,8 +203,8 @@ def build(ctx: BriefContext) -> BriefSection | None:
     big4 = rec.largest[4].iloc[0] if not rec.largest[4].empty else None
     if big1 is not None and big4 is not None:
         sec.bullets.append(
-            f"Records (Total): largest 1-day outflow {big1['sum_musd']:,.1f} $M on "
-            f"{big1['end']:%Y-%m-%d}; largest 4-day outflow {big4['sum_musd']:,.1f} $M "
+            f"Records (Total): largest 1-day outflow {fmt_musd(big1['sum_usd'], signed=False)} on "
+            f"{big1['end']:%Y-%m-%d}; largest 4-day outflow {fmt_musd(big4['sum_usd'], signed=False)} "
             f"({big4['start']:%Y-%m-%d}..{big4['end']:%Y-%m-%d})."
         )
     rank = fa.cumulative_rank(wide)
@@ -216,13 +212,14 @@ def build(ctx: BriefContext) -> BriefSection | None:
         lead = rank.iloc[0]
         sec.bullets.append(
             f"Largest net buyer since {wide.index[0]:%Y-%m-%d}: {lead['fund']} "
-            f"{lead['net_musd']:+,.1f} $M (all funds {total.sum() / 1e6:+,.1f} $M)."
+            f"{fmt_musd(lead['net_usd'])} (all funds {fmt_musd(total.sum())})."
         )
     rev = fa.detect_reversals(total)
     if not rev.empty:
         r = rev.iloc[-1]
         sec.bullets.append(
-            f"Last regime flip (5-session sum beyond ±250 $M): to {r['to']} on {r['date']:%Y-%m-%d}."
+            f"Last regime flip ({fa.REVERSAL_WINDOW}-session sum beyond "
+            f"±{fmt_musd(fa.REVERSAL_BAND_USD, signed=False)}): to {r['to']} on {r['date']:%Y-%m-%d}."
         )
     sec.table, note = fund_table(wide, total.index[-20:])
     if note:

@@ -1,42 +1,42 @@
 """Brief section: rate expectations (FedWatch odds from ZQ settlements, target range, EFFR).
 
-Also the store-facing helpers used by ``flowscope rates …``: reading the FedWatch inputs
-(futures, FOMC calendar, target range) from the store, computing and storing the as-of
-panel, FOMC release events, and the history chart.
+Also the helpers ``flowscope rates …`` shares: the as-of panel from the inputs that
+:func:`flowscope.queries.rates.load_inputs` reads, range notes and the history chart.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from flowscope.analytics import fedwatch as fw
-from flowscope.analytics.events import fomc_events
 from flowscope.errors import InsufficientDataError, StaleDataWarning
+from flowscope.queries.rates import (
+    FedWatchInputs,
+    fomc_meetings,
+    fred_target_ranges,
+    load_inputs,
+    policy_rates,
+    release_events,
+)
 from flowscope.report._brief_model import BriefContext, BriefSection
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from flowscope._typing import DateLike
-    from flowscope.storage import Store, UpsertResult
 
 __all__ = [
-    "FedWatchInputs",
     "build",
     "compute_panel",
     "history_figure",
-    "load_inputs",
     "meeting_status",
     "range_label",
     "range_note",
     "range_problem",
-    "release_events",
-    "store_panel",
     "target_ranges",
 ]
 
@@ -46,94 +46,6 @@ IMPORT_HINT = (
     "import ZQ settlements with `flowscope import fed_futures FILE` "
     "(CME settlements JSON/CSV, per-contract daily CSV, Yahoo ZQ CSV)"
 )
-
-
-@dataclass(frozen=True)
-class FedWatchInputs:
-    """What the FedWatch engine needs, read from the store.
-
-    Attributes
-    ----------
-    futures
-        ``fed_futures`` rows, one per contract and date: the most trusted source's
-        (``store.preference("fed_futures")``: the settings' ``source_preference``, else the
-        dataset's declared order).
-    meetings
-        Scheduled FOMC meeting dates.
-    unscheduled
-        Unscheduled meetings and intermeeting rate changes.
-    target_range
-        ``date``, ``lower``, ``upper`` (%) from FRED DFEDTARL/DFEDTARU.
-    sources
-        Futures sources used.
-    calendar
-        The ``fomc_meetings`` rows (decisions with ``target_lower``/``target_upper``),
-        the second input of the starting target range (see :func:`target_ranges`).
-    """
-
-    futures: pd.DataFrame
-    meetings: pd.Series
-    unscheduled: pd.Series
-    target_range: pd.DataFrame
-    sources: tuple[str, ...]
-    calendar: pd.DataFrame
-
-
-def _fred_ranges(rates: pd.DataFrame) -> pd.DataFrame:
-    rates = rates[rates["series"].isin(["DFEDTARL", "DFEDTARU"])] if not rates.empty else rates
-    if rates.empty:
-        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "lower": [], "upper": []})
-    wide = rates.pivot_table(index="date", columns="series", values="value", aggfunc="last")
-    return (
-        wide.reindex(columns=["DFEDTARL", "DFEDTARU"])
-        .rename(columns={"DFEDTARL": "lower", "DFEDTARU": "upper"})
-        .reset_index()
-    )
-
-
-def load_inputs(
-    store: Store, *, end: DateLike | None = None, source: str | None = None
-) -> FedWatchInputs:
-    """Read ZQ settlements (up to ``end``), the FOMC calendar and the target range.
-
-    Where several sources hold a contract on a date, the first in
-    ``store.preference("fed_futures")`` wins; unlisted sources come last.
-
-    Raises
-    ------
-    InsufficientDataError
-        No FOMC meetings are held (run ``flowscope init``).
-    """
-    fut = store.read(
-        "fed_futures",
-        end=end,
-        source=source,
-        columns=["date", "contract", "contract_month", "settle", "source"],
-    )
-    if not fut.empty:
-        rank = {s: i for i, s in enumerate(store.preference("fed_futures"))}
-        fut["_rank"] = fut["source"].map(rank).fillna(len(rank))
-        fut = (
-            fut.sort_values(["contract", "date", "_rank"])
-            .drop_duplicates(["contract", "date"])
-            .drop(columns="_rank")
-            .reset_index(drop=True)
-        )
-    cal = store.fomc_meetings()
-    if cal.empty:
-        msg = "no FOMC meeting calendar held; run `flowscope init` to load the bundled one"
-        raise InsufficientDataError(msg)
-    meetings = cal.loc[cal["kind"] == "scheduled", "meeting_date"]
-    unscheduled = cal.loc[cal["kind"].isin(["unscheduled", "rate_change"]), "meeting_date"]
-    tr = _fred_ranges(store.rates(["DFEDTARL", "DFEDTARU"]))
-    return FedWatchInputs(
-        fut,
-        meetings.reset_index(drop=True),
-        unscheduled.reset_index(drop=True),
-        tr,
-        tuple(sorted(fut["source"].unique())) if not fut.empty else (),
-        cal,
-    )
 
 
 def target_ranges(
@@ -272,34 +184,6 @@ def compute_panel(
     return panel
 
 
-def store_panel(store: Store, panel: pd.DataFrame, *, source: str) -> UpsertResult:
-    """Upsert a panel into the ``fedwatch_panel`` dataset (idempotent)."""
-    return store.upsert("fedwatch_panel", panel, source=source, origin="flowscope rates panel")
-
-
-def release_events(store: Store) -> pd.DataFrame:
-    """FOMC statement and minutes release days held in the store.
-
-    Reads the calendar and the minutes in ``fomc_docs`` (one per meeting, by the dataset's
-    source preference) and hands them to :func:`flowscope.analytics.events.fomc_events` with
-    unscheduled meetings and intermeeting rate changes included, future meetings too (they
-    fall outside any ZQ panel).
-
-    Returns
-    -------
-    DataFrame
-        ``date`` (US/Eastern release day), ``kind`` (``statement`` or ``minutes``),
-        ``meeting``, ``label``.
-    """
-    docs = store.read(
-        "fomc_docs",
-        where={"kind": "minutes"},
-        columns=["meeting_date", "kind", "release_ts"],
-        preferred=True,
-    )
-    return fomc_events(store.fomc_meetings(), docs, include_unscheduled=True)
-
-
 def history_figure(panel: pd.DataFrame, meeting: DateLike) -> go.Figure:
     """Stacked area of target-range probabilities for one meeting over watch dates.
 
@@ -359,8 +243,8 @@ def _pct(x: float) -> str:
 def build(ctx: BriefContext) -> BriefSection | None:
     """Return the rates section, or None when nothing is held for it."""
     store, asof = ctx.store, pd.Timestamp(ctx.asof).normalize()
-    cal = store.fomc_meetings()
-    rates = store.rates(["DFEDTARL", "DFEDTARU", "EFFR"], end=asof)
+    cal = fomc_meetings(store)
+    rates = policy_rates(store, ["DFEDTARL", "DFEDTARU", "EFFR"], end=asof)
     if cal.empty and rates.empty:
         return None
     sec = BriefSection(key="rates", title="Rate expectations (FedWatch)")
@@ -370,7 +254,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         sep = " (with projections)" if bool(nxt["sep"]) is True else ""
         sec.bullets.append(f"Next FOMC meeting: {nxt['meeting_date']:%Y-%m-%d}{sep}.")
         sec.facts["next_meeting"] = f"{nxt['meeting_date']:%Y-%m-%d}"
-    rng = fw.target_range_asof([asof], fred=_fred_ranges(rates), calendar=cal).iloc[0]
+    rng = fw.target_range_asof([asof], fred=fred_target_ranges(rates), calendar=cal).iloc[0]
     if rng["source"] is not None:
         sec.bullets.append(f"Target range {range_label(rng)}.")
         sec.facts.update(

@@ -1,8 +1,4 @@
-"""Brief section: AI rotation (BTC against NVDA, QQQ, SMH … and the rotation score).
-
-Also home of the small store readers the rotation, events and season commands share
-(closes of one symbol from one source, ETF Total flows).
-"""
+"""Brief section: AI rotation (BTC against NVDA, QQQ, SMH … and the rotation score)."""
 
 from __future__ import annotations
 
@@ -10,67 +6,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from flowscope.analytics.align import align_daily, close_series
+from flowscope.analytics.align import align_daily
 from flowscope.analytics.rotation import ROTATION_UNIVERSE, pair_metrics, rotation_snapshot
-from flowscope.errors import InsufficientDataError
+from flowscope.queries.flows import etf_total_flows
+from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
-from flowscope.storage import Store
+from flowscope.report.units import fmt_musd
 
-__all__ = ["build", "etf_total_flows", "held_symbols", "load_close", "rotation_figure"]
-
-
-def held_symbols(store: Store) -> dict[str, list[str]]:
-    """Symbol -> sources holding daily bars."""
-    df = store.sql(
-        "SELECT symbol, source, count(*) AS n FROM prices WHERE interval = '1d' "
-        "GROUP BY symbol, source ORDER BY symbol, n DESC"
-    )
-    out: dict[str, list[str]] = {}
-    for r in df.itertuples(index=False):
-        out.setdefault(str(r.symbol), []).append(str(r.source))
-    return out
-
-
-def load_close(
-    store: Store,
-    symbol: str,
-    *,
-    source: str | None = None,
-    end: pd.Timestamp | None = None,
-) -> pd.Series:
-    """Daily closes of ``symbol`` indexed by naive date.
-
-    Without ``source``, one close per day from the most trusted source holding it (the
-    dataset's source preference, :meth:`flowscope.storage.Store.read` with
-    ``preferred=True``), so a curated history is continued by newer sources and adjustment
-    variants are never mixed. ``attrs["source"]`` names the source(s) used.
-    """
-    sources = held_symbols(store).get(symbol, [])
-    if not sources:
-        msg = f"no daily prices held for {symbol}; held: {', '.join(held_symbols(store)) or 'none'}"
-        raise InsufficientDataError(msg)
-    if source is not None and source not in sources:
-        msg = f"no {symbol} prices from source {source!r}; held sources: {', '.join(sources)}"
-        raise InsufficientDataError(msg)
-    bars = store.prices(symbol, source=source, end=end, preferred=source is None)
-    out = close_series(bars, symbol)
-    used = list(dict.fromkeys(bars.sort_values("ts")["source"]))
-    out.attrs["source"] = " + ".join(used) if used else (source or "")
-    return out
-
-
-def etf_total_flows(store: Store, *, end: pd.Timestamp | None = None) -> pd.Series | None:
-    """All-fund spot-Bitcoin ETF net flow per trading day (USD), or None when none is held."""
-    df = store.etf_flows(funds="Total", end=end)
-    df = df.dropna(subset=["flow_usd"])
-    if df.empty:
-        return None
-    if df["source"].nunique() > 1:
-        src = "farside" if (df["source"] == "farside").any() else df["source"].iloc[0]
-        df = df[df["source"] == src]
-    s = df.set_index("date")["flow_usd"].astype(float)
-    s.index = pd.DatetimeIndex(s.index).normalize()
-    return s
+__all__ = ["build", "rotation_figure"]
 
 
 def rotation_figure(pm: pd.DataFrame, asset: str, score: pd.Series | None = None) -> object:
@@ -146,7 +89,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         last20 = flows[flows.index <= ctx.asof].tail(20)
         sec.bullets.append(
             f"Spot-BTC ETF Total over the last 20 flow days to {last20.index[-1]:%Y-%m-%d}: "
-            f"{last20.sum() / 1e6:+,.1f} $M (part of the score: outflows push it up)."
+            f"{fmt_musd(last20.sum())} (part of the score: outflows push it up)."
         )
     sec.table = snap.assign(date=snap["date"].dt.strftime("%Y-%m-%d")).rename(
         columns={"corr": "corr_60", "beta": "beta_60"}

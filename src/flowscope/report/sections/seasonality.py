@@ -19,8 +19,8 @@ from flowscope.analytics.seasonality import (
     regime_summary,
 )
 from flowscope.errors import SmallSampleWarning
+from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
-from flowscope.report.sections.rotation import held_symbols, load_close
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

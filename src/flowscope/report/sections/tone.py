@@ -8,149 +8,29 @@ shown beside the tone.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-import json
-from pathlib import Path
-
 import pandas as pd
 
 from flowscope.analytics.text import (
     LexiconModel,
     SentenceModel,
     percentile_of,
-    score_document,
     tone_history,
 )
+from flowscope.queries.docs import cached_history, held_docs, top_sentences
+from flowscope.queries.rates import fedwatch_panel
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.schemas import FOMC_DOCS
-from flowscope.storage import Store
 
-__all__ = [
-    "SOURCE_PREFERENCE",
-    "build",
-    "cached_history",
-    "cut_odds_around",
-    "held_docs",
-    "history_for",
-    "model_key",
-    "warm_cache",
-]
+__all__ = ["SOURCE_PREFERENCE", "build", "cut_odds_around", "history_for"]
 
 #: When several sources hold the same document, the first listed wins: the ``fomc_docs``
-#: dataset's declared order (:func:`held_docs` uses ``store.preference("fomc_docs")``).
+#: dataset's declared order (as :func:`flowscope.queries.docs.held_docs` applies it).
 SOURCE_PREFERENCE: tuple[str, ...] = FOMC_DOCS.source_preference
-
-
-def held_docs(
-    store: Store, *, kind: str | None = None, asof: pd.Timestamp | None = None
-) -> pd.DataFrame:
-    """FOMC documents held (one per kind and meeting, preferred source first).
-
-    ``asof`` keeps documents released (or, without a release time, held) up to that day.
-    """
-    if "fomc_docs" not in store.datasets():
-        return pd.DataFrame(columns=["meeting_date", "kind", "release_ts", "source", "text"])
-    where = {"kind": kind} if kind else None
-    docs = store.read("fomc_docs", where=where)
-    if docs.empty:
-        return docs
-    if asof is not None:
-        rel = docs["release_ts"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
-        day = rel.fillna(docs["meeting_date"])
-        docs = docs[day <= asof]
-    rank = {s: i for i, s in enumerate(store.preference("fomc_docs"))}
-    docs = docs.assign(_r=docs["source"].map(rank).fillna(len(rank)))
-    docs = docs.sort_values(["_r"], kind="stable").drop_duplicates(["kind", "meeting_date"])
-    return docs.drop(columns="_r").sort_values(["kind", "meeting_date"]).reset_index(drop=True)
 
 
 def history_for(docs: pd.DataFrame, model: SentenceModel) -> pd.DataFrame:
     """Tone history of ``docs`` (see :func:`flowscope.analytics.text.tone_history`)."""
     return tone_history(docs, model, prefer=SOURCE_PREFERENCE)
-
-
-def model_key(model: SentenceModel) -> str:
-    """Cache key of a sentence model: its name, its settings and the code that defines it."""
-    try:
-        code = Path(inspect.getfile(type(model))).read_bytes()
-    except (OSError, TypeError):
-        code = b""
-    digest = hashlib.sha256(code + repr(model).encode()).hexdigest()[:16]
-    return f"{model.name}@{digest}"
-
-
-def _sha(text: object) -> str:
-    return hashlib.sha256(str(text).encode("utf-8")).hexdigest()
-
-
-_COUNTS = ("n_sentences", "n_hawkish", "n_dovish")
-
-
-def cached_history(store: Store, docs: pd.DataFrame, model: SentenceModel) -> pd.DataFrame:
-    """:func:`history_for` with per-document counts cached in the store.
-
-    Each document's sentence counts are kept under the SHA-256 of its text and
-    :func:`model_key`, so only new or edited documents are scored; the result equals
-    ``history_for(docs, model)``. A store opened read-only is read but not written.
-    """
-    d = docs[docs["text"].notna()].reset_index(drop=True)
-    d = d.assign(_key=d["text"].map(_sha))
-    key = model_key(model)
-    held = store.cached_scores(key, d["_key"].unique().tolist())
-    miss = d[~d["_key"].isin(held)]
-    if not miss.empty:
-        fresh = history_for(miss.drop(columns="_key"), model)
-        fresh = fresh.merge(miss[["kind", "meeting_date", "_key"]], on=["kind", "meeting_date"])
-        new = {k: json.dumps(dict.fromkeys(_COUNTS, 0)) for k in miss["_key"]}
-        new.update(
-            zip(
-                fresh["_key"],
-                (
-                    json.dumps(dict(zip(_COUNTS, map(int, r), strict=True)))
-                    for r in fresh[list(_COUNTS)].to_numpy()
-                ),
-                strict=True,
-            )
-        )
-        store.cache_scores(key, new)
-        held = {**held, **new}
-    counts = pd.DataFrame.from_records([json.loads(v) for v in held.values()], index=list(held))
-    cols = ["meeting_date", "kind", "release_ts", "source", "score", *_COUNTS, "change"]
-    out = d.join(counts, on="_key")
-    out = out[out["n_sentences"] > 0]
-    if out.empty:
-        return pd.DataFrame(columns=cols)
-    out = out.drop_duplicates(["kind", "meeting_date"], keep="first")
-    for c in ("release_ts", "source"):
-        if c not in out.columns:
-            out[c] = None
-    out["score"] = (out["n_hawkish"] - out["n_dovish"]) / out["n_sentences"]
-    out = out.sort_values(["kind", "meeting_date"], kind="stable")
-    out["change"] = out.groupby("kind")["score"].diff()
-    return out[cols].reset_index(drop=True)
-
-
-def warm_cache(store: Store) -> None:
-    """Score every held document the cache lacks with the brief's model (a writable store).
-
-    ``flowscope init`` and ``flowscope update`` call it after writing, so the brief, which
-    opens the store read-only, finds every document's tone already cached.
-    """
-    cached_history(store, held_docs(store), LexiconModel())
-
-
-def _top_sentences(store: Store, text: str, model: SentenceModel) -> dict[str, list[str]]:
-    """The two most hawkish and most dovish sentences of ``text``, cached like the counts."""
-    key, k = model_key(model) + ":top2", _sha(text)
-    held = store.cached_scores(key, [k])
-    if k in held:
-        top: dict[str, list[str]] = json.loads(held[k])
-        return top
-    tone = score_document(text, model)
-    top = {side: tone.top(2, side=side)["sentence"].tolist() for side in ("hawkish", "dovish")}
-    store.cache_scores(key, {k: json.dumps(top)})
-    return top
 
 
 def cut_odds_around(panel: pd.DataFrame, release_day: pd.Timestamp) -> dict[str, object] | None:
@@ -203,7 +83,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     same = hist[hist["kind"] == latest["kind"]]
     pct = percentile_of(float(latest["score"]), same["score"])
     text = docs[(docs["kind"] == latest["kind"]) & (docs["meeting_date"] == latest["meeting_date"])]
-    top = _top_sentences(ctx.store, str(text["text"].iloc[0]), model)
+    top = top_sentences(ctx.store, str(text["text"].iloc[0]), model)
     kind_name = {"minutes": "minutes", "statement": "statement"}.get(
         str(latest["kind"]), str(latest["kind"])
     )
@@ -232,8 +112,8 @@ def build(ctx: BriefContext) -> BriefSection | None:
     }
     hawk, dove = top["hawkish"], top["dovish"]
     bullets += [f"Hawkish: “{s}”" for s in hawk] + [f"Dovish: “{s}”" for s in dove]
-    if "fedwatch_panel" in ctx.store.datasets():
-        panel = ctx.store.read("fedwatch_panel", end=latest["day"])
+    panel = fedwatch_panel(ctx.store, end=latest["day"])
+    if panel is not None:
         odds = cut_odds_around(panel, latest["day"])
         if odds is not None:
             bullets.append(

@@ -1,0 +1,110 @@
+"""Price readers: daily closes and bar inventories from the ``prices`` dataset.
+
+Times are UTC; closes are in the quote currency (USD for every bundled symbol). Where
+several sources hold a symbol, one close per day comes from the most trusted source
+(the dataset's source preference, :meth:`flowscope.storage.Store.read` with
+``preferred=True``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from flowscope.analytics.align import close_series
+from flowscope.errors import InsufficientDataError
+
+if TYPE_CHECKING:
+    from flowscope.storage import Store
+
+__all__ = ["held_symbols", "latest_closes", "load_close", "price_inventory"]
+
+
+def held_symbols(store: Store) -> dict[str, list[str]]:
+    """Symbol -> sources holding daily bars, most bars first."""
+    df = store.sql(
+        "SELECT symbol, source, count(*) AS n FROM prices WHERE interval = '1d' "
+        "GROUP BY symbol, source ORDER BY symbol, n DESC"
+    )
+    out: dict[str, list[str]] = {}
+    for sym, grp in df.groupby("symbol", sort=True):
+        out[str(sym)] = grp["source"].astype(str).tolist()
+    return out
+
+
+def load_close(
+    store: Store,
+    symbol: str,
+    *,
+    source: str | None = None,
+    end: pd.Timestamp | None = None,
+) -> pd.Series:
+    """Daily closes of ``symbol`` (quote currency) indexed by naive date (UTC day).
+
+    Without ``source``, one close per day from the most trusted source holding it, so a
+    curated history is continued by newer sources and adjustment variants are never mixed.
+    ``attrs["source"]`` names the source(s) used.
+
+    Raises
+    ------
+    InsufficientDataError
+        No daily bars of ``symbol`` (or none from ``source``) are held.
+    """
+    held = held_symbols(store)
+    sources = held.get(symbol, [])
+    if not sources:
+        msg = f"no daily prices held for {symbol}; held: {', '.join(held) or 'none'}"
+        raise InsufficientDataError(msg)
+    if source is not None and source not in sources:
+        msg = f"no {symbol} prices from source {source!r}; held sources: {', '.join(sources)}"
+        raise InsufficientDataError(msg)
+    bars = store.prices(symbol, source=source, end=end, preferred=source is None)
+    out = close_series(bars, symbol)
+    used = list(dict.fromkeys(bars.sort_values("ts")["source"]))
+    out.attrs["source"] = " + ".join(used) if used else (source or "")
+    return out
+
+
+def latest_closes(store: Store, symbol: str, *, end: pd.Timestamp, n: int = 8) -> pd.DataFrame:
+    """The ``n`` newest daily closes of ``symbol`` up to ``end`` from one source.
+
+    The source is the one whose daily bars reach furthest (then the one with most bars),
+    so the newest information is used.
+
+    Parameters
+    ----------
+    end
+        Last time included (naive = UTC).
+
+    Returns
+    -------
+    DataFrame
+        ``ts`` (UTC), ``close``, ``source``; newest first.
+    """
+    t = pd.Timestamp(end)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+    return store.sql(
+        "SELECT ts, close, source FROM prices WHERE symbol = ? AND interval = '1d' "
+        "AND ts <= ? AND source = (SELECT source FROM prices WHERE symbol = ? "
+        " AND ts <= ? GROUP BY source ORDER BY max(ts) DESC, count(*) DESC, source LIMIT 1) "
+        "ORDER BY ts DESC LIMIT ?",
+        [symbol, t, symbol, t, n],
+    )
+
+
+def price_inventory(store: Store, interval: str) -> pd.DataFrame:
+    """Bars held per symbol, source and adjustment for one bar length.
+
+    Returns
+    -------
+    DataFrame
+        ``symbol``, ``source``, ``adjusted``, ``bars``, ``first_date``, ``last_date``
+        (UTC days).
+    """
+    return store.sql(
+        "SELECT symbol, source, adjusted, count(*) AS bars, CAST(min(ts) AS DATE) AS first_date,"
+        " CAST(max(ts) AS DATE) AS last_date FROM prices WHERE interval = ?"
+        " GROUP BY symbol, source, adjusted ORDER BY symbol, source",
+        [interval],
+    )
