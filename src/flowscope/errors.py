@@ -30,6 +30,7 @@ Exceptions::
         UnknownDatasetError          a dataset name that the store does not know (also KeyError)
       InsufficientDataError          not enough data held for a computation (also LookupError)
       MissingDependencyError         an optional extra is not installed (also ImportError)
+      BacktestError                  a backtest was mis-specified (also ValueError)
 
 Warnings::
 
@@ -46,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "BacktestError",
     "ConfigError",
     "ContentDecodingError",
     "DataMixError",
@@ -253,6 +255,10 @@ class UnknownDatasetError(StorageError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class BacktestError(FlowscopeError, ValueError):
+    """A backtest, sweep or walk-forward was mis-specified (names the parameter)."""
 
 
 class InsufficientDataError(FlowscopeError, LookupError):
