@@ -54,6 +54,7 @@ __all__ = [
     "outcome_from_text",
     "polymarket_book",
     "polymarket_meeting_month",
+    "quote_frame",
 ]
 
 #: Outcome codes, from deepest cut to largest hike; ``cut``/``hike`` are any-size buckets.
@@ -132,7 +133,7 @@ def check_quotes(
             r = frame.iloc[pos]
             issues.append(
                 RowIssue(
-                    int(rows[pos]) if rows is not None else None,
+                    int(rows[int(pos)]) if rows is not None else None,
                     reason,
                     date=str(r["ts"]),
                     detail=(
@@ -144,15 +145,28 @@ def check_quotes(
     return frame[~out].reset_index(drop=True), issues
 
 
-def _quote_frame(data: Mapping[str, Any]) -> pd.DataFrame:
-    frame = pd.DataFrame(data)
-    # prices are quoted in whole ticks: round away the binary noise of 1 - bid
+def quote_frame(data: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Quotes (columns or records without ``mid``/``spread``) as a ``prediction_markets`` frame.
+
+    ``mid`` and ``spread`` are computed from ``best_bid``/``best_ask``; prices are rounded to
+    1e-10 (venues quote whole ticks; this removes the binary noise of ``1 - bid``).
+    """
+    base = [c for c in QUOTE_COLUMNS if c not in ("mid", "spread")]
+    frame = (
+        pd.DataFrame(data) if isinstance(data, Mapping) else pd.DataFrame(list(data), columns=base)
+    )
     bid = frame["best_bid"].astype("float64").round(10)
     ask = frame["best_ask"].astype("float64").round(10)
-    frame["best_bid"], frame["best_ask"] = bid, ask
-    frame["mid"] = ((bid + ask) / 2.0).round(10)
-    frame["spread"] = (ask - bid).round(10)
-    frame["meeting_month"] = pd.to_datetime(frame["meeting_month"])
+    frame = frame.assign(
+        ts=pd.to_datetime(frame["ts"], utc=True),
+        meeting_month=pd.to_datetime(frame["meeting_month"]),
+        best_bid=bid,
+        best_ask=ask,
+        mid=((bid + ask) / 2.0).round(10),
+        spread=(ask - bid).round(10),
+        depth_bid=frame["depth_bid"].astype("float64"),
+        depth_ask=frame["depth_ask"].astype("float64"),
+    )
     return frame[QUOTE_COLUMNS]
 
 
@@ -277,7 +291,11 @@ def polymarket_book(body: Mapping[str, Any]) -> dict[str, Any]:
         ask, ask_size = float(low), float(asks[asks[:, 0] == low, 1].sum())
     else:
         ask, ask_size = float("nan"), float("nan")
-    ts = pd.to_datetime(int(body["timestamp"]), unit="ms", utc=True) if body.get("timestamp") else None
+    ts = (
+        pd.to_datetime(int(body["timestamp"]), unit="ms", utc=True)
+        if body.get("timestamp")
+        else None
+    )
     return {
         "best_bid": bid,
         "best_ask": ask,
@@ -293,7 +311,9 @@ _MONTH_YEAR = re.compile(
 )
 
 
-def polymarket_meeting_month(market: Mapping[str, Any], event: Mapping[str, Any]) -> pd.Timestamp | None:
+def polymarket_meeting_month(
+    market: Mapping[str, Any], event: Mapping[str, Any]
+) -> pd.Timestamp | None:
     """Meeting month of a Polymarket FOMC market.
 
     From "<Month> <year>" in the market question or event title; else the event title's
@@ -338,7 +358,12 @@ def _parse_snapshots(path: Path) -> ParsedFile:
     df = read_csv_text(path)
     need = ["timestamp_ms", "timestamp_et"]
     for p in _VENUES:
-        need += [f"{p}_best_bid_yes", f"{p}_best_bid_no", f"{p}_depth_best_yes", f"{p}_depth_best_no"]
+        need += [
+            f"{p}_best_bid_yes",
+            f"{p}_best_bid_no",
+            f"{p}_depth_best_yes",
+            f"{p}_depth_best_no",
+        ]
     require_columns(df, need, path=path)
     if df.empty:
         raise ParseError("no data rows (header only?)", path=path, row=2, expected="snapshots")
@@ -346,7 +371,9 @@ def _parse_snapshots(path: Path) -> ParsedFile:
     line, ends = last_line(path)
     lines = np.arange(2, len(df) + 2)
     if not ends and count_fields(line) < len(df.columns):
-        issues.append(RowIssue(int(lines[-1]), "last line cut (no line end, fields missing): kept out"))
+        issues.append(
+            RowIssue(int(lines[-1]), "last line cut (no line end, fields missing): kept out")
+        )
         df, lines = df.iloc[:-1], lines[:-1]
     ms = strict_numeric(df, "timestamp_ms", path=path, required=True)
     ts = pd.to_datetime(ms.round().astype("int64"), unit="ms", utc=True)
@@ -359,7 +386,7 @@ def _parse_snapshots(path: Path) -> ParsedFile:
         column="timestamp_et",
         received=df["timestamp_et"],
         expected=f"{ts.iloc[0].tz_convert('America/New_York'):%Y-%m-%d %H:%M:%S} style ET times",
-        lines=lines,
+        lines=lines.tolist(),
     )
     key = f"fed-decision-{month:%Y-%m}-{outcome}"
     parts, part_lines = [], []
@@ -369,7 +396,7 @@ def _parse_snapshots(path: Path) -> ParsedFile:
             for c in ("best_bid_yes", "best_bid_no", "depth_best_yes", "depth_best_no")
         }
         parts.append(
-            _quote_frame(
+            quote_frame(
                 {
                     "ts": ts.to_numpy(),
                     "venue": venue,
@@ -385,10 +412,11 @@ def _parse_snapshots(path: Path) -> ParsedFile:
         )
         part_lines.append(lines)
     frame = pd.concat(parts, ignore_index=True)
-    frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
     one_sided = frame["best_bid"].isna() ^ frame["best_ask"].isna()
     now = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC")
-    kept, found = check_quotes(frame, now=max(now, frame["ts"].max()), rows=np.concatenate(part_lines))
+    kept, found = check_quotes(
+        frame, now=max(now, frame["ts"].max()), rows=np.concatenate(part_lines).tolist()
+    )
     issues += found
     n_one = int(one_sided.sum())
     if n_one:
