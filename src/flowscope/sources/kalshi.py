@@ -89,7 +89,9 @@ class KalshiFomcSource(Source[KalshiQuery]):
         cleaned = tuple(str(e).strip().upper() for e in events)
         for e in cleaned:
             if kalshi_meeting_month(e) is None:
-                msg = f"kalshi: {e!r} is not an FOMC event ticker (e.g. {FOMC_SERIES}-25DEC)"
+                msg = (
+                    f"kalshi: events: {e!r} is not an FOMC event ticker (e.g. {FOMC_SERIES}-25DEC)"
+                )
                 raise ValidationError(msg, param_name="events", received=e)
         return KalshiQuery(
             events=cleaned,

@@ -106,7 +106,7 @@ class PolymarketFomcSource(Source[PolymarketQuery]):
         cleaned = tuple(str(e).strip().lower() for e in events)
         for e in cleaned:
             if not _SLUG.match(e):
-                msg = f"polymarket: {e!r} is not an event slug (e.g. fed-decision-in-december)"
+                msg = f"polymarket: events: {e!r} is not an event slug (e.g. fed-decision-in-december)"
                 raise ValidationError(msg, param_name="events", received=e)
         return PolymarketQuery(events=cleaned, now=_utc(params.get("now")))
 
