@@ -127,3 +127,17 @@ def test_release_times_from_the_calendar():
     rel = apm.release_times(cal).set_index("kind")["release_utc"]
     assert rel["minutes"] == pd.Timestamp("2025-11-19 19:00", tz="UTC")  # 14:00 EST
     assert rel["statement"] == pd.Timestamp("2025-10-29 18:00", tz="UTC")  # 14:00 EDT
+
+
+def test_releases_and_futures_in_another_time_resolution(quotes):
+    # a release parsed from text is datetime64[s]; quotes are [us]: the as-of joins still match
+    series = apm.cut_bounds(quotes).rename(columns={"venue": "source"})
+    rel = pd.Series([RELEASE]).astype("datetime64[s, UTC]")
+    out = apm.window_moves(series, rel, hours=2).set_index("source")
+    assert out.loc["kalshi", "move"] == pytest.approx(0.02)
+    fut = pd.DataFrame(
+        {"watch_date": pd.to_datetime(["2025-11-19"]).astype("datetime64[s]"),
+         "p_hold": [0.662], "p_cut": [0.338]}
+    )  # fmt: skip
+    tl = apm.compare_with_futures(apm.venue_timeline(apm.cut_bounds(quotes)), fut)
+    assert tl["ts"].iloc[0] == pd.Timestamp("2025-11-16 06:01:20.028", tz="UTC")  # ms kept

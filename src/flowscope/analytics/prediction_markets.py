@@ -159,8 +159,10 @@ def window_moves(
         side has no quote inside the window).
     """
     width = pd.Timedelta(hours=hours)
-    rel = pd.DataFrame({"release_utc": pd.to_datetime(pd.Series(releases), utc=True)})
+    ns = "datetime64[ns, UTC]"  # one resolution on both sides of the as-of joins
+    rel = pd.DataFrame({"release_utc": pd.to_datetime(pd.Series(releases), utc=True).astype(ns)})
     s = series[series[value].notna()][["ts", "source", value]].sort_values("ts")
+    s = s.assign(ts=pd.to_datetime(s["ts"], utc=True).astype(ns))
     sources = pd.DataFrame({"source": sorted(s["source"].unique())})
     grid = rel.merge(sources, how="cross")
     grid["_after_at"] = grid["release_utc"] + width
@@ -254,7 +256,10 @@ def compare_with_futures(timeline: pd.DataFrame, futures: pd.DataFrame) -> pd.Da
     f = f.assign(
         _known=pd.to_datetime(f["futures_watch_date"]).dt.tz_localize("UTC") + pd.Timedelta(days=1)
     ).sort_values("_known")
-    out = pd.merge_asof(timeline.sort_values("ts"), f, left_on="ts", right_on="_known")
+    ns = "datetime64[ns, UTC]"  # one resolution on both sides of the as-of join
+    f["_known"] = f["_known"].astype(ns)
+    tl = timeline.assign(ts=pd.to_datetime(timeline["ts"], utc=True).astype(ns))
+    out = pd.merge_asof(tl.sort_values("ts"), f, left_on="ts", right_on="_known")
     out = out.drop(columns="_known")
     for col in [c for c in timeline.columns if c.endswith("_no_change") and "_minus_" not in c]:
         venue = col.removesuffix("_no_change")
