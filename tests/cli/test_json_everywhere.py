@@ -42,6 +42,7 @@ ARGS: dict[str, list[str]] = {
     "rates history": ["--meeting", "2025-10-29"],
     "rates events": [],
     "rates panel": [],
+    "rates compare": ["--meeting", "2025-12-10"],
     "tone score": ["--latest", "--top", "2"],
     "tone history": ["--start", "2025-01-01"],
     "tone eval": [
