@@ -3,7 +3,8 @@
 Each connector is served its recorded payload (../shared/data/http_payloads, the real Farside
 page) or, where no real body exists, a body in the documented shape built from real values
 (Coinbase and Kraken daily bars from the CryptoQuant series, FRED policy rates from the FRED
-pull, a ZQ chart from Yahoo's ZQZ24 values). The first request (or every request) fails as a
+pull, a ZQ chart from Yahoo's ZQZ24 values; the recorded Kalshi and Polymarket order books
+behind FOMC market metadata in the documented shape). The first request (or every request) fails as a
 server would; the connector then succeeds after the retry or raises a clear flowscope error,
 and a real store is left exactly as it was.
 """
@@ -18,6 +19,8 @@ from typing import Any
 import httpx
 import pandas as pd
 import pytest
+from tests.sources.test_kalshi_source import fomc_payloads
+from tests.sources.test_polymarket_source import gamma_event
 from tests.sources.test_yahoo_source import NVDA, body_of, zq_chart
 
 from flowscope.errors import SourceError, TruncatedResponseError
@@ -95,6 +98,31 @@ def _zq(shared):
     return lambda req: httpx.Response(200, content=body)
 
 
+def _kalshi(shared):
+    payloads = fomc_payloads(shared)
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=payloads[req.url.path.removeprefix("/trade-api/v2")])
+
+    return handler
+
+
+def _polymarket(shared):
+    book = json.loads(
+        (shared / "http_payloads/polymarket_clob_book_jdvance2028_yes__ccxt.json").read_text()
+    )
+    event = gamma_event(book["asset_id"])
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        if req.url.host == "gamma-api.polymarket.com":
+            return httpx.Response(200, json=event)
+        if req.url.params["token_id"] == book["asset_id"]:
+            return httpx.Response(200, json=book)
+        return httpx.Response(200, json={"bids": [], "asks": []})
+
+    return handler
+
+
 CASES = [
     Case("farside", {}, _farside),
     Case("fred", {"start": "2026-08-01", "end": "2026-08-21"}, _fred),
@@ -105,6 +133,12 @@ CASES = [
         "zq",
         {"contracts": ["ZQZ24"], "start": "2024-08-01", "end": "2024-09-09", "now": "2024-09-10"},
         _zq,
+    ),
+    Case("kalshi", {"now": "2025-11-19T18:30:00Z"}, _kalshi),
+    Case(
+        "polymarket",
+        {"events": ["fed-decision-in-december"], "now": "2026-06-12T19:00:00Z"},
+        _polymarket,
     ),
 ]
 

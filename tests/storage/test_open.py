@@ -60,7 +60,7 @@ def test_store_of_an_older_schema_reads_what_it_holds(farside_db):
         latest = store.schema_version()
         store.connection.execute(
             "DROP TABLE fedwatch_panel; DROP TABLE fedwatch_reference; "
-            "DROP TABLE ingested_files; DROP TABLE tone_score_cache"
+            "DROP TABLE ingested_files; DROP TABLE tone_score_cache; DROP TABLE prediction_markets"
         )
         store.connection.execute("DELETE FROM schema_migrations WHERE version >= 3")
     with Store(farside_db, read_only=True) as store:

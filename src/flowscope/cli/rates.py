@@ -359,3 +359,8 @@ def panel_cmd(
         f"{rs.range_label(last)}",
         highlight=False,
     )
+
+
+from flowscope.cli.rates_compare import register as _register_compare  # noqa: E402
+
+_register_compare(app)

@@ -23,6 +23,7 @@ __all__ = [
     "FED_FUTURES",
     "FOMC_DOCS",
     "FOMC_MEETINGS",
+    "PREDICTION_MARKETS",
     "PRICES",
     "RATES",
     "get_dataset",
@@ -256,9 +257,59 @@ BOOK_SNAPSHOTS = DatasetSpec(
     group_column="symbol",
 )
 
+PREDICTION_MARKETS = DatasetSpec(
+    name="prediction_markets",
+    description=(
+        "Prediction-market order-book quotes on FOMC decisions (Kalshi, Polymarket): best "
+        "bid/ask of the YES side per outcome, as probabilities 0..1"
+    ),
+    columns=(
+        Column("ts", "TIMESTAMPTZ", "UTC", "Snapshot time of the order book", False),
+        Column("venue", "VARCHAR", "", "'kalshi' or 'polymarket'", False),
+        Column("market_id", "VARCHAR", "", "Venue market id (Kalshi ticker, Polymarket id)", False),
+        Column(
+            "meeting_month",
+            "DATE",
+            "US/Eastern month",
+            "First day of the month of the FOMC meeting the market settles on (venues name "
+            "the month; the calendar's meeting in that month is the meeting)",
+            False,
+        ),
+        Column(
+            "outcome",
+            "VARCHAR",
+            "",
+            "'no_change', 'cut', 'hike' or a size bucket: 'cut_25', 'cut_gt25', 'hike_25', "
+            "'hike_gt25'",
+            False,
+        ),
+        Column("best_bid", "DOUBLE", "0..1", "Best bid for YES (USD per 1 USD payout)"),
+        Column("best_ask", "DOUBLE", "0..1", "Best ask for YES (1 - best bid for NO)"),
+        Column("mid", "DOUBLE", "0..1", "(best_bid + best_ask) / 2: the implied probability"),
+        Column("spread", "DOUBLE", "0..1", "best_ask - best_bid"),
+        Column("depth_bid", "DOUBLE", "contracts", "Size at the best YES bid"),
+        Column("depth_ask", "DOUBLE", "contracts", "Size at the best YES ask (best NO bid)"),
+    ),
+    key=("venue", "market_id", "ts"),
+    time_column="ts",
+    group_column="venue",
+    source_preference=("kalshi", "polymarket"),
+    # 24/7 markets; each market ends with its meeting, so only the dataset as a whole is judged
+    publication=PublicationSchedule(default=_UTC_DAILY, judge_series=False),
+)
+
 DATASETS: dict[str, DatasetSpec] = {
     d.name: d
-    for d in (ETF_FLOWS, PRICES, RATES, FOMC_MEETINGS, FED_FUTURES, FOMC_DOCS, BOOK_SNAPSHOTS)
+    for d in (
+        ETF_FLOWS,
+        PRICES,
+        RATES,
+        FOMC_MEETINGS,
+        FED_FUTURES,
+        FOMC_DOCS,
+        BOOK_SNAPSHOTS,
+        PREDICTION_MARKETS,
+    )
 }
 
 

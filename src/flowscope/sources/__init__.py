@@ -73,6 +73,8 @@ SOURCES: dict[str, str] = {
     "kraken": "flowscope.sources.kraken:KrakenOhlcSource",
     "yahoo": "flowscope.sources.yahoo:YahooEquitiesSource",
     "zq": "flowscope.sources.yahoo:YahooFedFundsFuturesSource",
+    "kalshi": "flowscope.sources.kalshi:KalshiFomcSource",
+    "polymarket": "flowscope.sources.polymarket:PolymarketFomcSource",
 }
 
 

@@ -11,6 +11,7 @@ from flowscope.sources.formats import (  # noqa: F401
     fomc_calendar,
     fomc_text,
     fred,
+    prediction_markets,
     prices,
 )
 
