@@ -58,6 +58,9 @@ ARGS: dict[str, list[str]] = {
     "season christmas": ["--boot", "200"],
     "season window": ["--boot", "200"],
     "season calendar": [],
+    "macro show": [],
+    "macro leadlag": ["--boot", "200"],
+    "macro chain": ["--boot", "200"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}

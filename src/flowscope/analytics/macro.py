@@ -104,7 +104,7 @@ def release_times(spec: MacroSeries, dates: pd.Series | pd.DatetimeIndex) -> pd.
     elif rel.kind == "next_business_day":
         day = d + pd.offsets.BDay(1)
     elif rel.kind == "next_monday":
-        day = d + pd.to_timedelta(7 - d.dayofweek, unit="D")
+        day = d + pd.to_timedelta(7 - d.day_of_week, unit="D")
     else:  # after_month_end
         day = d + pd.offsets.MonthEnd(0) + pd.Timedelta(days=rel.days)
     hh, mm = (int(p) for p in rel.time_et.split(":"))

@@ -154,7 +154,7 @@ def granger(x: pd.Series, y: pd.Series, *, max_lag: int = 4) -> pd.DataFrame:
     if len(pair) < 3 * max_lag + 10:
         msg = f"Granger test: only {len(pair)} common weeks for {max_lag} lags"
         raise InsufficientDataError(msg)
-    res = grangercausalitytests(pair.to_numpy(float), maxlag=max_lag, verbose=False)
+    res = grangercausalitytests(pair.to_numpy(float), maxlag=max_lag)
     return pd.DataFrame(
         [
             (lag, float(res[lag][0]["ssr_ftest"][0]), float(res[lag][0]["ssr_ftest"][1]), len(pair))
