@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q "torch==2.13.0"  # CPU build, pinned before the nlp extra pulls torch
-	$(BIN)/pip install -q -e ".[dev,nlp]"
+	$(BIN)/pip install -q -e ".[dev,nlp,scale,stats]"
 	@touch $@ $(VENV)/.installed
 
 brief: $(VENV)/.installed

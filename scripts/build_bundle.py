@@ -122,6 +122,40 @@ def _rates(shared: Path) -> pd.DataFrame:
     return both.sort_values(["series", "date"]).reset_index(drop=True)
 
 
+CODEX = ("sivamsapingali/Codex_Macro-Monitor", "7fb97556145cd3604b1caab9002193df4f3eee07")
+#: Macro-liquidity series (units and release times in flowscope.schemas.macro), by the
+#: pulls holding them, newest pull first; the newest vintage wins where pulls overlap.
+MACRO_RISKMODEL = (
+    "WALCL",
+    "WRESBAL",
+    "RRPONTSYD",
+    "DGS10",
+    "T10YIE",
+    "NFCI",
+    "CPIAUCSL",
+    "PCEPILFE",
+)
+MACRO_RISKDIV = ("WALCL", "WRESBAL", "RRPONTSYD", "DGS10", "T10YIE", "NFCI", "CPIAUCSL", "PCEPILFE")
+MACRO_CODEX = ("M2SL", "WM2NS", "DGS2", "DTWEXBGS")
+MACRO_START = pd.Timestamp("2003-01-01")
+
+
+def _macro(shared: Path) -> pd.DataFrame:
+    newest = read_file(shared / "macro/fred_cache_riskmodel_20260821_long.csv", "rates").frame
+    parts = [newest[newest["series"].isin(MACRO_RISKMODEL)]]
+    parts += [
+        read_file(shared / f"macro/fred_riskdivergence/{s}.csv", "rates").frame
+        for s in MACRO_RISKDIV
+    ]
+    parts += [
+        read_file(shared / f"macro/fred_codex_macro_monitor/{s}.csv", "rates").frame
+        for s in MACRO_CODEX
+    ]
+    both = pd.concat(parts, ignore_index=True).drop_duplicates(["series", "date"], keep="first")
+    both = both[both["date"] >= MACRO_START]
+    return both.sort_values(["series", "date"]).reset_index(drop=True)
+
+
 def _fomc_meetings(shared: Path) -> pd.DataFrame:
     ff = shared / "fed_futures"
     decisions = read_file(
@@ -281,6 +315,41 @@ ENTRIES: list[Entry] = [
             ),
         ),
         _rates,
+    ),
+    Entry(
+        "macro_fred.parquet",
+        "rates",
+        "fred",
+        "FRED macro liquidity from 2003: WALCL, WRESBAL (weekly), RRPONTSYD, DGS2, DGS10, T10YIE, "
+        "DTWEXBGS (daily), NFCI (weekly), M2SL, CPIAUCSL, PCEPILFE (monthly), WM2NS (weekly); "
+        "FRED units (USD mn, USD bn, %, index)",
+        (
+            Origin(
+                "macro/fred_cache_riskmodel_20260821_long.csv",
+                *RISKMODEL,
+                "data/fred/fred_cache.json",
+                "none stated (FRED data, public domain)",
+            ),
+            *(
+                Origin(
+                    f"macro/fred_riskdivergence/{s}.csv",
+                    *RISKDIV,
+                    f"data/fred/{s}.csv",
+                    "none stated (FRED data, public domain)",
+                )
+                for s in MACRO_RISKDIV
+            ),
+            *(
+                Origin(
+                    f"macro/fred_codex_macro_monitor/{s}.csv",
+                    *CODEX,
+                    f"data/{s}.csv",
+                    "none stated (FRED data, public domain)",
+                )
+                for s in MACRO_CODEX
+            ),
+        ),
+        _macro,
     ),
     Entry(
         "fomc_meetings.parquet",

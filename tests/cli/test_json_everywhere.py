@@ -63,6 +63,9 @@ ARGS: dict[str, list[str]] = {
     "regime": ["--asof", "2025-11-28"],
     "book impact": ["--christmas", "2023-2024", "--boot", "100"],
     "sweep": ["--fast", "5,10", "--slow", "50,100", "--threshold", "0,0.02", "--top", "3"],
+    "macro show": [],
+    "macro leadlag": ["--boot", "200"],
+    "macro chain": ["--boot", "200"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}

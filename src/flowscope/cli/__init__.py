@@ -18,6 +18,7 @@ from flowscope.cli import (
     check,
     events,
     flows,
+    macro,
     prices,
     rates,
     regime,
@@ -81,6 +82,7 @@ app.add_typer(season.app, name="season")
 app.command("regime")(regime.regime)
 app.add_typer(book.app, name="book")
 app.command("sweep")(backtest.sweep)
+app.add_typer(macro.app, name="macro")
 
 
 def main() -> None:

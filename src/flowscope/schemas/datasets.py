@@ -39,7 +39,7 @@ _BUSINESS = Schedule("us_business", grace_periods=1)
 _WEEKLY = Schedule("weekly", grace_periods=1)
 _MONTHLY = Schedule("monthly", grace_periods=1)
 #: FRED ids that are not daily (everything else in ``rates`` is a daily series).
-_FRED_WEEKLY = ("WALCL", "WTREGEN", "WRESBAL", "WM2NS", "ICSA")
+_FRED_WEEKLY = ("WALCL", "WTREGEN", "WDTGAL", "WRESBAL", "WM2NS", "ICSA", "NFCI")
 _FRED_MONTHLY = ("FEDFUNDS", "M2SL", "CPIAUCSL", "CPILFESL", "PCEPILFE", "UNRATE", "PAYEMS")
 
 # Point-in-time availability (see docs/regime.md). ETF flows are published after the US close
