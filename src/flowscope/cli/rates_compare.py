@@ -72,9 +72,10 @@ def parse_release(value: str) -> pd.Timestamp:
 def _futures(meeting: pd.Timestamp, first: pd.Timestamp, last: pd.Timestamp, store: Any) -> Any:
     """Futures-implied odds of ``meeting`` per watch date in the quotes' span (or empty)."""
     from flowscope.analytics import fedwatch as fw
+    from flowscope.queries import rates as rq
     from flowscope.report.sections import rates as rs
 
-    inputs = rs.load_inputs(store, end=last.tz_convert(None).normalize())
+    inputs = rq.load_inputs(store, end=last.tz_convert(None).normalize())
     if inputs.futures.empty:
         return pd.DataFrame(columns=["watch_date", "p_hold", "p_cut"])
     start = first.tz_convert(None).normalize() - pd.Timedelta(days=7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from flowscope.errors import InsufficientDataError
-from flowscope.storage import Store  # noqa: TID251  (queries read the store)
+from flowscope.storage import Store
 
 __all__ = ["IMPORT_HINT", "load_calendar", "load_quotes", "quotes_for_meeting"]
 

@@ -31,7 +31,7 @@ from flowscope.queries.macro import (
 from flowscope.report._brief_model import BriefContext, BriefSection
 
 if TYPE_CHECKING:
-    from flowscope.storage import Store
+    from flowscope.queries import Store
 
 __all__ = ["build", "load_indicators", "snapshot", "weekly_frame"]
 
