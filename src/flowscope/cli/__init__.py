@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from flowscope.cli import _core, events, flows, prices, rates, rotation, season, tone
+from flowscope.cli import _core, book, events, flows, prices, rates, rotation, season, tone
 from flowscope.cli._common import state
 
 __all__ = ["app", "main"]
@@ -64,6 +64,7 @@ app.add_typer(tone.app, name="tone")
 app.add_typer(rotation.app, name="rotation")
 app.add_typer(events.app, name="events")
 app.add_typer(season.app, name="season")
+app.add_typer(book.app, name="book")
 
 
 def main() -> None:
