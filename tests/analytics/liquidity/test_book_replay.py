@@ -46,7 +46,7 @@ def naive_books(feed, times):
     lid = feed.msg_last_id[snap_i]
     floor_b, ceil_a = min(bids), max(asks)
     order = [i for i in range(snap_i) if feed.msg_kind[i] == 0]
-    order += [snap_i] + list(range(snap_i + 1, feed.n_messages))
+    order += [snap_i, *list(range(snap_i + 1, feed.n_messages))]
     out = []
     ts = feed.msg_ts_local_ns
     done = 0

@@ -17,7 +17,17 @@ import pandas as pd
 
 from flowscope.errors import ParseError
 
-__all__ = ["BID", "ASK", "DIFF", "NAT_NS", "SNAPSHOT", "BookFeed", "FeedBuilder", "Sequence", "feed_from_arrays"]
+__all__ = [
+    "ASK",
+    "BID",
+    "DIFF",
+    "NAT_NS",
+    "SNAPSHOT",
+    "BookFeed",
+    "FeedBuilder",
+    "Sequence",
+    "feed_from_arrays",
+]
 
 #: Side codes of ``lvl_side``.
 BID = 1
@@ -242,8 +252,9 @@ class FeedBuilder:
                 try:
                     float(v)
                 except (TypeError, ValueError):
+                    msg = f"{name} is not a number"
                     raise ParseError(
-                        f"{name} is not a number",
+                        msg,
                         path=self.path,
                         row=int(line[owner[i]]),
                         column=name,

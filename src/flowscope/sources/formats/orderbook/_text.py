@@ -20,7 +20,8 @@ def read_text(path: Path) -> str:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
-            raise ParseError(f"damaged gzip file ({exc})", path=path) from None
+            msg = f"damaged gzip file ({exc})"
+            raise ParseError(msg, path=path) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -61,9 +62,8 @@ def iter_json_lines(
             if no == last and not text.endswith("\n"):
                 issues.append(f"line {no}: cut-off last line set aside ({exc.msg})")
                 continue
-            raise ParseError(
-                f"invalid JSON ({exc.msg} at character {exc.pos})", path=path, row=no
-            ) from None
+            msg = f"invalid JSON ({exc.msg} at character {exc.pos})"
+            raise ParseError(msg, path=path, row=no) from None
         yield no, ts, doc
 
 

@@ -125,9 +125,8 @@ def parse_binance_ws(path: str | Path, *, contract_usd: float | None = None) -> 
                 ts_local_ns=ts if ts is not None else NAT_NS,
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(
-                f"depthUpdate without a readable field {exc}", path=path, row=no
-            ) from None
+            msg = f"depthUpdate without a readable field {exc}"
+            raise ParseError(msg, path=path, row=no) from None
         futures = futures or pu >= 0
         symbol = str(data.get("s", symbol))
         n_depth += 1

@@ -54,7 +54,8 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, compression="infer")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise ParseError(f"unreadable CSV ({exc})", path=path) from None
+        msg = f"unreadable CSV ({exc})"
+        raise ParseError(msg, path=path) from None
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ParseError(
@@ -168,7 +169,11 @@ def parse_tardis_incremental(path: str | Path) -> BookFeed:
     side_raw = df["side"].str.strip().str.lower()
     bad = ~side_raw.isin(["bid", "ask"])
     raise_first_bad(
-        bad.to_numpy(), "unknown side", path=path, column="side", received=side_raw,
+        bad.to_numpy(),
+        "unknown side",
+        path=path,
+        column="side",
+        received=side_raw,
         expected="bid or ask",
     )
     snap = (snap_raw == "true").to_numpy()
