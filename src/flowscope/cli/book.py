@@ -124,11 +124,11 @@ def metrics(
             f"{int(samples.approximate.sum())} of {len(table)} samples come before any "
             "snapshot: approximate book (only levels touched since the capture began)"
         )
-    for g in samples.gaps.itertuples():
-        notes.append(
-            f"sequence gap at line {g.line}: expected id {g.expected_id}, got {g.received_id}; "
-            "book unsynced until the next snapshot"
-        )
+    notes.extend(
+        f"sequence gap at line {g.line}: expected id {g.expected_id}, got {g.received_id}; "
+        "book unsynced until the next snapshot"
+        for g in samples.gaps.itertuples()
+    )
     if fmt == "json":
         print_json(
             {

@@ -44,7 +44,9 @@ _SEQ = {"none": 0, "spot": 1, "futures": 2}
 class BookMessages(Protocol):
     """The columnar arrays replay needs (a parsed order-book feed has them)."""
 
-    sequence: str
+    @property
+    def sequence(self) -> str:
+        """Sequence rules: ``"spot"``, ``"futures"`` or ``"none"``."""
     msg_kind: np.ndarray
     msg_first_id: np.ndarray
     msg_last_id: np.ndarray

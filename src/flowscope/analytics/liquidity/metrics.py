@@ -28,7 +28,7 @@ figure is NaN when a side is empty.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -115,7 +115,8 @@ def metrics_from_arrays(
     if arrs[0].ndim != 2 or any(a.shape != shape for a in arrs):
         msg = f"book arrays must share one (N, L) shape, got {[a.shape for a in arrs]}"
         raise ValidationError(msg, param_name="bid_px")
-    db_b, db_u, da_b, da_u, mv_dn, mv_up, sl_buy, sl_sell = _kernels.metrics_kernel(
+    kernel: Any = _kernels.metrics_kernel
+    db_b, db_u, da_b, da_u, mv_dn, mv_up, sl_buy, sl_sell = kernel(
         *arrs, ref == "mid", p / 100.0, q
     )
     bb, ba = arrs[0][:, 0], arrs[2][:, 0]

@@ -73,7 +73,8 @@ def _numbers(df: pd.DataFrame, col: str, path: Path, *, blank_ok: bool = False) 
     raise_first_bad(
         bad.to_numpy(), "not a number", path=path, column=col, received=raw, expected="a number"
     )
-    return out.to_numpy(dtype=np.float64)
+    values: np.ndarray = out.to_numpy(dtype=np.float64)
+    return values
 
 
 def _us(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
@@ -112,10 +113,10 @@ def parse_tardis_snapshot(path: str | Path) -> BookFeed:
     n, depth = len(df), len(levels)
     px = np.empty((n, 2, depth))
     sz = np.empty((n, 2, depth))
-    for s, side in enumerate(("bids", "asks")):
+    for s, side_name in enumerate(("bids", "asks")):
         for j, i in enumerate(levels):
             for arr, what in ((px, "price"), (sz, "amount")):
-                col = f"{side}[{i}].{what}"
+                col = f"{side_name}[{i}].{what}"
                 if col not in df.columns:
                     raise ParseError("missing column", path=path, row=1, expected=col)
                 arr[:, s, j] = _numbers(df, col, path, blank_ok=True)
