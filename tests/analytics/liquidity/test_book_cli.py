@@ -65,7 +65,9 @@ def test_bad_options_are_usage_errors(ob, args, needle):
 
 def test_unreadable_file_names_file_and_line(ob, tmp_path):
     path = tmp_path / "bad.txt"
-    path.write_text('1 {"channel":"l2Book","data":{"coin":"BTC","levels":[[],[]]}}\n1 {oops\n2 {}\n')
+    path.write_text(
+        '1 {"channel":"l2Book","data":{"coin":"BTC","levels":[[],[]]}}\n1 {oops\n2 {}\n'
+    )
     res = runner.invoke(app, ["book", "metrics", str(path), "--format-in", "hyperliquid"])
     assert res.exit_code == 1
     assert "bad.txt, row 2: invalid JSON" in res.stderr

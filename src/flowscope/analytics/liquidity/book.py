@@ -47,6 +47,7 @@ class BookMessages(Protocol):
     @property
     def sequence(self) -> str:
         """Sequence rules: ``"spot"``, ``"futures"`` or ``"none"``."""
+
     msg_kind: np.ndarray
     msg_first_id: np.ndarray
     msg_last_id: np.ndarray
