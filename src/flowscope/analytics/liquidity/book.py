@@ -16,7 +16,9 @@ for the snapshot) are applied again after it. A broken rule is a *gap*: it is re
 position, line, expected and received id) and the book is marked unsynced until the next
 snapshot (diffs still apply, so the book stays approximately right). Before the first snapshot
 the book holds only the levels touched since the capture began: it is labelled approximate.
-A snapshot covers a limited depth (Binance: up to 5,000 levels): levels beyond its deepest bid
+The book is held on a dense grid of price ticks (the tick is the smallest power of ten that
+makes every price whole), ``window_ticks`` wide and centred on each snapshot's best bid; an
+update outside the window is counted (``n_outside``) and not held. A snapshot covers a limited depth (Binance: up to 5,000 levels): levels beyond its deepest bid
 and ask stay unknown even when a later diff touches some of them, so samples stop there.
 
 Samples are taken on a fixed clock (receive time when every message has one, else exchange
@@ -28,14 +30,14 @@ currency, sizes in base units, times UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 
 from flowscope.errors import InsufficientDataError, ValidationError
 
-__all__ = ["BookMessages", "BookSamples", "replay_book", "sample_times"]
+__all__ = ["BookMessages", "BookSamples", "price_scale", "replay_book", "sample_times"]
 
 _NAT = np.iinfo(np.int64).min
 _SEQ = {"none": 0, "spot": 1, "futures": 2}
@@ -83,6 +85,9 @@ class BookSamples:
         Diffs dropped as older than the snapshot they follow.
     n_updates : int
         Level updates applied from diffs.
+    n_outside : int
+        Level updates dropped because their price lies outside the price window held
+        (``window_ticks`` ticks centred on the best bid of the last snapshot).
     clock : {"local", "exchange"}
         Which timestamp the samples follow.
     """
@@ -97,6 +102,7 @@ class BookSamples:
     gaps: pd.DataFrame
     n_stale: int
     n_updates: int
+    n_outside: int
     clock: Literal["local", "exchange"]
 
 
@@ -109,6 +115,21 @@ def _clock(feed: BookMessages) -> tuple[np.ndarray, Literal["local", "exchange"]
         return ex, "exchange"
     msg = "the book has messages without any timestamp: cannot sample it on a clock"
     raise ValidationError(msg, param_name="every")
+
+
+def price_scale(price: np.ndarray) -> int:
+    """Smallest power of ten ``s`` (1 .. 10⁸) that makes every price a whole number of ticks.
+
+    Prices are decimal strings on the wire, so ``price * s`` is within rounding of an integer.
+    """
+    finite = price[np.isfinite(price)]
+    for d in range(9):
+        s = 10**d
+        x = finite * s
+        if finite.size == 0 or np.max(np.abs(x - np.rint(x)) / np.maximum(1.0, np.abs(x))) < 1e-9:
+            return s
+    msg = "prices have more than 8 decimals: cannot place them on a tick grid"
+    raise ValidationError(msg, param_name="price")
 
 
 def sample_times(ts_ns: np.ndarray, every: pd.Timedelta) -> np.ndarray:
@@ -132,6 +153,7 @@ def replay_book(
     every: pd.Timedelta | str = "1s",
     n_levels: int = 1000,
     times_ns: np.ndarray | None = None,
+    window_ticks: int = 2**21,
 ) -> BookSamples:
     """Rebuild the book from snapshots and diffs and sample it at a fixed interval.
 
@@ -145,6 +167,9 @@ def replay_book(
         Levels kept per side in each sample (L).
     times_ns : ndarray, optional
         Explicit sample times (ns UTC, ascending) instead of the ``every`` grid.
+    window_ticks : int
+        Width of the price window held, in ticks (default 2²¹: ±10,485 USD at a 0.01 tick);
+        updates outside it are counted in ``n_outside``, not held.
 
     Returns
     -------
@@ -169,21 +194,24 @@ def replay_book(
     if seq is None:
         msg = f"unknown sequence rule {feed.sequence!r}; use spot, futures or none"
         raise ValidationError(msg, param_name="sequence", received=feed.sequence)
-    (bp, bs, ap, as_, synced, approx, _msg, g_msg, g_exp, g_got, n_stale, n_upd) = (
-        _kernels.replay_kernel(
-            np.ascontiguousarray(feed.msg_kind, dtype=np.int8),
-            np.ascontiguousarray(feed.msg_first_id, dtype=np.int64),
-            np.ascontiguousarray(feed.msg_last_id, dtype=np.int64),
-            np.ascontiguousarray(feed.msg_prev_id, dtype=np.int64),
-            ts,
-            np.ascontiguousarray(feed.msg_offsets, dtype=np.int64),
-            np.ascontiguousarray(feed.lvl_side, dtype=np.int8),
-            np.ascontiguousarray(feed.lvl_price, dtype=np.float64),
-            np.ascontiguousarray(feed.lvl_size, dtype=np.float64),
-            seq,
-            grid,
-            int(n_levels),
-        )
+    price = np.ascontiguousarray(feed.lvl_price, dtype=np.float64)
+    scale = price_scale(price)
+    kernel: Any = _kernels.replay_kernel
+    (bp, bs, ap, as_, synced, approx, g_msg, g_exp, g_got, n_stale, n_upd, n_out) = kernel(
+        np.ascontiguousarray(feed.msg_kind, dtype=np.int8),
+        np.ascontiguousarray(feed.msg_first_id, dtype=np.int64),
+        np.ascontiguousarray(feed.msg_last_id, dtype=np.int64),
+        np.ascontiguousarray(feed.msg_prev_id, dtype=np.int64),
+        ts,
+        np.ascontiguousarray(feed.msg_offsets, dtype=np.int64),
+        np.ascontiguousarray(feed.lvl_side, dtype=np.int8),
+        np.rint(price * scale).astype(np.int64),
+        np.ascontiguousarray(feed.lvl_size, dtype=np.float64),
+        seq,
+        grid,
+        int(n_levels),
+        float(scale),
+        int(window_ticks),
     )
     gaps = pd.DataFrame(
         {
@@ -205,5 +233,6 @@ def replay_book(
         gaps=gaps,
         n_stale=int(n_stale),
         n_updates=int(n_upd),
+        n_outside=int(n_out),
         clock=clock,
     )
