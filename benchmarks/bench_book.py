@@ -84,7 +84,9 @@ def main() -> None:
     arrays = (s.bid_px, s.bid_sz, s.ask_px, s.ask_sz)
     filled = float(np.mean(~np.isnan(s.bid_px)))
     mb = sum(a.nbytes for a in arrays) / 1e6
-    print(f"books: N={args.n:,} x L={args.levels:,} a side, {mb:,.0f} MB, {filled:.0%} of cells held")
+    print(
+        f"books: N={args.n:,} x L={args.levels:,} a side, {mb:,.0f} MB, {filled:.0%} of cells held"
+    )
     metrics_from_arrays(*(a[:10] for a in arrays), ref="mid", pcts=PCTS, sizes_usd=SIZES)
     t_floor = best_of(lambda: [float(np.sum(a)) for a in arrays], 5)
     t_metrics = best_of(

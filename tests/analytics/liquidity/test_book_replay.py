@@ -140,3 +140,16 @@ def test_removed_futures_diff_is_reported_as_pu_gap(ob, tmp_path):
         [feed.msg_last_id[i - 1], feed.msg_prev_id[i + 1]]
     ]
     assert feed.msg_prev_id[i + 1] == feed.msg_last_id[i]
+
+
+def test_synthetic_stream_is_seeded_and_follows_spot_rules(ob):
+    from flowscope.analytics.liquidity.synthetic import synthetic_feed
+
+    real = read_book(ob / SPOT)
+    a = synthetic_feed(real, 1000, seed=7)
+    b = synthetic_feed(real, 1000, seed=7)
+    np.testing.assert_array_equal(a.lvl_price, b.lvl_price)
+    assert not np.array_equal(a.lvl_price, synthetic_feed(real, 1000, seed=8).lvl_price)
+    samples = replay_book(a, every="5s", n_levels=10)
+    assert samples.gaps.empty and samples.synced.all()
+    assert samples.n_updates == a.n_updates

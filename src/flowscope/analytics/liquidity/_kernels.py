@@ -18,6 +18,19 @@ SEQ_FUTURES = 2
 
 
 @numba.njit(cache=True, nogil=True)
+def to_ticks(price: Any, scale: float) -> Any:  # pragma: no cover - compiled
+    """``price * scale`` as int64 ticks, and whether every price was within rounding of one."""
+    out = np.empty(price.shape[0], np.int64)
+    for i in range(price.shape[0]):
+        x = price[i] * scale
+        r = np.rint(x)
+        if not abs(x - r) <= 1e-9 * abs(x) + 1e-9:
+            return out, False
+        out[i] = np.int64(r)
+    return out, True
+
+
+@numba.njit(cache=True, nogil=True)
 def _emit(
     out_px: Any,
     out_sz: Any,

@@ -37,7 +37,7 @@ import pandas as pd
 
 from flowscope.errors import InsufficientDataError, ValidationError
 
-__all__ = ["BookMessages", "BookSamples", "price_scale", "replay_book", "sample_times"]
+__all__ = ["BookMessages", "BookSamples", "price_ticks", "replay_book", "sample_times"]
 
 _NAT = np.iinfo(np.int64).min
 _SEQ = {"none": 0, "spot": 1, "futures": 2}
@@ -117,17 +117,24 @@ def _clock(feed: BookMessages) -> tuple[np.ndarray, Literal["local", "exchange"]
     raise ValidationError(msg, param_name="every")
 
 
-def price_scale(price: np.ndarray) -> int:
-    """Smallest power of ten ``s`` (1 .. 10⁸) that makes every price a whole number of ticks.
+def price_ticks(price: np.ndarray) -> tuple[np.ndarray, int]:
+    """Prices as int64 ticks of the smallest power of ten ``s`` (1 .. 10⁸) that makes them whole.
 
-    Prices are decimal strings on the wire, so ``price * s`` is within rounding of an integer.
+    Prices are decimal strings on the wire, so ``price * s`` is within rounding of an integer;
+    ``tick / s`` gives the original float back exactly.
     """
-    finite = price[np.isfinite(price)]
+    from flowscope.analytics.liquidity import _kernels
+
+    kernel: Any = _kernels.to_ticks
+    head = price[:4096]
     for d in range(9):
         s = 10**d
-        x = finite * s
-        if finite.size == 0 or np.max(np.abs(x - np.rint(x)) / np.maximum(1.0, np.abs(x))) < 1e-9:
-            return s
+        x = head * s
+        if not (np.abs(x - np.rint(x)) <= 1e-9 * np.abs(x) + 1e-9).all():
+            continue
+        ticks, ok = kernel(price, float(s))
+        if ok:
+            return ticks, s
     msg = "prices have more than 8 decimals: cannot place them on a tick grid"
     raise ValidationError(msg, param_name="price")
 
@@ -195,7 +202,7 @@ def replay_book(
         msg = f"unknown sequence rule {feed.sequence!r}; use spot, futures or none"
         raise ValidationError(msg, param_name="sequence", received=feed.sequence)
     price = np.ascontiguousarray(feed.lvl_price, dtype=np.float64)
-    scale = price_scale(price)
+    ticks, scale = price_ticks(price)
     kernel: Any = _kernels.replay_kernel
     (bp, bs, ap, as_, synced, approx, g_msg, g_exp, g_got, n_stale, n_upd, n_out) = kernel(
         np.ascontiguousarray(feed.msg_kind, dtype=np.int8),
@@ -205,7 +212,7 @@ def replay_book(
         ts,
         np.ascontiguousarray(feed.msg_offsets, dtype=np.int64),
         np.ascontiguousarray(feed.lvl_side, dtype=np.int8),
-        np.rint(price * scale).astype(np.int64),
+        ticks,
         np.ascontiguousarray(feed.lvl_size, dtype=np.float64),
         seq,
         grid,
