@@ -89,13 +89,13 @@ def metrics_from_arrays(
     Examples
     --------
     >>> import numpy as np
-    >>> bp = np.array([[99.0, 98.0]]); bs = np.array([[1.0, 2.0]])
-    >>> ap = np.array([[101.0, 102.0]]); asz = np.array([[1.0, 3.0]])
+    >>> bp = np.array([[99.0, 98.0, 90.0]]); bs = np.array([[1.0, 2.0, 5.0]])
+    >>> ap = np.array([[101.0, 102.0, 110.0]]); asz = np.array([[1.0, 3.0, 1.0]])
     >>> m = metrics_from_arrays(bp, bs, ap, asz, ref="mid", pcts=(1.0, 2.0), sizes_usd=(200.0,))
     >>> float(m.loc[0, "spread_bps"]), float(m.loc[0, "depth_bid_2pct_base"])
     (200.0, 3.0)
-    >>> round(float(m.loc[0, "slippage_buy_200usd_bps"]), 2)  # 101 + 99 USD at 102
-    150.49
+    >>> round(float(m.loc[0, "slippage_buy_200usd_bps"]), 2)  # 101 USD at 101, 99 at 102
+    149.25
     """
     from flowscope.analytics.liquidity import _kernels
 
