@@ -66,6 +66,11 @@ ARGS: dict[str, list[str]] = {
     "macro show": [],
     "macro leadlag": ["--boot", "200"],
     "macro chain": ["--boot", "200"],
+    "book metrics": [
+        str(SHARED / "orderbook" / "hftbacktest_hyperliquid_btc_l2book_raw_feed_20250126.gz"),
+        "--every",
+        "5s",
+    ],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}

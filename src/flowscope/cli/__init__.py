@@ -80,9 +80,9 @@ app.add_typer(rotation.app, name="rotation")
 app.add_typer(events.app, name="events")
 app.add_typer(season.app, name="season")
 app.command("regime")(regime.regime)
-app.add_typer(book.app, name="book")
 app.command("sweep")(backtest.sweep)
 app.add_typer(macro.app, name="macro")
+app.add_typer(book.app, name="book")
 
 
 def main() -> None:
