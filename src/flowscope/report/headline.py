@@ -299,10 +299,11 @@ def _front_lines(view: RegimeView | None, secs: dict[str, BriefSection]) -> list
                 f"{tr['data_date']}){_stale(tr)}.",
             )
         )
-    parts = []
-    for key in ("liquidity", "seasonality"):
-        if key in secs and secs[key].bullets:
-            parts.append(secs[key].bullets[0])
+    parts = [
+        secs[key].bullets[0]
+        for key in ("liquidity", "seasonality")
+        if key in secs and secs[key].bullets
+    ]
     out.append(("liquidity", "Liquidity/seasonality: " + (" ".join(parts) or "no figure.")))
     mac = secs.get("macro")
     if mac is not None and mac.facts:
