@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 from typer.testing import CliRunner
 
@@ -19,7 +18,7 @@ runner = CliRunner()
 ASOF = "2025-11-20"
 
 
-def _run(db: Path, *args: str):  # noqa: ANN202
+def _run(db: Path, *args: str):
     return runner.invoke(app, ["--db", str(db), *args])
 
 
