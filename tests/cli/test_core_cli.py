@@ -173,7 +173,7 @@ def test_brief_prints_real_numbers_and_writes_html(tmp_path):
     assert "Latest ETF flow day 2026-04-10: all-fund Total +240.4 $M" in res.output
     assert "Fed target range 3.50-3.75 %" in res.output
     page = html.read_text()
-    assert page.startswith("<!DOCTYPE html>") and "Data held" in page
+    assert page.startswith("<!DOCTYPE html>") and "Data inventory" in page
     assert "http://" not in page.split("<script", 1)[0]  # no external assets in the head/body
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from flowscope._lazy import lazy_module
@@ -30,7 +32,7 @@ from flowscope.cli._common import (
     print_json,
     state,
 )
-from flowscope.errors import FlowscopeError, FlowscopeWarning, OfflineError
+from flowscope.errors import FlowscopeError, FlowscopeWarning, OfflineError, UsageError
 
 if TYPE_CHECKING:
     import httpx
@@ -469,30 +471,64 @@ def _print_update_report(reports: list[_SourceReport], fmt: str, code: int) -> N
 
 @handle_errors
 def brief(
-    html: Annotated[
-        Path | None, typer.Option("--html", help="Also write the self-contained HTML brief here.")
-    ] = None,
     asof: Annotated[
         str | None,
         typer.Option("--asof", help="Brief date (default: today, UTC); data after it is ignored."),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Compare with this day in 'what changed' (default: the day before)."
+        ),
+    ] = None,
+    preset: Annotated[
+        str, typer.Option("--preset", help="Regime rules of the verdict: siege, trend or flows.")
+    ] = "siege",
     fmt: Annotated[
-        str, typer.Option("--format", help="table (the terminal brief) or json.")
-    ] = "table",
+        str,
+        typer.Option(
+            "--format",
+            help="terminal (default; also 'table'), html, markdown or json; to stdout unless --out.",
+        ),
+    ] = "terminal",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the brief in --format to this file.")
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write the self-contained HTML brief to this file."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", hidden=True, help="Same as --format json.")
     ] = False,
 ) -> None:
-    """Print the daily brief (and write it as HTML with charts).
+    """Print the daily brief: the verdict first, what changed, one section per front, the
+    data inventory last.
 
-    A banner first lists every stale input (dataset or series, newest date, age, expected
-    date); it is absent when every input is current.
+    A banner lists every stale input (dataset or series, newest date, age, expected date);
+    it is absent when every input is current.
     """
     from flowscope.queries.inventory import has_data
-    from flowscope.report.brief import build_brief, render_terminal, write_html
+    from flowscope.report.brief import (
+        build_brief,
+        render_html,
+        render_markdown,
+        render_terminal,
+        write_html,
+    )
+    from flowscope.signals.regime import PRESETS
 
-    fmt = output_format(fmt, ("table", "terminal", "json"))
+    fmt = output_format(fmt, ("table", "terminal", "json", "html", "markdown"))
+    if as_json:
+        fmt = "json"
+    if preset not in PRESETS:
+        msg = f"--preset: unknown preset {preset!r}; use one of {', '.join(PRESETS)}"
+        raise UsageError(msg, param_name="preset", received=preset)
     day = _reference_day(asof, "--asof")
+    prev = parse_day(since, "--since")
+    if prev is not None and prev >= day:
+        msg = f"--since {prev:%Y-%m-%d} must be before the brief date {day:%Y-%m-%d}"
+        raise UsageError(msg, param_name="since", received=since)
     with open_cli_store(read_only=True) as store:
         if not has_data(store):
             err_console.print(
@@ -503,11 +539,29 @@ def brief(
                 soft_wrap=True,
             )
             raise typer.Exit(EXIT_NO_DATA)
-        b = build_brief(store, asof=day)
-    if as_json or fmt == "json":
-        print_json(b.to_dict())
+        with err_console.status("building the brief", spinner="dots"):
+            b = build_brief(store, asof=day, since=prev, preset=preset)
+    if fmt in ("table", "terminal"):
+        if out is not None:
+            with out.open("w", encoding="utf-8") as fh:
+                render_terminal(b, Console(file=fh, width=120))
+        else:
+            render_terminal(b)
     else:
-        render_terminal(b)
+        if fmt == "json":
+            text = json.dumps(b.to_dict(), default=str, indent=2)
+        elif fmt == "html":
+            text = render_html(b)
+        else:
+            text = render_markdown(b)
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+        elif fmt == "json":
+            print_json(b.to_dict())
+        else:
+            sys.stdout.write(text)
+    if out is not None:
+        err_console.print(f"wrote {out}")
     if html is not None:
         write_html(b, html)
         err_console.print(f"wrote {html}")

@@ -54,6 +54,9 @@ class BriefSection:
     asof
         Date of the newest figure the section shows (naive day; may be before the brief's
         date when the data end earlier), or ``None`` when it shows no dated figure.
+    sources
+        One record per dataset and source read (filled by the brief): ``dataset``,
+        ``source``, ``rows``, ``start_date``, ``end_date``, ``last_ingested_utc``.
     """
 
     key: str
@@ -64,3 +67,4 @@ class BriefSection:
     facts: dict[str, Any] = field(default_factory=dict)
     provenance: list[str] = field(default_factory=list)
     asof: pd.Timestamp | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+import importlib.resources
 import json
 import sys
 import warnings
@@ -11,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+import markupsafe
 import pandas as pd
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -19,13 +23,14 @@ from rich.text import Text
 from flowscope._typing import DateLike
 from flowscope.analytics.rotation import ROTATION_UNIVERSE
 from flowscope.errors import FlowscopeError, FlowscopeWarning
-from flowscope.queries.inventory import input_freshness
+from flowscope.queries.inventory import coverage, input_freshness
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.sections import section_builders
 from flowscope.schemas import DATASETS
 
 if TYPE_CHECKING:
     from flowscope.queries import Store
+    from flowscope.report.headline import Headline
 
 __all__ = [
     "BRIEF_INPUTS",
@@ -34,7 +39,9 @@ __all__ = [
     "BriefSection",
     "banner_lines",
     "build_brief",
+    "plotly_js",
     "render_html",
+    "render_markdown",
     "render_terminal",
     "stale_inputs",
 ]
@@ -75,6 +82,7 @@ class Brief:
     generated: pd.Timestamp
     problems: list[str] = field(default_factory=list)
     stale: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_BANNER_COLUMNS))
+    headline: Headline | None = None
 
     def stale_records(self) -> list[dict[str, Any]]:
         """Stale inputs as JSON-ready records (dates ISO, ages in days)."""
@@ -91,8 +99,10 @@ class Brief:
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready content: stale inputs first, then bullets, facts, provenance per section."""
+        """JSON-ready content: headline (verdict, reasons, fronts, changes) first, stale
+        inputs, then bullets, facts and provenance per section (the data inventory last)."""
         return {
+            "headline": None if self.headline is None else self.headline.to_dict(),
             "stale_inputs": self.stale_records(),
             "asof_date": f"{self.asof:%Y-%m-%d}",
             "generated_utc": self.generated.isoformat(),
@@ -104,6 +114,7 @@ class Brief:
                     "bullets": s.bullets,
                     "facts": s.facts,
                     "provenance": s.provenance,
+                    "sources": s.sources,
                 }
                 for s in self.sections
             ],
@@ -144,7 +155,45 @@ def stale_inputs(store: Store, *, today: DateLike) -> pd.DataFrame:
     return out[_BANNER_COLUMNS].reset_index(drop=True)
 
 
-def build_brief(store: Store, *, asof: DateLike | None = None) -> Brief:
+#: Datasets each section reads (for its provenance records).
+SECTION_DATASETS: dict[str, tuple[str, ...]] = {
+    "flows": ("etf_flows", "prices"),
+    "rates": ("fed_futures", "rates", "fomc_meetings"),
+    "tone": ("fomc_docs", "fed_futures"),
+    "rotation": ("prices", "etf_flows"),
+    "liquidity": ("book_snapshots", "prices"),
+    "seasonality": ("prices",),
+    "macro": ("rates",),
+    "data": (),
+}
+
+
+def _sources(cov: pd.DataFrame, datasets: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = cov[cov["rows"].fillna(0) > 0]
+    if datasets:
+        rows = rows[rows["dataset"].isin(datasets)]
+    return [
+        {
+            "dataset": r.dataset,
+            "source": r.source,
+            "rows": int(r.rows),
+            "start_date": _iso(r.start),
+            "end_date": _iso(r.end),
+            "last_ingested_utc": None
+            if pd.isna(r.last_ingested)
+            else pd.Timestamp(r.last_ingested).isoformat(),
+        }
+        for r in rows.itertuples(index=False)
+    ]
+
+
+def build_brief(
+    store: Store,
+    *,
+    asof: DateLike | None = None,
+    since: DateLike | None = None,
+    preset: str = "siege",
+) -> Brief:
     """Build the brief from what the store holds.
 
     Parameters
@@ -155,13 +204,21 @@ def build_brief(store: Store, *, asof: DateLike | None = None) -> Brief:
         Brief date (default: today, UTC). Each section reads data up to this day and states
         the date of the newest figure it shows; inputs lagging their publication schedule
         are listed in ``Brief.stale`` (the banner).
+    since
+        Day the "what changed" block compares with (default: the day before ``asof``).
+    preset
+        Regime rules of the verdict (:data:`flowscope.signals.regime.PRESETS`).
 
     Returns
     -------
     Brief
-        Sections that had data; a section that fails is reported in ``problems`` and skipped,
-        so one broken front never hides the others.
+        Headline (verdict, front lines, changes) and the sections that had data; a section
+        that fails is reported in ``problems`` and skipped, so one broken front never hides
+        the others.
     """
+    from flowscope.report.charts import annotate_source
+    from flowscope.report.headline import build_headline
+
     day = _today() if asof is None else pd.Timestamp(asof).normalize()
     ctx = BriefContext(store=store, asof=day)
     sections: list[BriefSection] = []
@@ -179,12 +236,37 @@ def build_brief(store: Store, *, asof: DateLike | None = None) -> Brief:
         )
         if sec is not None:
             sections.append(sec)
+    end = day + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    cov = coverage(store, end=end)
+    for sec in sections:
+        sec.sources = _sources(cov, SECTION_DATASETS.get(sec.key, ()))
+        for fig in sec.figures:
+            annotate_source(
+                fig, sec.provenance or [f"{r['dataset']}: {r['source']}" for r in sec.sources]
+            )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FlowscopeWarning)
+        try:
+            head = build_headline(
+                store,
+                day,
+                sections,
+                since=None if since is None else pd.Timestamp(since).normalize(),
+                preset=preset,
+            )
+        except FlowscopeError as exc:
+            problems.append(f"headline: {exc}")
+            head = None
+    problems.extend(
+        f"headline: {w.message}" for w in caught if issubclass(w.category, FlowscopeWarning)
+    )
     return Brief(
         asof=day,
         sections=sections,
         generated=pd.Timestamp.now(tz="UTC"),
         problems=problems,
         stale=stale_inputs(store, today=day),
+        headline=head,
     )
 
 
@@ -217,6 +299,13 @@ def render_terminal(brief: Brief, console: Console | None = None) -> None:
     from flowscope.report.tables import frame_to_table
 
     console = console or Console(width=None if sys.stdout.isatty() else 120)
+    console.rule(f"[bold]flowscope brief — {brief.asof:%A %d %B %Y}")
+    head = brief.headline
+    if head is not None:
+        parts_h: list[Any] = [Text(head.verdict(), style="bold")]
+        parts_h += [Text("  why: " + r) for r in head.reasons()]
+        parts_h += [Text(f"• {line}") for _, line in head.fronts]
+        console.print(Panel(Group(*parts_h), title="[bold]Headline", title_align="left"))
     lines = banner_lines(brief)
     if lines:
         body = Group(
@@ -232,11 +321,30 @@ def render_terminal(brief: Brief, console: Console | None = None) -> None:
                 style="yellow",
             )
         )
-    console.rule(f"[bold]flowscope brief — {brief.asof:%A %d %B %Y}")
+    if head is not None:
+        console.print(
+            Panel(
+                Group(*(Text("• " + c.line()) for c in head.changes)),
+                title=f"[bold]What changed since {head.since:%Y-%m-%d}",
+                title_align="left",
+            )
+        )
     for sec in brief.sections:
         parts: list[Any] = [Text("• " + b) for b in sec.bullets]
         if sec.table is not None and not sec.table.empty:
             parts.append(frame_to_table(sec.table))
+        if sec.sources:
+            parts.append(
+                Text(
+                    "Sources: "
+                    + "; ".join(
+                        f"{r['dataset']} {r['source']} {r['start_date']}..{r['end_date']} "
+                        f"(ingested {(r['last_ingested_utc'] or '-')[:16]})"
+                        for r in sec.sources
+                    ),
+                    style="dim",
+                )
+            )
         when = f" (as of {sec.asof:%Y-%m-%d})" if sec.asof is not None else ""
         console.print(Panel(Group(*parts), title=f"[bold]{sec.title}{when}", title_align="left"))
     for p in brief.problems:
@@ -253,8 +361,10 @@ h2{font-size:18px;margin:4px 0 10px}ul{margin:0 0 8px;padding-left:20px}li{margi
 table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right}
 th{background:#f3f4f6}td:first-child,th:first-child,td.txt{text-align:left}.neg{color:#dc2626}.pos{color:#16a34a}
 .prov{color:#6b7280;font-size:12px;margin-top:8px}.asof{color:#6b7280;font-size:13px;font-weight:normal}
+.headline{border-left:6px solid #111827}.headline h2{font-size:20px}.label{margin:8px 0 2px;color:#374151;font-weight:600;font-size:13px}
 .stale{background:#fef2f2;border:2px solid #dc2626;color:#7f1d1d}.stale h2{color:#dc2626}.problems{color:#92400e;font-size:13px}
 nav a{color:#93c5fd;margin-right:14px;font-size:13px;text-decoration:none}
+table.prov td,table.prov th{font-size:12px;color:#6b7280}
 """
 
 
@@ -277,61 +387,112 @@ def _table_html(df: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def render_html(brief: Brief) -> str:
-    """Return the brief as one self-contained HTML page (plotly.js inlined once)."""
-    body = []
-    plotly_included = False
+#: The folder of the brief's templates (shared with the dashboard).
+TEMPLATES = "templates"
+_PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("flowscope.report", TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@functools.cache
+def plotly_js() -> str:
+    """The plotly.js bundle inlined once per page: the shipped basic bundle (scatter, bar;
+    MIT licence, same version as plotly's own), else plotly's full ``get_plotlyjs()``."""
+    res = importlib.resources.files("flowscope.report") / TEMPLATES / _PLOTLY_BUNDLE
+    if res.is_file():
+        return res.read_text(encoding="utf-8")
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+            return "-"
+        if isinstance(v, pd.Timestamp):
+            return f"{v:%Y-%m-%d}"
+        if isinstance(v, float):
+            return f"{v:,.2f}"
+        return str(v).replace("|", "\\|")
+
+    head = "| " + " | ".join(str(c) for c in df.columns) + " |"
+    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def _context(brief: Brief, *, html_out: bool) -> dict[str, Any]:
+    head = brief.headline
+    secs = []
     for sec in brief.sections:
-        when = f' <span class="asof">as of {sec.asof:%Y-%m-%d}</span>' if sec.asof else ""
-        parts = [f'<section id="{sec.key}"><h2>{html.escape(sec.title)}{when}</h2>']
-        if sec.bullets:
-            parts.append(
-                "<ul>" + "".join(f"<li>{html.escape(b)}</li>" for b in sec.bullets) + "</ul>"
-            )
-        for fig in sec.figures:
-            parts.append(
+        has_table = sec.table is not None and not sec.table.empty
+        table = None
+        if has_table and sec.table is not None:
+            table = _table_html(sec.table) if html_out else _md_table(sec.table)
+        figs = (
+            [
                 fig.to_html(
                     full_html=False,
-                    include_plotlyjs=not plotly_included,
-                    config={"displaylogo": False},
+                    include_plotlyjs=False,
+                    config={"displaylogo": False, "responsive": True},
                 )
-            )
-            plotly_included = True
-        if sec.table is not None and not sec.table.empty:
-            parts.append(_table_html(sec.table))
-        if sec.provenance:
-            parts.append(
-                '<div class="prov">Sources: '
-                + "; ".join(html.escape(p) for p in sec.provenance)
-                + "</div>"
-            )
-        parts.append("</section>")
-        body.append("".join(parts))
-    if brief.problems:
-        body.append(
-            '<section class="problems"><h2>Notes</h2><ul>'
-            + "".join(f"<li>{html.escape(p)}</li>" for p in brief.problems)
-            + "</ul></section>"
+                for fig in sec.figures
+            ]
+            if html_out
+            else []
         )
-    lines = banner_lines(brief)
-    if lines:
-        body.insert(
-            0,
-            f'<section class="stale" id="stale"><h2>Stale inputs as of {brief.asof:%Y-%m-%d}</h2><ul>'
-            + "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-            + "</ul><p>Figures from these inputs are out of date: run "
-            "<code>flowscope update</code>.</p></section>",
+        secs.append(
+            {
+                "key": sec.key,
+                "title": sec.title,
+                "asof": _iso(sec.asof),
+                "age_days": None if sec.asof is None else int((brief.asof - sec.asof).days),
+                "bullets": sec.bullets,
+                "figures": figs,
+                "table": table,
+                "sources": sec.sources,
+                "provenance": sec.provenance,
+            }
         )
-    nav = "".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in brief.sections)
-    data = html.escape(json.dumps(brief.to_dict(), default=str))
+    return {
+        "asof": f"{brief.asof:%Y-%m-%d}",
+        "asof_long": f"{brief.asof:%A %d %B %Y}",
+        "generated": f"{brief.generated:%Y-%m-%d %H:%M}",
+        "verdict": head.verdict() if head else "No verdict: the headline could not be built.",
+        "reasons": head.reasons() if head else [],
+        "fronts": head.fronts if head else [],
+        "since": f"{head.since:%Y-%m-%d}" if head else "-",
+        "changes": [c.line() for c in head.changes] if head else [],
+        "stale_lines": banner_lines(brief),
+        "sections": secs,
+        "problems": brief.problems,
+    }
+
+
+def render_html(brief: Brief) -> str:
+    """Return the brief as one self-contained HTML page: plotly.js inlined once, every
+    figure without its own copy, no external URL (opens offline)."""
+    ctx = _context(brief, html_out=True)
+    data = json.dumps(brief.to_dict(), default=str).replace("</", "<\\/")
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>flowscope brief {brief.asof:%Y-%m-%d}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>flowscope brief — {brief.asof:%A %d %B %Y}</h1>"
-        f"<p>Generated {brief.generated:%Y-%m-%d %H:%M} UTC from the local store.</p><nav>{nav}</nav></header>"
-        f"<main>{''.join(body)}</main>"
-        f'<script type="application/json" id="brief-data">{data}</script></body></html>'
+        _env()
+        .get_template("brief.html.j2")
+        .render(css=_CSS, plotly_js=plotly_js(), data=markupsafe.Markup(data), **ctx)
     )
+
+
+def render_markdown(brief: Brief) -> str:
+    """Return the brief as Markdown (headline, what changed, sections, inventory last)."""
+    return _env().get_template("brief.md.j2").render(**_context(brief, html_out=False))
 
 
 def write_html(brief: Brief, path: str | Path) -> Path:

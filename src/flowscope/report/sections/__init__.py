@@ -13,7 +13,16 @@ from flowscope.report._brief_model import BriefContext, BriefSection
 __all__ = ["SECTION_MODULES", "section_builders"]
 
 #: Section modules under ``flowscope.report.sections``, in the order the brief shows them.
-SECTION_MODULES: tuple[str, ...] = ("data", "flows", "rates", "tone", "rotation", "seasonality")
+SECTION_MODULES: tuple[str, ...] = (
+    "flows",
+    "rates",
+    "tone",
+    "rotation",
+    "liquidity",
+    "seasonality",
+    "macro",
+    "data",
+)
 
 SectionBuilder = Callable[[BriefContext], BriefSection | None]
 

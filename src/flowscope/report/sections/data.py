@@ -26,7 +26,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     """Latest BTC close, latest ETF flow day (Total), latest target range and EFFR."""
     store, asof = ctx.store, ctx.asof
     end = asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    sec = BriefSection(key="data", title="Data held")
+    sec = BriefSection(key="data", title="Data inventory")
     btc = latest_closes(store, "BTC-USD", end=end, n=8)
     if not btc.empty:
         last = btc.iloc[0]

@@ -13,7 +13,9 @@ import pandas as pd
 
 from flowscope.analytics import flows as fa
 from flowscope.queries.flows import flows_wide
+from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.report.charts import price_flow_figure
 from flowscope.report.units import USD_PER_MUSD, fmt_musd, musd
 
 if TYPE_CHECKING:
@@ -224,6 +226,14 @@ def build(ctx: BriefContext) -> BriefSection | None:
     sec.table, note = fund_table(wide, total.index[-20:])
     if note:
         sec.bullets.append(note)
+    if "BTC-USD" in held_symbols(ctx.store):
+        end = ctx.asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        btc = load_close(ctx.store, "BTC-USD", end=end)
+        since = total.index[-1] - pd.Timedelta(days=365)
+        sec.figures.append(price_flow_figure(btc[btc.index >= since], total[total.index >= since]))
+        sec.provenance.append(
+            f"prices BTC-USD: {btc.attrs.get('source')} (close {btc.index[-1]:%Y-%m-%d}, USD)"
+        )
     sec.figures.append(flow_figure(total.iloc[-120:], label="Total"))
     sec.facts = {
         "date": f"{last:%Y-%m-%d}",

@@ -13,7 +13,11 @@ from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.units import fmt_musd
 
-__all__ = ["build", "rotation_figure"]
+__all__ = ["STALE_ASSET_DAYS", "build", "rotation_figure"]
+
+#: An asset whose last close is more than this many calendar days before the newest close of
+#: the universe is left out of the chart (its row stays in the table with its date).
+STALE_ASSET_DAYS = 10
 
 
 def rotation_figure(pm: pd.DataFrame, asset: str, score: pd.Series | None = None) -> object:
@@ -30,8 +34,13 @@ def rotation_figure(pm: pd.DataFrame, asset: str, score: pd.Series | None = None
         fig.add_trace(
             go.Scatter(x=score.index, y=score, name="rotation score (BTC → asset)"), row=3, col=1
         )
-    fig.update_layout(height=620, title=f"BTC vs {asset}", margin={"t": 50, "b": 30})
-    fig.update_yaxes(title_text="ratio", row=1, col=1)
+    fig.update_layout(
+        height=620,
+        title=f"BTC vs {asset}: {asset}/BTC price ratio (rebased) and rolling correlations",
+        margin={"t": 50, "b": 30},
+        template="plotly_white",
+    )
+    fig.update_yaxes(title_text="ratio (rebased)", row=1, col=1)
     fig.update_yaxes(title_text="corr", range=[-1, 1], row=2, col=1)
     return fig
 
@@ -49,6 +58,10 @@ def build(ctx: BriefContext) -> BriefSection | None:
         return None
     btc = load_close(store, "BTC-USD", end=end)
     closes = {a: load_close(store, a, end=end) for a in assets}
+    newest = max(c.index[-1] for c in closes.values())
+    cutoff = newest - pd.Timedelta(days=STALE_ASSET_DAYS)
+    dropped = {a: c.index[-1] for a, c in closes.items() if c.index[-1] < cutoff}
+    current = {a: c for a, c in closes.items() if a not in dropped}
     flows = etf_total_flows(store, end=end)
     snap = rotation_snapshot(btc, closes, flows=flows)
     sec = BriefSection(key="rotation", title="AI rotation: BTC vs AI and tech stocks")
@@ -94,9 +107,17 @@ def build(ctx: BriefContext) -> BriefSection | None:
     sec.table = snap.assign(date=snap["date"].dt.strftime("%Y-%m-%d")).rename(
         columns={"corr": "corr_60", "beta": "beta_60"}
     )
-    if closes:
-        lead = "NVDA" if "NVDA" in closes else assets[0]
-        al = align_daily(btc, closes[lead].rename(lead))
+    if dropped:
+        sec.bullets.append(
+            "Left out of the chart, data ended more than "
+            f"{STALE_ASSET_DAYS} days before the newest equity close ({newest:%Y-%m-%d}): "
+            + ", ".join(f"{a} (last {d:%Y-%m-%d})" for a, d in dropped.items())
+            + "."
+        )
+    sec.facts["stale_assets"] = {a: f"{d:%Y-%m-%d}" for a, d in dropped.items()}
+    if current:
+        lead = "NVDA" if "NVDA" in current else next(iter(current))
+        al = align_daily(btc, current[lead].rename(lead))
         pm = pair_metrics(al, lead).loc[lambda d: d.index >= d.index[-1] - pd.DateOffset(years=2)]
         sec.figures.append(rotation_figure(pm, lead))
     sec.provenance.append(

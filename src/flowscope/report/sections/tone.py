@@ -19,9 +19,22 @@ from flowscope.analytics.text import (
 from flowscope.queries.docs import cached_history, held_docs, top_sentences
 from flowscope.queries.rates import fedwatch_panel
 from flowscope.report._brief_model import BriefContext, BriefSection
+from flowscope.report.charts import break_gaps
 from flowscope.schemas import FOMC_DOCS
 
-__all__ = ["SOURCE_PREFERENCE", "build", "cut_odds_around", "history_for"]
+__all__ = [
+    "CHART_KINDS",
+    "MAX_MEETING_GAP",
+    "SOURCE_PREFERENCE",
+    "build",
+    "cut_odds_around",
+    "history_for",
+]
+
+#: Document kinds drawn on the tone chart.
+CHART_KINDS: tuple[str, ...] = ("statement", "minutes")
+#: Meetings further apart than this are not joined by a line (missing meetings or years).
+MAX_MEETING_GAP = pd.Timedelta(days=100)
 
 #: When several sources hold the same document, the first listed wins: the ``fomc_docs``
 #: dataset's declared order (as :func:`flowscope.queries.docs.held_docs` applies it).
@@ -134,14 +147,26 @@ def build(ctx: BriefContext) -> BriefSection | None:
         import plotly.graph_objects as go
 
         fig = go.Figure()
-        for k, g in hist.groupby("kind"):
+        for k in CHART_KINDS:
+            g = hist[hist["kind"] == k].sort_values("meeting_date")
+            if g.empty:
+                continue
+            line = break_gaps(g.set_index("meeting_date")["score"], MAX_MEETING_GAP)
             fig.add_trace(
-                go.Scatter(x=g["meeting_date"], y=g["score"], mode="lines+markers", name=str(k))
+                go.Scatter(
+                    x=line.index,
+                    y=[None if pd.isna(v) else round(float(v), 4) for v in line],
+                    mode="lines+markers",
+                    name=str(k),
+                    connectgaps=False,
+                )
             )
         fig.update_layout(
-            title="FOMC tone (hawkish − dovish) / sentences, dictionary model",
-            yaxis_title="tone",
+            title="FOMC tone by meeting: (hawkish − dovish) / policy sentences, dictionary model",
+            yaxis_title="tone score (−1 dovish .. +1 hawkish)",
+            xaxis_title="meeting date",
             height=360,
+            template="plotly_white",
         )
         figures.append(fig)
     except ImportError:  # plotly is a core dependency; keep the section if it is broken
