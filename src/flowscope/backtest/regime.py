@@ -542,8 +542,9 @@ def walk_forward_preset(
     cells = grid if grid is not None else preset_grid(base)
     cost_keys = ("fee_bps", "slippage_bps", "target_vol", "vol_window", "capital")
     costs = {k: kwargs[k] for k in cost_keys if k in kwargs}
-    if kwargs.get("risk_off") is not None:
-        base = _with(base, risk_off=kwargs.pop("risk_off"))
+    risk_off = kwargs.pop("risk_off", None)
+    if risk_off is not None:
+        base = _with(base, risk_off=risk_off)
     cache: dict[str, pd.DataFrame] = {}
     full = [
         _backtest(inputs, _with(base, **row), cache, **kwargs) for row in cells.to_dict("records")
@@ -601,7 +602,7 @@ def walk_forward_preset(
                 "train_end": common[tr_end - 1],
                 "test_start": common[tr_end],
                 "test_end": common[te_end - 1],
-                **{str(k): v.item() for k, v in cells.iloc[best].items()},
+                **cells.iloc[[best]].to_dict("records")[0],
                 f"in_sample_{metric}": float(scores[best]),
                 "deflated_sharpe": _dsr([r.returns for r in ins], best),
                 "oos_total_return": float(summ["total_return"]),

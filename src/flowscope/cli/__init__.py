@@ -81,6 +81,7 @@ app.add_typer(season.app, name="season")
 app.command("regime")(regime.regime)
 app.add_typer(book.app, name="book")
 app.command("sweep")(backtest.sweep)
+app.command("backtest")(backtest.backtest)
 
 
 def main() -> None:
