@@ -62,6 +62,7 @@ ARGS: dict[str, list[str]] = {
     "regime": ["--asof", "2025-11-28"],
     "book impact": ["--christmas", "2023-2024", "--boot", "100"],
     "sweep": ["--fast", "5,10", "--slow", "50,100", "--threshold", "0,0.02", "--top", "3"],
+    "backtest": ["--start", "2025-01-01", "--end", "2025-06-30"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}
