@@ -138,3 +138,12 @@ def test_walk_forward_keeps_test_windows_out_of_sample(inputs):
     assert wf.oos_returns.index.is_unique
     assert wf.folds["deflated_sharpe"].between(0, 1).all()
     assert set(wf.folds["window"]) <= {20, 50, 100}
+
+
+def test_walk_forward_folds_pay_the_default_costs(inputs):
+    kw = {"start": "2025-01-01", "end": "2025-12-31", "train_days": 120, "test_days": 60}
+    paid = walk_forward_preset(inputs, "trend", **kw)
+    free = walk_forward_preset(inputs, "trend", fee_bps=0.0, slippage_bps=0.0, **kw)
+    same_cells = (paid.folds["window"] == free.folds["window"]).all()
+    assert same_cells
+    assert paid.oos_equity.iloc[-1] < free.oos_equity.iloc[-1]

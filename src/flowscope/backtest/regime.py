@@ -540,6 +540,9 @@ def walk_forward_preset(
         raise BacktestError(msg)
     base = _rules_of(preset, rules)
     cells = grid if grid is not None else preset_grid(base)
+    # The folds pay the same costs as the full run (backtest_preset's defaults included).
+    kwargs.setdefault("fee_bps", 10.0)
+    kwargs.setdefault("slippage_bps", 5.0)
     cost_keys = ("fee_bps", "slippage_bps", "target_vol", "vol_window", "capital")
     costs = {k: kwargs[k] for k in cost_keys if k in kwargs}
     risk_off = kwargs.pop("risk_off", None)
