@@ -396,7 +396,16 @@ def backtest(
     first, last = res.close.index[0], res.close.index[-1]
     src = ", ".join(dict.fromkeys(bars.loc[bars["ts"].between(first, last), "source"]))
     window = f"{first:%Y-%m-%d}..{last:%Y-%m-%d} UTC ({len(res.close)} daily bars)"
-    sources = f"BTC-USD closes: {src}; ETF flows, FOMC statements and rates from the store"
+
+    def _srcs(frame: pd.DataFrame) -> str:
+        if frame.empty or "source" not in frame.columns:
+            return "none held"
+        return ", ".join(sorted(frame["source"].dropna().astype(str).unique()))
+
+    sources = (
+        f"BTC-USD closes: {src}; ETF flows: {_srcs(inputs.flows)}; FOMC documents: "
+        f"{_srcs(inputs.fomc_docs)}; fed funds futures: {_srcs(inputs.fed_futures)}"
+    )
     warnings.extend(
         f"STALE INPUT: {row.front} was older than its max_age_days on {row.n_days} "
         f"decision day(s) from {row.first_day:%Y-%m-%d} to {row.last_day:%Y-%m-%d}; "
