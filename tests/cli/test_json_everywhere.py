@@ -71,6 +71,7 @@ ARGS: dict[str, list[str]] = {
         "--every",
         "5s",
     ],
+    "backtest": ["--start", "2025-01-01", "--end", "2025-06-30"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}

@@ -83,6 +83,7 @@ app.command("regime")(regime.regime)
 app.command("sweep")(backtest.sweep)
 app.add_typer(macro.app, name="macro")
 app.add_typer(book.app, name="book")
+app.command("backtest")(backtest.backtest)
 
 
 def main() -> None:

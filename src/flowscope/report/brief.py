@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import html
 import importlib.resources
 import json
@@ -389,7 +390,7 @@ def _table_html(df: pd.DataFrame) -> str:
 
 #: The folder of the brief's templates (shared with the dashboard).
 TEMPLATES = "templates"
-_PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
+_PLOTLY_BUNDLE = "vendor/plotly-basic.min.js.gz"  # licence: vendor/LICENSE-plotly.js.txt
 
 
 @functools.cache
@@ -408,7 +409,7 @@ def plotly_js() -> str:
     MIT licence, same version as plotly's own), else plotly's full ``get_plotlyjs()``."""
     res = importlib.resources.files("flowscope.report") / TEMPLATES / _PLOTLY_BUNDLE
     if res.is_file():
-        return res.read_text(encoding="utf-8")
+        return gzip.decompress(res.read_bytes()).decode("utf-8")
     from plotly.offline import get_plotlyjs
 
     return str(get_plotlyjs())
