@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -49,3 +51,33 @@ def test_missing_claims_file(farside_db: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, ["--db", str(farside_db), "check", str(tmp_path / "nope.toml")])
     assert res.exit_code == 1
     assert "nope.toml: no such claims file" in res.stderr
+
+
+def test_cut_odds_claim_from_prediction_markets(farside_db: Path, shared_data: Path) -> None:
+    """The note's 31.6 % after the minutes, read from the Polymarket/Kalshi quotes of Nov 20."""
+    quotes = (
+        shared_data
+        / "fed_futures/prediction_markets/neo-journalism_polymarket_kalshi_dec2025_nochange_30min.csv"
+    )
+    res = runner.invoke(app, ["--db", str(farside_db), "init"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["--db", str(farside_db), "import", "prediction_markets", str(quotes)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["--db", str(farside_db), "check", str(EXAMPLE), "--format", "json"])
+    claim = next(c for c in json.loads(res.stdout)["claims"] if c["id"] == "december-cut-odds-31-6")
+    assert claim["verdict"] == "confirmed"
+    # By hand from the file: rows of 2025-11-20 (UTC), cut bound = 1 - P(no change) mid.
+    with quotes.open(newline="") as fh:
+        rows = [
+            r
+            for r in csv.DictReader(fh)
+            if dt.datetime.fromtimestamp(int(r["timestamp_ms"]) / 1000, dt.UTC).date()
+            == dt.date(2025, 11, 20)
+        ]
+    for venue, col in (("kalshi", "kalshi_mid"), ("polymarket", "poly_mid")):
+        mids = [float(r[col]) for r in rows if r[col]]
+        last, lo, hi = (1 - mids[-1]) * 100, (1 - max(mids)) * 100, (1 - min(mids)) * 100
+        assert (
+            f"{venue} (cut bound 23:30 UTC): {last:.1f} % (day's range {lo:.1f}–{hi:.1f} %)"
+            in (claim["measured"])
+        )

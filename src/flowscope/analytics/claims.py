@@ -86,8 +86,9 @@ class ClaimData:
     docs
         ``meeting_date, kind, release_ts, source, text, ts_ingested``: FOMC documents.
     odds
-        ``asof, meeting_date, outcome, prob_pct, source``: market-implied meeting odds
-        (``outcome`` in cut/hold/hike), from futures or prediction markets.
+        ``asof, meeting_date, outcome, prob_pct, source`` and optionally ``spread_pct``:
+        market-implied meeting odds (``outcome`` in cut/hold/hike), from futures or
+        prediction markets; a quote's bid-ask spread widens the tolerance to half of it.
     tone_model
         A sentence model (:class:`flowscope.analytics.text.SentenceModel`) for ``doc_tone``.
     """
@@ -436,10 +437,33 @@ def _probability(c: ProbabilityClaim, d: ClaimData) -> dict[str, Any]:
         return _unverifiable(c, claimed, why, "fed_futures")
     o = o.sort_values("asof")
     last = o[pd.to_datetime(o["asof"]) == pd.to_datetime(o["asof"]).max()]
-    parts = [f"{r.source}: {r.prob_pct:.1f} %" for r in last.itertuples()]
-    ok_any = [_compare(float(v), c.value_pct, c.compare, c.tolerance_pp) for v in last["prob_pct"]]
+    n = len(last)
+    half = (last["spread_pct"] if "spread_pct" in last else pd.Series(np.nan, last.index)) / 2
+    tol = np.maximum(c.tolerance_pp, half.fillna(0.0).to_numpy(dtype=float))
+    lo = last["prob_min_pct"] if "prob_min_pct" in last else last["prob_pct"]
+    hi = last["prob_max_pct"] if "prob_max_pct" in last else last["prob_pct"]
+    lo, hi = (
+        lo.fillna(last["prob_pct"]).to_numpy(float),
+        hi.fillna(last["prob_pct"]).to_numpy(float),
+    )
+    parts = []
+    ok_any = []
+    for i, r in enumerate(last.itertuples()):
+        text = f"{r.source}: {r.prob_pct:.1f} %"
+        if hi[i] > lo[i]:
+            text += f" (day's range {lo[i]:.1f}–{hi[i]:.1f} %)"
+        parts.append(text)
+        if c.compare == "eq":  # the claimed level was reached at some quote of the day
+            ok = lo[i] - tol[i] <= c.value_pct <= hi[i] + tol[i]
+        else:
+            ok = _compare(float(r.prob_pct), c.value_pct, c.compare, float(tol[i]))
+        ok_any.append(ok)
     verdict = "confirmed" if any(ok_any) else "contradicted"
-    detail = f"{c.outcome} probability as of {_day(last['asof'].iloc[0])}"
+    spread = f"; quotes' half-spread up to {np.nanmax(half):.1f} pp" if half.notna().any() else ""
+    detail = (
+        f"{c.outcome} probability as of {_day(last['asof'].iloc[0])} from {n} source(s); "
+        f"tolerance {c.tolerance_pp:g} pp or half the quote's spread{spread}"
+    )
     return _row(c, verdict, claimed, "; ".join(parts), detail, **_prov("odds", last, "asof"))
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from flowscope.analytics.claims import ClaimData
+from flowscope.errors import InsufficientDataError
 
 if TYPE_CHECKING:
     from flowscope.storage import Store
@@ -20,9 +21,10 @@ def meeting_odds(store: Store) -> pd.DataFrame:
     """Market-implied meeting odds held: ``asof, meeting_date, outcome, prob_pct, source``.
 
     From the FedWatch panel (fed funds futures; ``outcome`` cut/hold/hike by the sign of the
-    change) and, when held, prediction markets.
+    change) and, when held, prediction markets (each venue's implied cut bound at its last
+    quote of the day, with the no-change quote's spread in ``spread_pct``).
     """
-    cols = ["asof", "meeting_date", "outcome", "prob_pct", "source"]
+    cols = ["asof", "meeting_date", "outcome", "prob_pct", "source", "spread_pct"]
     parts: list[pd.DataFrame] = []
     held = set(store.datasets())
     if "fedwatch_panel" in held:
@@ -39,10 +41,52 @@ def meeting_odds(store: Store) -> pd.DataFrame:
                 .sum()
             )
             g["prob_pct"] = g["probability"] * 100.0
+            g["spread_pct"] = float("nan")
             parts.append(g[cols])
+    if "prediction_markets" in held and "fomc_meetings" in held:
+        parts.append(_prediction_market_odds(store))
+    parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=cols)
     return pd.concat(parts, ignore_index=True)
+
+
+def _prediction_market_odds(store: Store) -> pd.DataFrame:
+    """Each venue's last quote of every UTC day as the implied cut bound, in percent.
+
+    The bound is ``1 - P(no change) - P(hike listed)``; ``spread_pct`` is the bid-ask spread
+    of the no-change quote in percentage points (the venue's own uncertainty);
+    ``prob_min_pct``/``prob_max_pct`` the day's range of the bound.
+    """
+    from flowscope.analytics.prediction_markets import cut_bounds
+    from flowscope.queries.prediction_markets import load_calendar, load_quotes
+
+    try:
+        quotes = load_quotes(store, load_calendar(store))
+    except InsufficientDataError:  # no calendar or no quotes held
+        return pd.DataFrame()
+    if quotes.empty:
+        return pd.DataFrame()
+    bounds = cut_bounds(quotes).dropna(subset=["cut_upper_bound"])
+    spread = quotes[quotes["outcome"] == "no_change"][["ts", "venue", "meeting_date", "spread"]]
+    bounds = bounds.merge(spread, on=["ts", "venue", "meeting_date"], how="left")
+    bounds["asof"] = bounds["ts"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    keys = ["venue", "meeting_date", "asof"]
+    bounds = bounds.sort_values("ts")
+    day = bounds.groupby(keys)["cut_upper_bound"].agg(["min", "max"]).reset_index()
+    last = bounds.groupby(keys).tail(1).merge(day, on=keys)
+    return pd.DataFrame(
+        {
+            "asof": last["asof"],
+            "meeting_date": last["meeting_date"],
+            "outcome": "cut",
+            "prob_pct": last["cut_upper_bound"] * 100.0,
+            "source": last["venue"] + " (cut bound " + last["ts"].dt.strftime("%H:%M UTC") + ")",
+            "spread_pct": last["spread"] * 100.0,
+            "prob_min_pct": last["min"] * 100.0,
+            "prob_max_pct": last["max"] * 100.0,
+        }
+    ).reset_index(drop=True)
 
 
 def claim_data(store: Store, claims: Sequence[Any], tone_model: Any = None) -> ClaimData:
