@@ -9,7 +9,7 @@ import pandas as pd
 from flowscope.errors import InsufficientDataError
 
 if TYPE_CHECKING:
-    from flowscope.storage import Store  # noqa: TID251 (queries read the store)
+    from flowscope.storage import Store
 
 __all__ = ["daily_bars", "latest_book"]
 

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from flowscope._typing import DateLike
-    from flowscope.storage import Store  # noqa: TID251 - queries read the store
+    from flowscope.storage import Store
 
 __all__ = ["closes"]
 

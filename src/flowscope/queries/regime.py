@@ -10,7 +10,7 @@ import pandas as pd
 
 from flowscope._typing import DateLike
 from flowscope.signals.fronts import RegimeInputs
-from flowscope.storage import Store  # noqa: TID251  (queries is the read side)
+from flowscope.storage import Store
 
 __all__ = ["FLOW_FUNDS", "TONE_LOOKBACK_DAYS", "load_regime_inputs"]
 

@@ -5,6 +5,7 @@ Pure functions and estimators: strings and frames in, frames out; no I/O. The le
 """
 
 from flowscope.analytics.text.evaluate import (
+    LEXICON_F1,
     PAPER_F1,
     TDW_DATASETS,
     evaluate_tdw,
@@ -34,6 +35,7 @@ __all__ = [
     "DOVISH",
     "HAWKISH",
     "LABEL_NAMES",
+    "LEXICON_F1",
     "LEXICON_RULES",
     "NEUTRAL",
     "PAPER_F1",

@@ -74,7 +74,8 @@ THRESHOLD = 0.5
 #: Subject word lists (regex alternatives, matched on word boundaries).
 SUBJECTS: dict[str, str] = {
     "prices": (
-        r"inflation(?:ary)?(?: pressures?)?|prices?|price pressures?|pce|cpi|"
+        r"inflation(?:ary)?(?: pressures?)?(?! target| objective| goal)|prices?(?! stability)|"
+        r"price pressures?|pce|cpi|"
         r"(?:labor|unit labor|input|energy|commodity|import|production) costs?|"
         r"cost pressures?"
     ),
@@ -86,7 +87,7 @@ SUBJECTS: dict[str, str] = {
         r"exports|sales|economy|expansion|recovery|housing|profits"
     ),
     "jobs": (
-        r"jobs?|employment|payrolls?|hiring|job gains|labor market(?: conditions)?|"
+        r"jobs?|(?<!maximum )employment|payrolls?|hiring|job gains|labor market(?: conditions)?|"
         r"resource utilization|labor demand"
     ),
     "slack": (
@@ -155,7 +156,7 @@ def _pair(subject: str, direction: str) -> str:
 def _negated_pair(subject: str, direction: str) -> str:
     s, d = SUBJECTS[subject], DIRECTION_WORDS[direction]
     pre = rf"(?:\W+[\w'-]+){{0,{WINDOW_AFTER - 1}}}?"
-    return rf"\b(?:{s})\b{pre}\W*\b{_NEG}\b(?:\W+[\w'-]+){{0,2}}?\W+(?:{d})\b"
+    return rf"\b(?:{s})\b{pre}\W*\b{_NEG}\b(?:\W+[\w'-]+){{0,3}}?\W+(?:{d})\b"
 
 
 _PAIR_SIGNS: tuple[tuple[str, str, int, float, str], ...] = (
@@ -164,8 +165,8 @@ _PAIR_SIGNS: tuple[tuple[str, str, int, float, str], ...] = (
         "up",
         1,
         1.0,
-        "Inflation has moved up in recent months, mainly reflecting higher prices for some "
-        "commodities and imported goods.",
+        "Consumer price inflation picked up a bit in January as energy prices posted their "
+        "first increase since September.",
     ),
     (
         "prices",
@@ -181,38 +182,36 @@ _PAIR_SIGNS: tuple[tuple[str, str, int, float, str], ...] = (
         "up",
         1,
         1.0,
-        "Participants noted that a rise in longer-term inflation expectations could add to "
-        "inflation pressures.",
+        "Households' longer-term inflation expectations also edged up in both November and "
+        "December.",
     ),
     (
         "inflation_expectations",
         "down",
         -1,
         0.5,
-        "Survey measures of longer-term inflation expectations remained stable.",
+        "Some survey measures of inflation expectations declined during the period.",
     ),
     (
         "wages",
         "up",
         1,
         1.0,
-        "Wage increases were reported to have picked up in many Districts.",
+        "Average hourly earnings for all employees rose further in June.",
     ),
     (
         "wages",
         "down",
         -1,
         1.0,
-        "However, other participants noted that the continued subdued trend in wages was "
-        "evidence of an absence of upward pressure on inflation from the current level of "
-        "resource utilization.",
+        "Growth of wages had also slowed this year by some measures.",
     ),
     (
         "activity",
         "up",
         1,
         1.0,
-        "Consumer spending continued to rise at a robust pace.",
+        "Household spending had been rising at a strong pace.",
     ),
     (
         "activity",
@@ -228,46 +227,42 @@ _PAIR_SIGNS: tuple[tuple[str, str, int, float, str], ...] = (
         "up",
         1,
         1.0,
-        "Total nonfarm payroll employment increased at a solid pace in October and November.",
+        "Labor market conditions remained strong in recent months.",
     ),
     (
         "jobs",
         "down",
         -1,
         1.0,
-        "Job gains have slowed this year, and the unemployment rate has edged up but remained "
-        "low.",
+        "Recent data suggested that labor market conditions had eased further.",
     ),
     (
         "rates",
         "up",
         1,
         1.0,
-        "Major stock price indexes were up a bit over the intermeeting period, as positive "
-        "first-quarter earnings reports more than offset the negative effects of higher energy "
-        "prices and rising interest rates.",
+        "Treasury yields rose materially over the intermeeting period.",
     ),
     (
         "rates",
         "down",
         -1,
         1.0,
-        "Longer-term interest rates declined over the intermeeting period.",
+        "Yields on corporate bonds and leveraged loans edged down.",
     ),
     (
         "slack",
         "up",
         -1,
         1.0,
-        "With unemployment still elevated and inflation below the Committee's longer-run "
-        "objective, the Committee is continuing its highly accommodative policies.",
+        "Participants observed that uncertainty about the economic outlook remained high.",
     ),
     (
         "slack",
         "down",
         1,
         1.0,
-        "The unemployment rate declined further and was at its lowest level in many years.",
+        "The unemployment rate fell to 6.2 percent in February.",
     ),
 )
 
@@ -277,8 +272,9 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
         1,
         r"\b(?:rais\w*|increas\w*|hik\w*|boost\w*)\W+(?:[\w'-]+\W+){0,4}?(?:target range|"
         r"federal funds rate|policy rate|interest rates?|funds rate)\b",
-        "The Committee decided to raise the target range for the federal funds rate to 1 to "
-        "1-1/4 percent.",
+        "Given the economic outlook, and recognizing the time it takes for policy actions to "
+        "affect future economic outcomes, the Committee decided to raise the target range for "
+        "the federal funds rate to 1/4 to 1/2 percent.",
         1.5,
     ),
     (
@@ -288,9 +284,7 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
         r"accommodation|less accommodative|reduc\w* (?:the degree of |monetary |policy )*"
         r"accommodation|normaliz\w*|higher for longer|further (?:policy )?increases|"
         r"additional (?:policy )?increases|ongoing increases|taper\w*)\b",
-        "More than two years after the recession trough, and following several quarters of "
-        "strong growth, the historically normal pattern would be for the Fed to be well into "
-        "the process of tightening policy by now.",
+        "By contrast, the BOJ continued to remove monetary accommodation.",
         1.5,
     ),
     (
@@ -298,9 +292,8 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
         -1,
         r"\b(?:cut\w*|lower\w*|reduc\w*|eas\w*)\W+(?:[\w'-]+\W+){0,4}?(?:target range|"
         r"federal funds rate|policy rate|interest rates?|funds rate)\b|\brate cuts?\b",
-        "Indeed, the proposed reduction in the nominal federal funds rate would about offset "
-        "the apparent increase in the real federal funds rate stemming from a recent decline "
-        "in inflation.",
+        "Survey respondents placed a higher probability on a reduction in the target range over "
+        "2020 than an increase.",
         1.5,
     ),
     (
@@ -311,9 +304,7 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
         r"(?:monetary )?policy|pause|paus\w*|patient|asset purchases|securities purchases|"
         r"quantitative easing|exceptionally low|highly accommodative|support the (?:economy|"
         r"recovery)|effective lower bound|zero lower bound|lower bound|elb)\b",
-        "In their discussion of monetary policy for the intermeeting period, Committee members "
-        "agreed that the Federal Reserve's large-scale securities purchases were providing "
-        "financial stimulus.",
+        "Participants agreed that overall financial conditions were accommodative.",
         1.0,
     ),
     (
@@ -336,15 +327,19 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
         -1,
         r"\b(?:below|under|short of|undershoot\w*|shortfalls?)\W+(?:[\w'-]+\W+){0,5}?"
         r"(?:2 percent|objective|goal|target|mandate)\b",
-        "We have a 2 percent symmetric inflation objective, and, for a number of years now, "
-        "inflation has been running under 2 percent.",
+        "Following these swings, inflation was expected to finish the year at just below 2 "
+        "percent.",
         1.0,
     ),
 )
 
-_NEGATION_EXAMPLE = (
-    "Nonetheless, all but one of the members believed that in light of the uncertainties "
-    "about the economic outlook, an immediate policy tightening was not needed."
+#: Real sentences for negation (a pair reversed) and contrast (main clause outweighs).
+NEGATION_EXAMPLE = (
+    "Labor cost increases had not turned up and core inflation continued to edge lower."
+)
+CONTRAST_EXAMPLE = (
+    "While total inflation had moderated over the past year, core inflation had not shown a "
+    "sustained easing since the beginning of the year."
 )
 
 
@@ -510,7 +505,12 @@ class LexiconModel:
         sign = np.select([labels == HAWKISH, labels == DOVISH], [1.0, -1.0], 0.0)
         best = np.argmax(contrib * sign[:, None], axis=1)
         names = np.array([r.name for r in LEXICON_RULES], dtype=object)
-        rule = np.where(labels == NEUTRAL, "", names[best])
+        flipped = (
+            np.sign(contrib[np.arange(len(s)), best])
+            != np.array([r.sign for r in LEXICON_RULES])[best]
+        )
+        rule = np.where(flipped, names[best] + " (negated)", names[best])
+        rule = np.where(labels == NEUTRAL, "", rule)
         return pd.DataFrame(
             {
                 "sentence": s.astype(object),
