@@ -351,14 +351,13 @@ def classify(
     import sys
 
     fmt = output_format(fmt)
-    if model == "learned":
-        # say a model or the nlp extra is missing before importing anything heavy
-        if not (model_dir() / MODEL_FILE).is_file():
-            msg = (
-                f"no trained tone model in {model_dir()}; train one with "
-                "`flowscope tone train --data <folder with the Trillion Dollar Words splits>`"
-            )
-            raise InsufficientDataError(msg)
+    # a missing learned model is reported before anything heavy is imported
+    if model == "learned" and not (model_dir() / MODEL_FILE).is_file():
+        msg = (
+            f"no trained tone model in {model_dir()}; train one with "
+            "`flowscope tone train --data <folder with the Trillion Dollar Words splits>`"
+        )
+        raise InsufficientDataError(msg)
     if file == "-":
         raw = sys.stdin.read()
     else:
