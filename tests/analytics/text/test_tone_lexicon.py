@@ -94,9 +94,8 @@ def test_real_gold_sentences(tdw: pd.DataFrame) -> None:
     cases = {
         "Inflation has moved up in recent months, mainly reflecting higher prices for some "
         "commodities and imported goods.": HAWKISH,
-        "However, other participants noted that the continued subdued trend in wages was "
-        "evidence of an absence of upward pressure on inflation from the current level of "
-        "resource utilization.": DOVISH,
+        "Inflation has been running somewhat below the Committee's longer-run objective, apart "
+        "from temporary variations that largely reflect fluctuations in energy prices.": DOVISH,
     }
     gold = tdw.drop_duplicates("sentence").set_index("sentence")["label"]
     for sentence, label in cases.items():

@@ -104,7 +104,7 @@ DIRECTION_WORDS: dict[str, str] = {
         r"strong(?:er|ly)?|robust(?:ly)?|solid(?:ly)?|firm(?:er|ed|ing)?|accelerat\w*|"
         r"pick(?:ed|s|ing)? up|moved up|edged up|expand\w*|gain(?:ed|s|ing)?|boost\w*|surg\w*|jump\w*|soar\w*|pickup|rebound\w*|mount\w*|rais\w*|ticked up|turned up|"
         r"climb\w*|strengthen\w*|improv\w*|rapid(?:ly)?|brisk(?:ly)?|tight(?:er|en\w*)?|"
-        r"above|advanc\w*|buoyant|heightened|persistent(?:ly)?|outsized|upside|pressures? on"
+        r"above|advanc\w*|buoyant|heightened|persistent(?:ly)?|outsized|upside"
     ),
     "down": (
         r"fall(?:s|en|ing)?|fell|declin\w*|decreas\w*|lower(?:ed|ing)?|low|weak\w*|"
