@@ -46,6 +46,7 @@ ARGS: dict[str, list[str]] = {
     "rates compare": ["--meeting", "2025-12-10"],
     "tone score": ["--latest", "--top", "2"],
     "tone history": ["--start", "2025-01-01"],
+    "tone classify": [str(SHARED / "fomc_text/extracted_fomc_statement_2025-10-29.txt")],
     "tone eval": [
         "--data",
         str(SHARED / "fomc_labels"),

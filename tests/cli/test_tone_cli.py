@@ -79,12 +79,12 @@ def test_score_october_2025_minutes(text_db: Path, shared_data) -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["kind"] == "minutes" and out["model"] == "lexicon"
-    assert (out["n_sentences"], out["n_hawkish"], out["n_dovish"]) == (111, 23, 42)
-    assert out["score"] == pytest.approx(-19 / 111)
+    assert (out["n_sentences"], out["n_hawkish"], out["n_dovish"]) == (153, 41, 44)
+    assert out["score"] == pytest.approx((41 - 44) / 153)
     # 230 TDW minutes 1996-2024/09 + 2019-2026 communications, overlap counted once
     assert out["n_history"] == 243
-    assert out["percentile"] == pytest.approx(75.93, abs=0.01)
-    assert out["change_vs_previous"] == pytest.approx(-19 / 111 - (24 - 41) / 109)
+    assert out["percentile"] == pytest.approx(31.89, abs=0.01)
+    assert out["change_vs_previous"] == pytest.approx((41 - 44) / 153 - (31 - 47) / 147)
     assert len(out["top_hawkish"]) == 5 and len(out["top_dovish"]) == 5
     # the same text from a file scores the same
     f = shared_data / "fomc_text/extracted_fomc_minutes_meeting-2025-10-29_released-2025-11-19.txt"
@@ -192,3 +192,46 @@ def test_bad_inputs_are_one_line_errors(text_db: Path) -> None:
     assert "communications_bad_date.csv, row 3, column 'Release Date'" in _flat(res.output)
     res = _run(text_db, "tone", "score", "--meeting", "2024-01-01")
     assert res.exit_code == 4 and "no minutes held for a meeting on 2024-01-01" in _flat(res.output)
+
+
+def test_classify_real_sentences_from_stdin_and_file(tmp_path, shared_data) -> None:
+    """Sentences of the October 2025 minutes, one per line, with a blank line between."""
+    lines = [
+        "Slower foreign growth was driven in part by weaker exports due to reduced U.S. demand "
+        "and lower investment due to elevated uncertainty, likely reflecting the effects of the "
+        "U.S. tariffs.",
+        "",
+        "Yields on corporate bonds and leveraged loans edged down.",
+        "The meeting was held at the offices of the Board of Governors.",
+    ]
+    text = (
+        shared_data / "fomc_text/extracted_fomc_minutes_meeting-2025-10-29_released-2025-11-19.txt"
+    )
+    flat = " ".join(text.read_text(encoding="utf-8").split())
+    assert lines[0] in flat and lines[2] in flat
+    res = runner.invoke(app, ["tone", "classify", "-", "--format", "json"], input="\n".join(lines))
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    got = [(r["line"], r["label"], r["rule"]) for r in doc["sentences"]]
+    assert got == [(1, "dovish", "activity_down"), (3, "dovish", "rates_down"), (4, "neutral", "")]
+    f = tmp_path / "s.txt"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    res = runner.invoke(app, ["tone", "classify", str(f), "--format", "csv"])
+    assert res.exit_code == 0 and res.stdout.splitlines()[0] == "line,label,score,rule,sentence"
+
+
+def test_classify_errors_name_the_input(tmp_path, monkeypatch) -> None:
+    res = runner.invoke(app, ["tone", "classify", str(tmp_path / "nope.txt")])
+    assert res.exit_code == 1 and "nope.txt" in res.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    res = runner.invoke(app, ["tone", "classify", str(empty)])
+    assert res.exit_code == 4 and "empty.txt" in res.output
+    # a missing learned model is reported without importing torch
+    monkeypatch.setenv("FLOWSCOPE_DATA_DIR", str(tmp_path / "data"))
+    sys.modules.pop("torch", None)
+    res = runner.invoke(
+        app, ["tone", "classify", "-", "--model", "learned"], input="Inflation rose.\n"
+    )
+    assert res.exit_code == 4 and "no trained tone model" in res.output
+    assert "torch" not in sys.modules

@@ -51,7 +51,7 @@ def test_second_build_scores_no_document_and_gives_the_same_section(store, count
     assert first is not None and second is not None
     assert second.bullets == first.bullets and second.facts == first.facts
     pd.testing.assert_frame_equal(second.table, first.table)
-    assert first.facts["score"] == pytest.approx(-19 / 111)  # the published count, as before
+    assert first.facts["score"] == pytest.approx((41 - 44) / 153)  # the document's count, as before
 
 
 def test_cached_history_equals_the_uncached_analytics(store):

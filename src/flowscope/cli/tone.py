@@ -336,6 +336,64 @@ def score(
     print_frame(dove[["sentence", "score"]], "table", title=f"Top {top} dovish", floatfmt="+.3f")
 
 
+@app.command("classify")
+@handle_errors
+def classify(
+    file: Annotated[
+        str, typer.Argument(help="Text file with one sentence per line, or - for standard input.")
+    ],
+    model: ModelOpt = "lexicon",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Label each input line hawkish, dovish or neutral, with its score and the rule that fired.
+
+    Blank lines are skipped; ``line`` is the 1-based line number in the input.
+    """
+    import sys
+
+    fmt = output_format(fmt)
+    # a missing learned model is reported before anything heavy is imported
+    if model == "learned" and not (model_dir() / MODEL_FILE).is_file():
+        msg = (
+            f"no trained tone model in {model_dir()}; train one with "
+            "`flowscope tone train --data <folder with the Trillion Dollar Words splits>`"
+        )
+        raise InsufficientDataError(msg)
+    if file == "-":
+        raw = sys.stdin.read()
+    else:
+        path = Path(file)
+        if not path.is_file():
+            msg = f"FILE {file}: no such file"
+            raise ValidationError(msg, param_name="file", received=file)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raw = path.read_text(encoding="cp1252", errors="replace")
+    lines = pd.Series(raw.splitlines(), dtype=object).str.strip()
+    keep = lines[lines != ""]
+    if keep.empty:
+        msg = f"{file}: no sentence to classify (one sentence per line)"
+        raise InsufficientDataError(msg)
+    m = _model(model, _cache() if model == "learned" else None)
+    scored = m.sentence_scores(keep.tolist())
+    if "rule" not in scored.columns:
+        scored["rule"] = ""
+    out = pd.DataFrame(
+        {
+            "line": keep.index.to_numpy() + 1,
+            "label": scored["label_name"].to_numpy(),
+            "score": scored["score"].to_numpy(dtype=float),
+            "rule": scored["rule"].to_numpy(),
+            "sentence": scored["sentence"].to_numpy(),
+        }
+    )
+    if fmt == "json":
+        print_json({"model": m.name, "sentences": out.to_dict("records")})
+        return
+    print_frame(out, fmt, title=f"Sentence tone, model {m.name}", floatfmt="+.3f")
+
+
 @app.command("history")
 @handle_errors
 def history(

@@ -5,6 +5,7 @@ Pure functions and estimators: strings and frames in, frames out; no I/O. The le
 """
 
 from flowscope.analytics.text.evaluate import (
+    LEXICON_F1,
     PAPER_F1,
     TDW_DATASETS,
     evaluate_tdw,
@@ -15,7 +16,7 @@ from flowscope.analytics.text.lexicon import (
     DOVISH,
     HAWKISH,
     LABEL_NAMES,
-    LEXICON_GROUPS,
+    LEXICON_RULES,
     NEUTRAL,
     LexiconModel,
     lexicon_frame,
@@ -34,7 +35,8 @@ __all__ = [
     "DOVISH",
     "HAWKISH",
     "LABEL_NAMES",
-    "LEXICON_GROUPS",
+    "LEXICON_F1",
+    "LEXICON_RULES",
     "NEUTRAL",
     "PAPER_F1",
     "TDW_DATASETS",

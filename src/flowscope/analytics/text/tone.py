@@ -8,7 +8,7 @@ learned model (:mod:`flowscope.analytics.text.learned`) both qualify.
 Document score
     ``(n_hawkish − n_dovish) / n_sentences`` over the *relevant* sentences of a document, in
     [−1, 1] (positive = hawkish). Relevant sentences are those that mention a policy topic
-    (a group A1 or B1 dictionary term: inflation, prices, employment, growth, rates …) and
+    (a subject word of the lexicon: inflation, prices, employment, growth, rates …) and
     have at least six words; this drops headings, attendance lists, vote tallies and
     footnote links, as the Trillion Dollar Words pipeline filters its documents before
     labelling.
@@ -24,7 +24,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from flowscope.analytics.text.lexicon import DOVISH, HAWKISH, LEXICON_GROUPS, NEUTRAL
+from flowscope.analytics.text.lexicon import DOVISH, HAWKISH, NEUTRAL, TOPIC_PATTERN
 from flowscope.analytics.text.sentences import split_sentences
 from flowscope.errors import InsufficientDataError, ValidationError
 
@@ -37,8 +37,9 @@ __all__ = [
     "tone_history",
 ]
 
-_TOPIC = re.compile("|".join(re.escape(t) for t in (*LEXICON_GROUPS["A1"], *LEXICON_GROUPS["B1"])))
+_TOPIC = re.compile(TOPIC_PATTERN)
 _MIN_WORDS = 6
+_WORD = re.compile(r"\S+")
 
 
 class SentenceModel(Protocol):
@@ -52,9 +53,9 @@ class SentenceModel(Protocol):
 
 def relevant_mask(sentences: Sequence[str] | pd.Series) -> np.ndarray:
     """Boolean mask of policy-relevant sentences (topic term and at least six words)."""
-    s = pd.Series(list(sentences), dtype="string")
-    topic = s.str.lower().str.contains(_TOPIC, regex=True).fillna(False).to_numpy(dtype=bool)
-    words = s.str.count(r"\S+").fillna(0).to_numpy() >= _MIN_WORDS
+    s = pd.Series(list(sentences), dtype=object).fillna("").astype(str)
+    topic = s.str.lower().str.contains(_TOPIC, regex=True).to_numpy(dtype=bool)
+    words = s.str.count(_WORD).to_numpy() >= _MIN_WORDS
     out: np.ndarray = topic & words
     return out
 

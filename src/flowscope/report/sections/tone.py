@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from flowscope.analytics.text import (
+    LEXICON_F1,
     LexiconModel,
     SentenceModel,
     percentile_of,
@@ -105,7 +106,8 @@ def build(ctx: BriefContext) -> BriefSection | None:
         f"Latest FOMC {kind_name} (meeting {latest['meeting_date']:%Y-%m-%d}, released "
         f"{latest['day']:%Y-%m-%d}): tone {latest['score']:+.3f} "
         f"({int(latest['n_hawkish'])} hawkish, {int(latest['n_dovish'])} dovish of "
-        f"{int(latest['n_sentences'])} policy sentences; dictionary model).",
+        f"{int(latest['n_sentences'])} policy sentences; model: rule lexicon, weighted F1 "
+        f"{LEXICON_F1['combine'][0]:.2f} on the Trillion Dollar Words test sets).",
         f"Percentile {pct:.0f} of {len(same)} {kind_name} held since {first:%Y}"
         + (
             f"; change vs previous meeting {latest['change']:+.3f}."
