@@ -38,6 +38,7 @@ from flowscope.schemas.claims import (
     DocToneClaim,
     FlowRecordClaim,
     FundFlowClaim,
+    ImpactRatioClaim,
     NoDataClaim,
     OutflowDaysClaim,
     PriceHighClaim,
@@ -89,6 +90,9 @@ class ClaimData:
         ``asof, meeting_date, outcome, prob_pct, source`` and optionally ``spread_pct``:
         market-implied meeting odds (``outcome`` in cut/hold/hike), from futures or
         prediction markets; a quote's bid-ask spread widens the tolerance to half of it.
+    bars
+        Daily bars with volume for the impact model, indexed by UTC day (``close``, ``high``,
+        ``low`` in USD, ``volume`` in BTC), as :func:`flowscope.queries.liquidity.daily_bars`.
     tone_model
         A sentence model (:class:`flowscope.analytics.text.SentenceModel`) for ``doc_tone``.
     """
@@ -98,6 +102,7 @@ class ClaimData:
     prices: pd.DataFrame = field(default_factory=pd.DataFrame)
     docs: pd.DataFrame = field(default_factory=pd.DataFrame)
     odds: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bars: pd.DataFrame = field(default_factory=pd.DataFrame)
     tone_model: Any = None
 
 
@@ -522,6 +527,54 @@ def _doc_tone(c: DocToneClaim, d: ClaimData) -> dict[str, Any]:
     )
 
 
+def _impact_ratio(c: ImpactRatioClaim, d: ClaimData) -> dict[str, Any]:
+    from flowscope.analytics.liquidity.impact import seasonal_impact
+    from flowscope.errors import InsufficientDataError
+
+    claimed = f"ratio {_WORDS[c.compare]} {c.value:g} in each of {len(c.years)} year(s)"
+    bars = d.bars
+    if bars.empty or "volume" not in bars or bars["volume"].isna().all():
+        return _unverifiable(c, claimed, f"no daily {c.symbol} bars with volume held", "prices")
+    xa, xb = c.christmas.split(":")
+    na, nb = c.normal.split(":")
+    try:
+        tab = seasonal_impact(bars, c.years, christmas=(xa, xb), normal=(na, nb), n_boot=500)
+    except InsufficientDataError as exc:
+        return _unverifiable(c, claimed, str(exc), "prices")
+    ok = [
+        _compare(float(lo), c.value, c.compare, 0.0)
+        if c.compare in ("le", "lt")
+        else _compare(float(hi), c.value, c.compare, 0.0)
+        for lo, hi in zip(tab["impact_ratio_ci_low"], tab["impact_ratio_ci_high"], strict=True)
+    ]
+    measured = ", ".join(
+        f"{y}: {r:.2f} [{lo:.2f}, {hi:.2f}]"
+        for y, r, lo, hi in zip(
+            tab.index,
+            tab["impact_ratio"],
+            tab["impact_ratio_ci_low"],
+            tab["impact_ratio_ci_high"],
+            strict=True,
+        )
+    )
+    held = sum(ok)
+    detail = (
+        f"MODEL, not a measured book: square-root impact from daily bars (USD to move the "
+        f"price, {xa}..{xb} over {na}..{nb}, 95 % block-bootstrap interval); the claim is "
+        f"within the interval in {held} of {len(ok)} year(s); median ratio "
+        f"{float(tab['impact_ratio'].median()):.2f}"
+    )
+    missing = sorted(set(c.years) - set(tab.index))
+    if missing:
+        detail += f"; no bars with volume for {', '.join(map(str, missing))}"
+    verdict = "confirmed" if held == len(ok) and not missing else "contradicted"
+    if held == 0 or held < len(ok):
+        verdict = "contradicted"
+    used = bars.loc[tab["normal_start"].min() : tab["christmas_end"].max()].reset_index()
+    prov = _prov("prices", used.rename(columns={used.columns[0]: "ts"}), "ts")
+    return _row(c, verdict, claimed, measured, detail, **prov)
+
+
 def _none(c: NoDataClaim, d: ClaimData) -> dict[str, Any]:
     return _unverifiable(c, "", c.reason)
 
@@ -538,6 +591,7 @@ _CHECKS: dict[str, Callable[[Any, ClaimData], dict[str, Any]]] = {
     "probability": _probability,
     "doc_release": _doc_release,
     "doc_tone": _doc_tone,
+    "impact_ratio": _impact_ratio,
     "none": _none,
 }
 

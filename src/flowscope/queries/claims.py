@@ -110,6 +110,15 @@ def claim_data(store: Store, claims: Sequence[Any], tone_model: Any = None) -> C
     if metrics & {"doc_release", "doc_tone"} and "fomc_docs" in held:
         docs = store.read("fomc_docs", preferred=True)
     odds = meeting_odds(store) if "probability" in metrics else pd.DataFrame()
+    bars = pd.DataFrame()
+    impact = [c for c in claims if c.metric == "impact_ratio"]
+    if impact and "prices" in held:
+        from flowscope.queries.liquidity import daily_bars
+
+        try:
+            bars = daily_bars(store, impact[0].symbol)
+        except InsufficientDataError:
+            bars = pd.DataFrame()
     return ClaimData(
-        flows=flows, aum=aum, prices=prices, docs=docs, odds=odds, tone_model=tone_model
+        flows=flows, aum=aum, prices=prices, docs=docs, odds=odds, bars=bars, tone_model=tone_model
     )

@@ -42,6 +42,7 @@ __all__ = [
     "DocToneClaim",
     "FlowRecordClaim",
     "FundFlowClaim",
+    "ImpactRatioClaim",
     "NoDataClaim",
     "OutflowDaysClaim",
     "PriceHighClaim",
@@ -196,6 +197,23 @@ class DocToneClaim(_Claim):
     tone: Literal["hawkish", "dovish"]
 
 
+class ImpactRatioClaim(_Claim):
+    """USD needed to move the price in a holiday window over a normal window, each year.
+
+    Measured with the square-root impact model on daily bars (a model, not a measured
+    order book: see ``flowscope book impact``); ``value`` is the claimed ratio (e.g. 0.2 for
+    "$100 million normally, $20 million now").
+    """
+
+    metric: Literal["impact_ratio"]
+    symbol: str = "BTC-USD"
+    years: Annotated[list[int], Field(min_length=1)]
+    christmas: Annotated[str, Field(pattern=r"^\d{2}-\d{2}:\d{2}-\d{2}$")] = "12-20:01-02"
+    normal: Annotated[str, Field(pattern=r"^\d{2}-\d{2}:\d{2}-\d{2}$")] = "12-01:12-14"
+    value: Annotated[float, Field(gt=0)]
+    compare: Comparison = "le"
+
+
 class NoDataClaim(_Claim):
     """A claim no flowscope dataset can measure; ``reason`` says what data it would need."""
 
@@ -215,6 +233,7 @@ Claim = Annotated[
     | ProbabilityClaim
     | DocReleaseClaim
     | DocToneClaim
+    | ImpactRatioClaim
     | NoDataClaim,
     Field(discriminator="metric"),
 ]
@@ -252,6 +271,7 @@ _METRICS = (
     "probability",
     "doc_release",
     "doc_tone",
+    "impact_ratio",
     "none",
 )
 
