@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from flowscope.cli import app
 from flowscope.storage import Store
-
 from reliability import _server as srv
 
 runner = CliRunner()
@@ -172,7 +171,7 @@ def test_trickle_is_cut_at_the_deadline_not_retried(server, farside_db):
 
     server.plan = [srv.trickle]
     t0 = time.monotonic()
-    res, rep = _update(farside_db)
+    _, rep = _update(farside_db)
     elapsed = time.monotonic() - t0
     assert rep["status"] == "failed" and "deadline" in rep["message"]
     assert server.requests == 1 and elapsed < 6

@@ -168,5 +168,5 @@ class StoreLock:
 def busy_message(db: Path | str, who: Holder | None, waited_s: float | None) -> str:
     """One line saying the store is being written, by whom if known, and how long we waited."""
     by = f"by {who.describe()}" if who is not None else "by another flowscope process"
-    waited = f"; waited {waited_s:.0f} s" if waited_s is not None and who is not None else ""
+    waited = f"; waited {waited_s:.1f} s" if waited_s is not None and who is not None else ""
     return f"the store {db} is being written {by}{waited}; try again when it finishes"
