@@ -481,7 +481,7 @@ class Store:
         net = dict(zip(logged["dataset"], logged["n"], strict=True))
         parts = []
         for name in self.datasets():
-            (n,) = self._con.execute(f"SELECT count(*) FROM {name}").fetchone() or (0,)
+            ((n,),) = self._con.execute(f"SELECT count(*) FROM {name}").fetchall()
             parts.append((name, int(n), int(net.get(name, 0))))
         out = pd.DataFrame(parts, columns=["dataset", "rows", "logged_rows"])
         out["ok"] = out["rows"] == out["logged_rows"]
@@ -492,9 +492,9 @@ class Store:
 
     def _init_runs(self) -> bool:
         """Whether the ``init_runs`` table exists (made by the first :meth:`begin_init`)."""
-        (n,) = self._con.execute(
+        ((n,),) = self._con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'init_runs'"
-        ).fetchone() or (0,)
+        ).fetchall()
         return bool(n)
 
     def begin_init(self) -> pd.Timestamp | None:
@@ -521,9 +521,9 @@ class Store:
         """When an unfinished ``flowscope init`` started (UTC), or ``None``."""
         if not self._init_runs():
             return None
-        (t,) = self._con.execute(
+        ((t,),) = self._con.execute(
             "SELECT min(started) FROM init_runs WHERE finished IS NULL"
-        ).fetchone() or (None,)
+        ).fetchall()
         return None if t is None else pd.Timestamp(t).tz_convert("UTC")
 
     # -- imported files and cached scores ---------------------------------------------------
