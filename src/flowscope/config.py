@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -116,6 +117,18 @@ class Settings(BaseSettings):
         (:attr:`flowscope.schemas.DatasetSpec.source_preference`). TOML table
         ``[source_preference]`` with ``prices = ["coinbase", "cryptoquant"]``, or
         ``FLOWSCOPE_SOURCE_PREFERENCE="prices=coinbase,cryptoquant;etf_flows=farside"``.
+    http_deadline_s
+        Longest time one HTTP request may take in all, seconds (> 0), however steadily the
+        server trickles its answer; the read timeout only bounds each silence.
+        ``FLOWSCOPE_HTTP_DEADLINE_S``.
+    lock_timeout_s
+        How long a command that writes the store waits for another writer to finish,
+        seconds (>= 0). ``FLOWSCOPE_LOCK_TIMEOUT_S``.
+    base_urls
+        Per connector, a base URL (scheme, host, port, optional path prefix) replacing the
+        host of its documented endpoint, e.g. a mirror or a local test server. TOML table
+        ``[base_urls]`` with ``fred = "http://127.0.0.1:8080"``, or
+        ``FLOWSCOPE_BASE_URLS="fred=http://127.0.0.1:8080;kraken=http://127.0.0.1:8081"``.
     """
 
     model_config = SettingsConfigDict(
@@ -138,6 +151,9 @@ class Settings(BaseSettings):
     sosovalue_key: str | None = Field(default=None, repr=False)
     fred_api_key: str | None = Field(default=None, repr=False)
     source_preference: Annotated[dict[str, tuple[str, ...]], NoDecode] = Field(default_factory=dict)
+    http_deadline_s: float = Field(default=300.0, gt=0)
+    lock_timeout_s: float = Field(default=30.0, ge=0)
+    base_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -204,6 +220,43 @@ class Settings(BaseSettings):
             msg = "source names must be non-empty strings"
             raise ValueError(msg)
         return value
+
+    @field_validator("base_urls", mode="before")
+    @classmethod
+    def _base_urls(cls, raw: Any) -> Any:
+        """``"fred=http://h:1;kraken=http://h:2"`` -> ``{"fred": "http://h:1", ...}``."""
+        if isinstance(raw, str):
+            table: dict[str, str] = {}
+            for part in filter(None, (p.strip() for p in raw.split(";"))):
+                name, sep, url = part.partition("=")
+                if not sep or not name.strip():
+                    msg = f"expected 'connector=url;…', got {part!r}"
+                    raise ValueError(msg)
+                table[name.strip()] = url.strip()
+            raw = table
+        if isinstance(raw, Mapping):
+            for name, url in raw.items():
+                if not (isinstance(url, str) and re.match(r"^https?://[^/\s]+", url)):
+                    msg = f"base URL of {name!r} must start with http:// or https://, got {url!r}"
+                    raise ValueError(msg)
+        return raw
+
+    def url_for(self, connector: str, url: str) -> str:
+        """``url`` with its scheme and host replaced by ``base_urls[connector]``, if set.
+
+        Examples
+        --------
+        >>> s = Settings(base_urls={"fred": "http://127.0.0.1:8080"})
+        >>> s.url_for("fred", "https://fred.stlouisfed.org/graph/fredgraph.csv")
+        'http://127.0.0.1:8080/graph/fredgraph.csv'
+        >>> s.url_for("kraken", "https://api.kraken.com/0/public/OHLC")
+        'https://api.kraken.com/0/public/OHLC'
+        """
+        base = self.base_urls.get(connector)
+        if not base:
+            return url
+        m = re.match(r"^https?://[^/]+", url)
+        return base.rstrip("/") + (url[m.end() :] if m else "/" + url.lstrip("/"))
 
     @property
     def resolved_db_path(self) -> Path:

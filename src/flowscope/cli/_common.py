@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from flowscope.config import Settings
     from flowscope.storage import Store
+    from flowscope.storage._lock import Holder, StoreLock
 else:
     np = lazy_module("numpy")
     pd = lazy_module("pandas")
@@ -63,6 +64,7 @@ __all__ = [
     "print_frame",
     "print_json",
     "state",
+    "writer_lock",
 ]
 
 EXIT_OK = 0
@@ -125,6 +127,10 @@ def open_cli_store(*, read_only: bool = False) -> Store:
     to make one and exit code :data:`EXIT_NO_DATA`. Commands that store something open it
     writable (creating it and applying migrations). A store held by another process gives a
     one-line :class:`~flowscope.errors.StorageError`.
+
+    A writable open first takes the writers' lock (``<store>.lock``), waiting up to the
+    ``lock_timeout_s`` setting for another writer and saying on stderr who it waits for;
+    the lock is given back when the store is closed.
     """
     from flowscope.storage import Store
 
@@ -139,7 +145,24 @@ def open_cli_store(*, read_only: bool = False) -> Store:
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_NO_DATA)
-    return Store(path, read_only=read_only, source_preference=settings.source_preference)
+    lock = None if read_only else writer_lock(path, settings.lock_timeout_s).acquire()
+    return Store(path, read_only=read_only, source_preference=settings.source_preference, lock=lock)
+
+
+def writer_lock(path: Path, timeout_s: float) -> StoreLock:
+    """The writers' lock of the store ``path``; a wait is announced on stderr."""
+    from flowscope.storage._lock import StoreLock
+
+    def note(who: Holder | None) -> None:
+        by = who.describe() if who is not None else "another flowscope process"
+        err_console.print(
+            f"waiting up to {timeout_s:g} s: the store {escape(str(path))} is being written "
+            f"by {escape(by)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    return StoreLock(path, timeout_s=timeout_s, on_wait=note)
 
 
 def parse_day(value: str | None, option: str) -> pd.Timestamp | None:

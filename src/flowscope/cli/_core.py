@@ -24,6 +24,7 @@ from flowscope.cli._common import (
     FormatOpt,
     console,
     err_console,
+    frame_to_records,
     handle_errors,
     open_cli_store,
     output_format,
@@ -31,6 +32,7 @@ from flowscope.cli._common import (
     print_frame,
     print_json,
     state,
+    writer_lock,
 )
 from flowscope.errors import FlowscopeError, FlowscopeWarning, OfflineError, UsageError
 
@@ -68,6 +70,17 @@ def init(
 
     with open_cli_store() as store:
         console.print(f"store: [bold]{store.path}[/] (schema version {store.schema_version()})")
+        interrupted = store.begin_init() if bundle else store.interrupted_init()
+        if interrupted is not None:
+            err_console.print(
+                f"note: an earlier `flowscope init` started {interrupted:%Y-%m-%d %H:%M} UTC "
+                + (
+                    "was interrupted; resuming it"
+                    if bundle
+                    else "was interrupted; run `flowscope init` to finish it"
+                ),
+                highlight=False,
+            )
         if bundle:
             with Progress(
                 SpinnerColumn(),
@@ -89,6 +102,7 @@ def init(
                 from flowscope.queries.docs import warm_cache
 
                 warm_cache(store)
+            store.finish_init()
             for r in results:
                 console.print(
                     f"  {r.dataset:<14} {r.source:<28} +{r.inserted:,} new, "
@@ -214,15 +228,27 @@ def status(
             "after it are left out.",
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Check integrity instead: rows held per dataset against the ingest log, and "
+            "an interrupted init; exit 1 on any problem.",
+        ),
+    ] = False,
 ) -> None:
     """What the store holds: rows, dates, age and whether each dataset (or series) is stale.
 
     A dataset is stale when its newest figure lags the newest one its publication schedule
-    says is due by more than the grace (see docs/freshness.md).
+    says is due by more than the grace (see docs/freshness.md). ``--check`` instead checks
+    the store's integrity (rows held against the ingest log, an interrupted init).
     """
     from flowscope.queries.inventory import input_freshness
 
     fmt = output_format(fmt)
+    if check:
+        _check_store(fmt)
+        return
     today = _reference_day(asof, "--asof")
     with open_cli_store(read_only=True) as store:
         fresh = input_freshness(store, today=today, dataset=dataset, by_series=by_series)
@@ -258,6 +284,27 @@ def status(
             )
     else:
         print_frame(fresh, fmt, title="Coverage and freshness", floatfmt=",.0f")
+
+
+def _check_store(fmt: str) -> None:
+    """Print :meth:`Store.check` and exit 1 if any dataset (or an interrupted init) is wrong."""
+    with open_cli_store(read_only=True) as store:
+        result = store.check()
+        path = store.path
+    bad = result[~result["ok"]]
+    if fmt == "json":
+        print_json({"store": str(path), "ok": bad.empty, "datasets": frame_to_records(result)})
+    else:
+        print_frame(result, fmt, title=f"Integrity of {path}", floatfmt=",.0f")
+    if not bad.empty:
+        names = ", ".join(bad["dataset"])
+        err_console.print(
+            f"[bold red]error:[/] integrity check failed for {escape(names)}: rows held differ "
+            "from the ingest log, or an init was interrupted (run `flowscope init` again)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _update_start(
@@ -300,19 +347,23 @@ class _SourceReport:
 
 def _run_source(
     name: str,
-    store: Store,
     client: httpx.Client,
     since: pd.Timestamp | None,
     today: pd.Timestamp,
 ) -> _SourceReport:
-    """Fetch one connector and write its rows in their own transaction."""
+    """Fetch one connector and write its rows in their own transaction.
+
+    The store is open only to find where to start and then to write: never while the
+    network is waited for, so readers are not kept out by a slow source.
+    """
     from flowscope.schemas import get_dataset
     from flowscope.sources import get_source
 
     cls = get_source(name)
     spec = get_dataset(cls.dataset)
     report = _SourceReport(name, cls.dataset, "ok")
-    start, earliest = _update_start(store, cls, since)
+    with open_cli_store() as store:
+        start, earliest = _update_start(store, cls, since)
     if earliest is not None and not isinstance(start, dict) and earliest > today:
         report.status = "up_to_date"
     else:
@@ -320,12 +371,15 @@ def _run_source(
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", FlowscopeWarning)
                 frame = cls(client, state.settings()).fetch(start=start, end=today)
-                with store.transaction():
-                    r = store.upsert(cls.dataset, frame, source=cls.name, origin=f"update:{name}")
-                if cls.dataset == "fomc_docs" and (r.inserted or r.updated):
-                    from flowscope.queries.docs import warm_cache
+                with open_cli_store() as store:
+                    with store.transaction():
+                        r = store.upsert(
+                            cls.dataset, frame, source=cls.name, origin=f"update:{name}"
+                        )
+                    if cls.dataset == "fomc_docs" and (r.inserted or r.updated):
+                        from flowscope.queries.docs import warm_cache
 
-                    warm_cache(store)  # the brief reads the store read-only
+                        warm_cache(store)  # the brief reads the store read-only
         except OfflineError as exc:
             return _SourceReport(name, cls.dataset, "offline", message=str(exc))
         except FlowscopeError as exc:
@@ -345,7 +399,8 @@ def _run_source(
         )
     from flowscope.queries.inventory import newest_held
 
-    newest = newest_held(store, cls.dataset, source=cls.name)
+    with open_cli_store() as store:
+        newest = newest_held(store, cls.dataset, source=cls.name)
     if len(newest) and not pd.isna(newest.iloc[0]):
         t = pd.Timestamp(newest.iloc[0])
         report.newest_held = (
@@ -399,7 +454,7 @@ def update(
     today = pd.Timestamp(dt.datetime.now(dt.UTC).date())
     reports: list[_SourceReport] = []
     with (
-        open_cli_store() as store,
+        writer_lock(settings.resolved_db_path, settings.lock_timeout_s),
         make_client(settings) as client,
         Progress(
             SpinnerColumn(),
@@ -413,7 +468,7 @@ def update(
         task = progress.add_task("updating", total=len(names))
         for name in names:
             progress.update(task, description=f"fetching {name}")
-            reports.append(_run_source(name, store, client, start, today))
+            reports.append(_run_source(name, client, start, today))
             progress.advance(task)
     failed = [r for r in reports if r.status in {"offline", "failed"}]
     if failed and len(failed) == len(reports) and all(r.status == "offline" for r in failed):

@@ -11,6 +11,11 @@ Policy (``docs/http.md`` tells it for users):
   waited for: the error says when to try again.
 * **Rate limit**: ``rate_limit`` is the most requests per second to one host. The limit is
   process-wide and thread-safe; the layer waits before sending when needed.
+* **Deadline**: one request (each attempt) may take at most ``deadline_s`` seconds in
+  all (``Settings.http_deadline_s``, carried by the client), however steadily the server
+  trickles its body; the read timeout only bounds each silence. An attempt past its
+  deadline is not retried (it would only wait as long again): it ends in a
+  :class:`~flowscope.errors.SourceTimeoutError`. The deadline is measured in real time.
 * **Errors** are flowscope's (:mod:`flowscope.errors`), never httpx's. Messages show URLs
   without query strings, redact secrets a server may echo, and quote at most
   :data:`SNIPPET_CHARS` characters of an error body, with control characters removed.
@@ -28,7 +33,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -140,22 +145,32 @@ class FlowscopeClient(httpx.Client):
         Retries after the first attempt (``Settings.http_retries``).
     secrets
         Values (API keys) redacted from any error message.
+    deadline_s
+        Longest time one request may take in all, seconds (``Settings.http_deadline_s``);
+        ``None``: no deadline beyond the per-read timeout.
     **kwargs
         Passed to ``httpx.Client``.
     """
 
     def __init__(
-        self, *, retries: int = DEFAULT_RETRIES, secrets: Iterable[str | None] = (), **kwargs: Any
+        self,
+        *,
+        retries: int = DEFAULT_RETRIES,
+        secrets: Iterable[str | None] = (),
+        deadline_s: float | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.retries = retries
         self.secrets = tuple(s for s in secrets if s)
+        self.deadline_s = deadline_s
 
 
 def make_client(settings: Settings | None = None) -> FlowscopeClient:
     """Return a client configured from ``settings`` (caller closes it).
 
-    Timeout ``http_timeout_s`` (seconds, per connect/read/write), retries ``http_retries``,
+    Timeout ``http_timeout_s`` (seconds, per connect/read/write), overall deadline per
+    request ``http_deadline_s``, retries ``http_retries``,
     User-Agent ``user_agent``; redirects are followed; the settings' secrets (every field
     named like a key, token or password) are redacted from error messages.
     """
@@ -168,6 +183,7 @@ def make_client(settings: Settings | None = None) -> FlowscopeClient:
     return FlowscopeClient(
         retries=settings.http_retries,
         secrets=secrets,
+        deadline_s=settings.http_deadline_s,
         timeout=settings.http_timeout_s,
         headers={"User-Agent": settings.user_agent},
         follow_redirects=True,
@@ -181,6 +197,35 @@ class _BadStatusError(Exception):
         super().__init__(response.status_code)
         self.response = response
         self.retry_after_s = retry_after_s
+
+
+class _DeadlineError(Exception):
+    """The answer was still arriving when the request's deadline passed."""
+
+    def __init__(self, deadline_s: float, received: int) -> None:
+        super().__init__(f"{received} bytes received in {deadline_s:g} s")
+        self.deadline_s = deadline_s
+        self.received = received
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response body stream that stops with :class:`_DeadlineError` past ``until``."""
+
+    def __init__(self, inner: httpx.SyncByteStream, until: float, deadline_s: float) -> None:
+        self._inner = inner
+        self._until = until
+        self._deadline_s = deadline_s
+
+    def __iter__(self) -> Iterator[bytes]:
+        received = 0
+        for chunk in self._inner:
+            received += len(chunk)
+            if time.monotonic() > self._until:
+                raise _DeadlineError(self._deadline_s, received)
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 class _ShortBodyError(Exception):
@@ -264,7 +309,7 @@ def get_bytes(
             delay = rate_limiter.reserve(host, rate_limit, clock.monotonic())
             if delay > 0:
                 clock.sleep(delay)
-        resp = client.get(url, params=params, headers=headers, follow_redirects=True)
+        resp = _get(client, url, params, headers)
         if resp.is_success:
             _check_length(resp)
             return resp.content
@@ -288,10 +333,33 @@ def get_bytes(
         return retrying(attempt)
     except FlowscopeError:
         raise
+    except _DeadlineError as exc:
+        msg = (
+            f"{source}: the answer from {safe_url} was still arriving after the "
+            f"{exc.deadline_s:g} s deadline ({exc.received} bytes); the server is trickling "
+            "its answer: try again later or raise http_deadline_s"
+        )
+        raise SourceTimeoutError(redact(msg), source=source, timeout_s=exc.deadline_s) from None
     except _BadStatusError as exc:
         raise _http_error(exc.response, source, redact, attempts, exc.retry_after_s) from None
     except _CAUGHT as exc:
         raise _transport_error(exc, client, source, host, safe_url, attempts, redact) from None
+
+
+def _get(
+    client: httpx.Client,
+    url: str,
+    params: Mapping[str, str] | None,
+    headers: Mapping[str, str] | None,
+) -> httpx.Response:
+    """GET ``url`` and read its body whole, within the client's ``deadline_s`` if it has one."""
+    deadline_s = getattr(client, "deadline_s", None)
+    until = time.monotonic() + deadline_s if deadline_s is not None else None
+    with client.stream("GET", url, params=params, headers=headers, follow_redirects=True) as resp:
+        if until is not None and deadline_s is not None:
+            resp.stream = _DeadlineStream(resp.stream, until, deadline_s)  # type: ignore[arg-type]
+        resp.read()
+    return resp
 
 
 _CAUGHT = (

@@ -101,7 +101,7 @@ class CoinbaseCandlesSource(Source[SeriesQuery]):
                 }
                 body = get_bytes(
                     self.client,
-                    COINBASE_CANDLES_URL,
+                    self.settings.url_for(self.name, COINBASE_CANDLES_URL),
                     source=self.name,
                     params=params,
                     rate_limit=self.rate_limit,

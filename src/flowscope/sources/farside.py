@@ -149,7 +149,11 @@ class FarsideEtfFlowsSource(Source[FarsideQuery]):
         if start is not None and end is not None and end < start:
             msg = f"farside: end {end:%Y-%m-%d} is before start {start:%Y-%m-%d}"
             raise ValidationError(msg, param_name="end", received=str(end.date()))
-        return FarsideQuery(start=start, end=end, url=params.get("url") or FARSIDE_BTC_URL)
+        return FarsideQuery(
+            start=start,
+            end=end,
+            url=params.get("url") or self.settings.url_for(self.name, FARSIDE_BTC_URL),
+        )
 
     def extract(self, query: FarsideQuery) -> bytes:
         """Download the page."""

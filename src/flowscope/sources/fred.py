@@ -94,7 +94,11 @@ class FredSeriesSource(Source[FredQuery]):
         if query.end is not None:
             params["coed"] = f"{query.end:%Y-%m-%d}"
         return get_bytes(
-            self.client, FREDGRAPH_URL, source=self.name, rate_limit=self.rate_limit, params=params
+            self.client,
+            self.settings.url_for(self.name, FREDGRAPH_URL),
+            source=self.name,
+            rate_limit=self.rate_limit,
+            params=params,
         )
 
     def transform(self, query: FredQuery, raw: bytes) -> pd.DataFrame:

@@ -75,7 +75,7 @@ class KrakenOhlcSource(Source[SeriesQuery]):
                 params["since"] = str(int(since.timestamp()))
             body = get_bytes(
                 self.client,
-                KRAKEN_OHLC_URL,
+                self.settings.url_for(self.name, KRAKEN_OHLC_URL),
                 source=self.name,
                 params=params,
                 rate_limit=self.rate_limit,

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import importlib.resources
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,12 @@ from flowscope.errors import (
 )
 from flowscope.schemas import DATASETS, DatasetSpec, get_dataset
 from flowscope.storage._files import FileFingerprint
+from flowscope.storage._lock import StoreLock, busy_message, holder
 
-__all__ = ["Store", "UpsertResult", "open_store"]
+__all__ = ["OPEN_WAIT_S", "Store", "UpsertResult", "open_store"]
+
+#: How long an open retries when another process holds DuckDB's file lock, seconds.
+OPEN_WAIT_S = 2.0
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 Calendar = Literal["XNYS", "24/7"]
@@ -62,14 +67,22 @@ def _to_date(value: DateLike) -> dt.date:
     return dt.date(ts.year, ts.month, ts.day)
 
 
-def _open_error(path: str | Path, read_only: bool, exc: duckdb.Error) -> StorageError:
-    """One line for a failed open; a lock held by another process is said plainly."""
-    if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
-        if read_only:
-            msg = (
-                f"the store {path} is being written by another flowscope process; "
-                "try again when it finishes"
-            )
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def _open_error(
+    path: str | Path, read_only: bool, exc: duckdb.Error, waited_s: float | None = None
+) -> StorageError:
+    """One line for a failed open; a lock held by another process is said plainly.
+
+    Never DuckDB's own text (which advises flags flowscope does not have): the holder named
+    in the writers' lock sidecar if there is one, else "another flowscope process".
+    """
+    if _is_lock_error(exc):
+        who = holder(Path(path)) if isinstance(path, Path) else None
+        if read_only or who is not None:
+            msg = busy_message(path, who, waited_s)
         else:
             msg = (
                 f"the store {path} is open in another flowscope process; try again when it finishes"
@@ -108,6 +121,13 @@ class Store:
     source_preference
         Per dataset, sources in order of trust, replacing the order declared in the
         dataset's spec (see :meth:`preference`); usually ``Settings.source_preference``.
+    lock
+        The writers' lock already taken for this store (see :mod:`flowscope.storage._lock`);
+        released when the store is closed or fails to open.
+    open_wait_s
+        While another process holds DuckDB's lock on the file (a writer, or readers when
+        opening writable), retry the open for up to this many seconds before giving up
+        with one line naming the holder.
 
     Examples
     --------
@@ -123,6 +143,23 @@ class Store:
         *,
         read_only: bool = False,
         source_preference: Mapping[str, Sequence[str]] | None = None,
+        lock: StoreLock | None = None,
+        open_wait_s: float = OPEN_WAIT_S,
+    ) -> None:
+        self._lock = lock
+        try:
+            self._open(path, read_only, source_preference, open_wait_s)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    def _open(
+        self,
+        path: str | Path,
+        read_only: bool,
+        source_preference: Mapping[str, Sequence[str]] | None,
+        open_wait_s: float,
     ) -> None:
         self.path = path if path == ":memory:" else Path(path).expanduser()
         self.read_only = read_only
@@ -133,10 +170,16 @@ class Store:
                 raise StorageError(msg)
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise _open_error(self.path, read_only, exc) from None
+        started = time.monotonic()
+        while True:
+            try:
+                self._con = duckdb.connect(str(self.path), read_only=read_only)
+                break
+            except duckdb.Error as exc:
+                waited = time.monotonic() - started
+                if not _is_lock_error(exc) or waited >= open_wait_s:
+                    raise _open_error(self.path, read_only, exc, waited) from None
+            time.sleep(0.05)
         self._con.execute("SET TimeZone = 'UTC'")
         self._in_tx = False
         if not read_only:
@@ -144,8 +187,13 @@ class Store:
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the connection."""
-        self._con.close()
+        """Close the connection (and give back the writers' lock, if this store holds it)."""
+        try:
+            self._con.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -402,10 +450,81 @@ class Store:
                 f"SELECT count(*) FROM {spec.name} WHERE source = ?", [source]
             ).fetchone() or (0,)
             self._con.execute(f"DELETE FROM {spec.name} WHERE source = ?", [source])
+            if n:  # logged as negative inserts, so rows held always equal the log's net sum
+                self._con.execute(
+                    "INSERT INTO ingest_log SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, 0, ?, 0, 0 "
+                    "FROM ingest_log",
+                    [_utc_now().to_pydatetime(), spec.name, source, "delete", -int(n)],
+                )
             self._con.execute(
                 "DELETE FROM ingested_files WHERE list_contains(datasets, ?)", [spec.name]
             )
         return int(n)
+
+    # -- integrity and interrupted runs ----------------------------------------------------
+    def check(self) -> pd.DataFrame:
+        """Check the store's integrity: rows held per dataset against the ingest log.
+
+        Every batch is written with its ``ingest_log`` row in one transaction, so the rows a
+        dataset holds equal the log's net inserts (deletes are logged as negative inserts).
+        A difference means a half-written batch or a write that bypassed flowscope.
+
+        Returns
+        -------
+        DataFrame
+            One row per dataset: ``dataset``, ``rows``, ``logged_rows``, ``ok``; plus a row
+            ``init`` with ``ok`` false while an interrupted ``flowscope init`` is to be resumed.
+        """
+        logged = self._df(
+            "SELECT dataset, CAST(sum(inserted) AS BIGINT) AS n FROM ingest_log GROUP BY dataset"
+        )
+        net = dict(zip(logged["dataset"], logged["n"], strict=True))
+        parts = []
+        for name in self.datasets():
+            ((n,),) = self._con.execute(f"SELECT count(*) FROM {name}").fetchall()
+            parts.append((name, int(n), int(net.get(name, 0))))
+        out = pd.DataFrame(parts, columns=["dataset", "rows", "logged_rows"])
+        out["ok"] = out["rows"] == out["logged_rows"]
+        started = self.interrupted_init()
+        if started is not None:
+            out.loc[len(out)] = ["init", 0, 0, False]
+        return out
+
+    def _init_runs(self) -> bool:
+        """Whether the ``init_runs`` table exists (made by the first :meth:`begin_init`)."""
+        ((n,),) = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'init_runs'"
+        ).fetchall()
+        return bool(n)
+
+    def begin_init(self) -> pd.Timestamp | None:
+        """Record that ``flowscope init`` starts loading; return when an interrupted one began.
+
+        The row is committed at once, so a run killed before :meth:`finish_init` leaves it
+        behind and the next ``init`` knows it resumes one.
+        """
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS init_runs (started TIMESTAMPTZ NOT NULL, finished TIMESTAMPTZ)"
+        )
+        before = self.interrupted_init()
+        if before is None:
+            self._con.execute(
+                "INSERT INTO init_runs VALUES (?, NULL)", [_utc_now().to_pydatetime()]
+            )
+        return before
+
+    def finish_init(self) -> None:
+        """Forget the started ``flowscope init`` runs: the bundle is loaded whole."""
+        self._con.execute("DELETE FROM init_runs")
+
+    def interrupted_init(self) -> pd.Timestamp | None:
+        """When an unfinished ``flowscope init`` started (UTC), or ``None``."""
+        if not self._init_runs():
+            return None
+        ((t,),) = self._con.execute(
+            "SELECT min(started) FROM init_runs WHERE finished IS NULL"
+        ).fetchall()
+        return None if t is None else pd.Timestamp(t).tz_convert("UTC")
 
     # -- imported files and cached scores ---------------------------------------------------
     def record_file(

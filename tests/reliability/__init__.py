@@ -1,0 +1,1 @@
+"""Reliability suites: injected HTTP faults, crashes, fuzzing, concurrent processes."""
