@@ -64,7 +64,12 @@ def test_cut_odds_claim_from_prediction_markets(farside_db: Path, shared_data: P
     res = runner.invoke(app, ["--db", str(farside_db), "import", "prediction_markets", str(quotes)])
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["--db", str(farside_db), "check", str(EXAMPLE), "--format", "json"])
-    claim = next(c for c in json.loads(res.stdout)["claims"] if c["id"] == "december-cut-odds-31-6")
+    claims = {c["id"]: c for c in json.loads(res.stdout)["claims"]}
+    # With the bundled daily bars the impact model never cuts the cost of a move to a fifth.
+    thin = claims["christmas-thin-book"]
+    assert thin["verdict"] == "contradicted"
+    assert thin["detail"].startswith("MODEL, not a measured book")
+    claim = claims["december-cut-odds-31-6"]
     assert claim["verdict"] == "confirmed"
     # By hand from the file: rows of 2025-11-20 (UTC), cut bound = 1 - P(no change) mid.
     with quotes.open(newline="") as fh:
