@@ -24,6 +24,7 @@ from flowscope.cli import (
     regime,
     rotation,
     season,
+    serve,
     tone,
 )
 from flowscope.cli._common import state
@@ -83,6 +84,7 @@ app.command("regime")(regime.regime)
 app.add_typer(book.app, name="book")
 app.command("sweep")(backtest.sweep)
 app.add_typer(macro.app, name="macro")
+app.command("serve")(serve.serve)
 
 
 def main() -> None:
