@@ -74,9 +74,7 @@ def create_app(db: Path) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(
-            {"detail": exc.message, "param": exc.param}, status_code=exc.status
-        )
+        return JSONResponse({"detail": exc.message, "param": exc.param}, status_code=exc.status)
 
     def run(func: Any, params: dict[str, str] | None = None, **kwargs: Any) -> Any:
         return run_command(db, func, params, **kwargs)
@@ -126,9 +124,7 @@ def create_app(db: Path) -> FastAPI:
 
     # ---------------------------------------------------------------- API
     @app.get("/api/status", responses=_ERRORS)
-    def api_status(
-        asof: Day = None, by_series: bool = False, dataset: str | None = None
-    ) -> Json:
+    def api_status(asof: Day = None, by_series: bool = False, dataset: str | None = None) -> Json:
         """Coverage and freshness per dataset (``flowscope status``)."""
         return run(_core.status, asof=_day(asof), by_series=by_series, dataset=dataset)  # type: ignore[no-any-return]
 
