@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
     content_type_conformance,
     response_schema_conformance,
@@ -22,29 +22,32 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 EXAMPLES = int(os.environ.get("FLOWSCOPE_FUZZ_EXAMPLES", "3"))
 
 
-@pytest.fixture(scope="module")
-def api_schema(init_db: Path) -> object:
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def test_api_conforms_to_its_schema(init_db: Path) -> None:
     from flowscope.serve.app import create_app
 
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(init_db))
+    api = schemathesis.openapi.from_asgi("/openapi.json", create_app(init_db))
+    operations = [result.ok() for result in api.get_all_operations()]
+    assert len(operations) == 12
 
+    for operation in operations:
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case: schemathesis.Case) -> None:
+            case.call_and_validate(checks=CHECKS)
 
-
-@schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
-def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate(
-        checks=[
-            schemathesis.checks.not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ]
-    )
+        run()

@@ -158,3 +158,10 @@ def test_serve_without_a_store_exits_4(tmp_path: Path) -> None:
     res = runner.invoke(cli_app, ["serve", "--db", str(tmp_path / "none.duckdb")])
     assert res.exit_code == 4
     assert "no store at" in res.stderr
+
+
+def test_out_of_range_window_in_a_list_is_422_not_500(client: TestClient) -> None:
+    # Found by the schemathesis run: a bound on a list parameter must apply to each item.
+    res = client.get("/api/flows/records", params={"window": 0})
+    assert res.status_code == 422
+    assert res.json()["detail"][0]["loc"] == ["query", "window", 0]

@@ -16,7 +16,7 @@ import pandas as pd
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from flowscope.serve._pages import PAGES, dashboard
 from flowscope.serve._run import ApiError, run_command
@@ -164,7 +164,10 @@ def create_app(db: Path) -> FastAPI:
     @app.get("/api/flows/records", responses=_ERRORS)
     def api_flows_records(
         fund: Ticker = "Total",
-        window: Annotated[list[int] | None, Query(ge=1, le=250)] = None,
+        window: Annotated[
+            list[Annotated[int, Field(ge=1, le=250)]] | None,
+            Query(description="Window lengths in sessions (default 1 and 4)."),
+        ] = None,
         top: Annotated[int, Query(ge=1, le=100)] = 3,
         rank_ending: Day = None,
         source: str | None = None,
