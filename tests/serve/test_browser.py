@@ -87,9 +87,9 @@ def test_every_page_renders_its_charts_without_console_errors(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.route(  # the dashboard must not reach beyond the loopback server
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(base_url)
-        else route.abort(),
+        lambda route: (
+            route.continue_() if route.request.url.startswith(base_url) else route.abort()
+        ),
     )
     home = httpx.get(f"{base_url}/?asof={ASOF}", timeout=300)  # builds and caches the pages
     assert home.status_code == 200

@@ -48,6 +48,6 @@ def test_api_conforms_to_its_schema(init_db: Path) -> None:
             suppress_health_check=list(HealthCheck),
         )
         def run(case: schemathesis.Case) -> None:
-            case.call_and_validate(checks=CHECKS)
+            case.call_and_validate(checks=CHECKS, timeout=300)
 
         run()

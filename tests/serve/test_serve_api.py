@@ -165,3 +165,10 @@ def test_out_of_range_window_in_a_list_is_422_not_500(client: TestClient) -> Non
     res = client.get("/api/flows/records", params={"window": 0})
     assert res.status_code == 422
     assert res.json()["detail"][0]["loc"] == ["query", "window", 0]
+
+
+def test_date_beyond_the_store_range_is_422_not_500(client: TestClient) -> None:
+    # Found by the schemathesis run: pandas timestamps end in 2262.
+    res = client.get("/api/status", params={"asof": "2263-01-01"})
+    assert res.status_code == 422
+    assert res.json()["detail"][0]["loc"] == ["query", "asof"]

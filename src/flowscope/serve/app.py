@@ -28,7 +28,8 @@ Ticker = Annotated[
     str,
     Query(pattern=r"^[A-Za-z][A-Za-z0-9.\-]{0,11}$", description="Fund ticker or 'Total'."),
 ]
-Day = dt.date | None
+#: A calendar day the store can hold (pandas timestamps end in 2262).
+Day = Annotated[dt.date, Field(ge=dt.date(1970, 1, 1), le=dt.date(2200, 12, 31))] | None
 
 
 class ApiErrorBody(BaseModel):
@@ -80,7 +81,9 @@ def create_app(db: Path) -> FastAPI:
         return run_command(db, func, params, **kwargs)
 
     # ---------------------------------------------------------------- pages
-    plotly_js = Path(__import__("plotly").__file__).parent / "package_data" / "plotly.min.js"
+    import plotly
+
+    plotly_js = Path(str(plotly.__file__)).parent / "package_data" / "plotly.min.js"
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def _plotly() -> FileResponse:
