@@ -22,6 +22,11 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 EXAMPLES = int(os.environ.get("FLOWSCOPE_FUZZ_EXAMPLES", "3"))
 
 
+@schemathesis.serializer("application/toml")
+def _toml_body(ctx: object, value: object) -> bytes:  # POST /api/check takes TOML text
+    return str(value).encode("utf-8")
+
+
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
