@@ -1,7 +1,8 @@
 # flowscope — the two set-up commands (see README):
 #   make brief   create .venv, install flowscope, load the bundled data into a fresh store,
 #                print the brief and write brief.html
-#   make test    create .venv with the dev extra (and what the tests need), check the import
+#   make test    create .venv with the dev extra (and what the tests need; the browser test
+#                uses the system chromium, apt-get install chromium, and skips without it), check the import
 #                contracts (pyproject [tool.importlinter]), run the suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -21,7 +22,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q "torch==2.13.0"  # CPU build, pinned before the nlp extra pulls torch
-	$(BIN)/pip install -q -e ".[dev,nlp,scale,stats]"
+	$(BIN)/pip install -q -e ".[dev,nlp,scale,stats,serve]"  # dev: playwright (system chromium), schemathesis
 	@touch $@ $(VENV)/.installed
 
 brief: $(VENV)/.installed

@@ -75,7 +75,7 @@ ARGS: dict[str, list[str]] = {
     "backtest": ["--start", "2025-01-01", "--end", "2025-06-30"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
-NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}
+NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train", "serve"}
 # Commands that must answer "no data held" (exit 4) on the bundled store.
 NO_DATA = {"rates odds", "rates history", "rates events", "rates panel", "rates compare"}
 # Exit 3: every connector offline (the report is still one JSON document).

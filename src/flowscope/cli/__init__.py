@@ -24,6 +24,7 @@ from flowscope.cli import (
     regime,
     rotation,
     season,
+    serve,
     tone,
 )
 from flowscope.cli._common import state
@@ -84,6 +85,7 @@ app.command("sweep")(backtest.sweep)
 app.add_typer(macro.app, name="macro")
 app.add_typer(book.app, name="book")
 app.command("backtest")(backtest.backtest)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

@@ -19,7 +19,9 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
@@ -55,6 +57,7 @@ __all__ = [
     "CliState",
     "FormatOpt",
     "OutputFormat",
+    "capture_json",
     "console",
     "err_console",
     "handle_errors",
@@ -97,11 +100,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CliState:
-    """Options of the top-level callback, shared with every command."""
+    """Options of the top-level callback, shared with every command.
+
+    Held in context variables, so a command run in-process (:func:`capture_json`, used by
+    the dashboard's API) sees its own store without touching another thread's.
+    """
 
     def __init__(self) -> None:
-        self.db: Path | None = None
-        self.config: Path | None = None
+        self._db: ContextVar[Path | None] = ContextVar("flowscope_db", default=None)
+        self._config: ContextVar[Path | None] = ContextVar("flowscope_config", default=None)
+
+    @property
+    def db(self) -> Path | None:
+        """The ``--db`` option (None: from the settings)."""
+        return self._db.get()
+
+    @db.setter
+    def db(self, value: Path | None) -> None:
+        self._db.set(value)
+
+    @property
+    def config(self) -> Path | None:
+        """The ``--config`` option (None: ``FLOWSCOPE_CONFIG`` or none)."""
+        return self._config.get()
+
+    @config.setter
+    def config(self, value: Path | None) -> None:
+        self._config.set(value)
 
     def settings(self) -> Settings:
         """Settings with ``--db``/``--config`` applied."""
@@ -117,6 +142,29 @@ class CliState:
 
 
 state = CliState()
+_json_sink: ContextVar[list[Any] | None] = ContextVar("flowscope_json_sink", default=None)
+
+
+@contextmanager
+def capture_json(db: Path, config: Path | None = None) -> Iterator[list[Any]]:
+    """Run command bodies in-process on store ``db``, collecting their JSON documents.
+
+    Inside the block, :func:`print_json` appends the document (as :func:`json.loads` of what
+    it would print) to the yielded list instead of writing stdout, and
+    :func:`handle_errors` lets flowscope errors propagate instead of exiting. Run the block
+    in its own :class:`contextvars.Context` (one per request) so that other threads keep
+    their store and output.
+    """
+    sink: list[Any] = []
+    token_sink = _json_sink.set(sink)
+    token_db = state._db.set(db)
+    token_cfg = state._config.set(config)
+    try:
+        yield sink
+    finally:
+        state._config.reset(token_cfg)
+        state._db.reset(token_db)
+        _json_sink.reset(token_sink)
 
 
 def open_cli_store(*, read_only: bool = False) -> Store:
@@ -137,6 +185,9 @@ def open_cli_store(*, read_only: bool = False) -> Store:
     settings = state.settings()
     path = settings.resolved_db_path
     if read_only and not path.is_file():
+        if _json_sink.get() is not None:
+            msg = f"no store at {path}; make one with `flowscope init`"
+            raise InsufficientDataError(msg)
         err_console.print(
             f"[bold red]error:[/] no store at {escape(str(path))}; make one with "
             "`flowscope init` (loads the bundled data), or point --db or FLOWSCOPE_DB at an "
@@ -214,6 +265,8 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (FlowscopeError, FileNotFoundError) as exc:
+            if _json_sink.get() is not None:
+                raise
             err_console.print(
                 f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
             )
@@ -262,7 +315,12 @@ def frame_to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def print_json(doc: Any) -> None:
     """Write ``doc`` as one JSON document on stdout (dates as ISO strings, NaN as null)."""
-    sys.stdout.write(json.dumps(_clean(doc), indent=2, default=_json_default) + "\n")
+    text = json.dumps(_clean(doc), indent=2, default=_json_default)
+    sink = _json_sink.get()
+    if sink is not None:
+        sink.append(json.loads(text))
+        return
+    sys.stdout.write(text + "\n")
 
 
 def print_frame(

@@ -79,16 +79,21 @@ def check(
 ) -> None:
     """Check each claim against held data: measured value, verdict and source."""
     fmt = output_format(fmt)
+    check_text(_read(claims_file), str(claims_file), claims_file.name, fmt)
+
+
+def check_text(text: str, origin: str, name: str, fmt: str) -> None:
+    """Check the claims TOML ``text`` (``origin`` names it in errors) and print the result."""
     from flowscope.analytics.claims import check_claims
     from flowscope.analytics.text import LexiconModel
     from flowscope.queries.claims import claim_data
     from flowscope.schemas.claims import parse_claims
 
-    doc = parse_claims(_read(claims_file), str(claims_file))
+    doc = parse_claims(text, origin)
     with open_cli_store(read_only=True) as store:
         data = claim_data(store, doc.claims, tone_model=LexiconModel())
     res = check_claims(doc.claims, data)
-    title = f"Claims of {doc.title}" if doc.title else f"Claims in {claims_file.name}"
+    title = f"Claims of {doc.title}" if doc.title else f"Claims in {name}"
     if fmt == "table":
         _table(res, title)
     elif fmt == "json":
