@@ -156,8 +156,7 @@ def test_window_return_by_hand(shared_data: Path) -> None:
     by_hand = close[pd.Timestamp("2023-12-31")] / close[pd.Timestamp("2023-12-23")] - 1
     r = check_claims(
         parse_claims(
-            '[[claim]]\nid = "w"\nmetric = "window_return"\nyears = [2023]\n'
-            'direction = "up"\n'
+            '[[claim]]\nid = "w"\nmetric = "window_return"\nyears = [2023]\ndirection = "up"\n'
         ).claims,
         ClaimData(prices=prices.assign(source="cryptoquant")),
     ).iloc[0]

@@ -18,6 +18,8 @@ def use_user_cache_dir() -> Path:
     """
     from numba.core import config
 
-    if not config.CACHE_DIR:
-        config.CACHE_DIR = str(Path(platformdirs.user_cache_dir("flowscope")) / "numba")
-    return Path(config.CACHE_DIR)
+    current = str(getattr(config, "CACHE_DIR", "") or "")
+    if not current:
+        current = str(Path(platformdirs.user_cache_dir("flowscope")) / "numba")
+        setattr(config, "CACHE_DIR", current)  # noqa: B010  (numba's config is untyped)
+    return Path(current)

@@ -51,6 +51,7 @@ class FredSeriesSource(Source[FredQuery]):
     """
 
     name: ClassVar[str] = "fred"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("fred.stlouisfed.org",)
     dataset: ClassVar[str] = "rates"
     rate_limit: ClassVar[float | None] = 1.0
     lookback_days: ClassVar[int] = 7  # FRED revises recent daily rates (EFFR, SOFR) for a few days
@@ -94,7 +95,12 @@ class FredSeriesSource(Source[FredQuery]):
         if query.end is not None:
             params["coed"] = f"{query.end:%Y-%m-%d}"
         return get_bytes(
-            self.client, FREDGRAPH_URL, source=self.name, rate_limit=self.rate_limit, params=params
+            self.client,
+            FREDGRAPH_URL,
+            source=self.name,
+            allowed_hosts=self.allowed_hosts,
+            rate_limit=self.rate_limit,
+            params=params,
         )
 
     def transform(self, query: FredQuery, raw: bytes) -> pd.DataFrame:

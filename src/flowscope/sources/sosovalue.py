@@ -18,6 +18,7 @@ only in the request header and never appears in messages, logs or errors.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -27,7 +28,6 @@ import pandas as pd
 
 from flowscope.errors import (
     EmptyDataError,
-    OfflineError,
     SchemaDriftError,
     SourceAuthError,
     SourceError,
@@ -35,6 +35,7 @@ from flowscope.errors import (
     ValidationError,
 )
 from flowscope.sources._base import Query, Source
+from flowscope.sources._http import post_json
 
 __all__ = ["SOSOVALUE_API", "SoSoValueEtfFlowsSource", "SoSoValueQuery", "parse_sosovalue"]
 
@@ -58,7 +59,7 @@ def _unwrap(doc: Any, what: str) -> Any:
         raise SchemaDriftError(msg, source="sosovalue")
     code = doc.get("code", 0)
     if code not in (0, "0", 200, "200"):
-        text = str(doc.get("msg") or "")[:200]
+        text = _clean(str(doc.get("msg") or ""))
         low = text.lower()
         if "key" in low or "auth" in low or "permission" in low:
             msg = f"sosovalue: {what}: the API key was rejected (code {code}): {text}"
@@ -66,6 +67,14 @@ def _unwrap(doc: Any, what: str) -> Any:
         msg = f"sosovalue: {what}: error code {code}: {text}"
         raise SourceError(msg, source="sosovalue")
     return doc["data"]
+
+
+def _clean(text: str) -> str:
+    """A server's message as one line of at most 200 characters, control characters removed."""
+    text = " ".join(
+        re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+", " ", text).split()
+    )
+    return text if len(text) <= 200 else text[:199].rstrip() + "…"
 
 
 def _num(v: Any) -> float:
@@ -205,6 +214,7 @@ class SoSoValueEtfFlowsSource(Source[SoSoValueQuery]):
     latest day per fund (with AUM). Needs ``FLOWSCOPE_SOSOVALUE_KEY``."""
 
     name: ClassVar[str] = "sosovalue"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("sosovalue.xyz",)
     dataset: ClassVar[str] = "etf_flows"
     requires_key: ClassVar[str | None] = "sosovalue_key"
 
@@ -238,26 +248,26 @@ class SoSoValueEtfFlowsSource(Source[SoSoValueQuery]):
         return key
 
     def _post(self, url: str, body: dict[str, Any]) -> Any:
+        key = self._key()
         try:
-            resp = self.client.post(
+            raw = post_json(
+                self.client,
                 url,
-                json=body,
-                headers={"x-soso-api-key": self._key(), "Content-Type": "application/json"},
+                body,
+                source=self.name,
+                headers={"x-soso-api-key": key, "Content-Type": "application/json"},
+                secrets=(key,),
+                allowed_hosts=self.allowed_hosts,
             )
-        except httpx.TransportError as exc:
-            host = httpx.URL(url).host
-            msg = f"sosovalue: cannot reach {host} ({type(exc).__name__}); are you offline?"
-            raise OfflineError(msg, source=self.name) from None
-        if resp.status_code in (401, 403):
-            msg = f"sosovalue: HTTP {resp.status_code}: the API key was rejected"
-            raise SourceAuthError(msg, source=self.name)
-        if not resp.is_success:
-            msg = f"sosovalue: HTTP {resp.status_code} from {url}"
-            raise SourceHTTPError(msg, source=self.name, status=resp.status_code, url=url)
+        except SourceHTTPError as exc:
+            if exc.status in (401, 403):
+                msg = f"sosovalue: HTTP {exc.status}: the API key was rejected"
+                raise SourceAuthError(msg, source=self.name) from None
+            raise
         try:
-            return resp.json()
+            return json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError):
-            msg = f"sosovalue: {url} did not answer JSON"
+            msg = f"sosovalue: {httpx.URL(url).copy_with(query=None)} did not answer JSON"
             raise SchemaDriftError(msg, source=self.name) from None
 
     def extract(self, query: SoSoValueQuery) -> bytes:
@@ -276,7 +286,14 @@ class SoSoValueEtfFlowsSource(Source[SoSoValueQuery]):
         EmptyDataError
             The answer holds no day in the range.
         """
-        frame = parse_sosovalue(raw)
+        try:
+            frame = parse_sosovalue(raw)
+        except SourceError as exc:  # a server message may echo the key: never show it
+            key = self.settings.sosovalue_key
+            if not key or key not in str(exc):
+                raise
+            msg = str(exc).replace(key, "[redacted]")
+            raise type(exc)(msg, source=self.name) from None
         if query.start is not None:
             frame = frame[frame["date"] >= query.start]
         if query.end is not None:

@@ -9,9 +9,9 @@ that fails half-way leaves the store exactly as before.
 from __future__ import annotations
 
 import contextlib
-import json
 import datetime as dt
 import importlib.resources
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -603,19 +603,24 @@ class Store:
         try:
             statements = self._con.extract_statements(query)
         except duckdb.Error as exc:
-            raise refuse(f"cannot parse it ({str(exc).splitlines()[0]})") from None
+            why = f"cannot parse it ({str(exc).splitlines()[0]})"
+            raise refuse(why) from None
         if len(statements) != 1:
-            raise refuse(f"{len(statements)} statements, expected exactly one")
+            why = f"{len(statements)} statements, expected exactly one"
+            raise refuse(why)
         kind = statements[0].type
         if kind != duckdb.StatementType.SELECT:
-            raise refuse(f"a {kind.name} statement")
+            why = f"a {kind.name} statement"
+            raise refuse(why)
         rows = self._con.execute("SELECT json_serialize_sql(?)", [query]).fetchall()
         tree = json.loads(rows[0][0]) if rows else {"error": True}
         if tree.get("error"):
-            raise refuse("cannot check it")
+            why = "cannot check it"
+            raise refuse(why)
         nodes = {n for n in _node_types(tree) if n not in _READ_NODES}
         if nodes:
-            raise refuse(f"it contains {', '.join(sorted(nodes))}")
+            why = f"it contains {', '.join(sorted(nodes))}"
+            raise refuse(why)
 
     def revisions(self, dataset: str, **filters: Any) -> pd.DataFrame:
         """Superseded rows of a dataset that tracks revisions (oldest first)."""
