@@ -88,7 +88,7 @@ def test_btc_bar_before_genesis_high_below_low_and_negative_volume_are_rejected(
 
 def test_equity_bar_in_1900s_is_kept_btc_prefix_only():
     real = _real("prices_equities_tradingview.parquet")
-    f, i = _one_changed(real, real.index == real.index[0], ts=pd.Timestamp("1995-01-03", tz="UTC"))
+    f, _ = _one_changed(real, real.index == real.index[0], ts=pd.Timestamp("1995-01-03", tz="UTC"))
     _, bad = _check("prices", f)
     assert bad.empty
 
