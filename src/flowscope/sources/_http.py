@@ -62,6 +62,7 @@ __all__ = [
     "Clock",
     "FlowscopeClient",
     "HostRateLimiter",
+    "clean_server_text",
     "clock",
     "get_bytes",
     "make_client",
@@ -565,6 +566,19 @@ def _transport_error(
         return SourceError(redact(_one_line(msg)), source=source)
     msg = f"{source}: request to {safe_url} failed ({kind}: {exc})"
     return SourceTransferError(redact(_one_line(msg)), source=source)
+
+
+def clean_server_text(text: str, redact: Callable[[str], str] | None = None) -> str:
+    """A message a server wrote, safe to show: visible text of HTML, secrets redacted, control
+    characters removed, one line of at most :data:`SNIPPET_CHARS` characters."""
+    if _LOOKS_HTML.search(text[:4096]) or _HTML_TAG.search(text):
+        text = html.unescape(_HTML_TAG.sub(" ", _HTML_DROP.sub(" ", text)))
+    if redact is not None:
+        text = redact(text)
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if len(text) > SNIPPET_CHARS:
+        text = text[: SNIPPET_CHARS - 1].rstrip() + "…"
+    return text
 
 
 def _one_line(text: str) -> str:

@@ -18,7 +18,6 @@ only in the request header and never appears in messages, logs or errors.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -35,7 +34,7 @@ from flowscope.errors import (
     ValidationError,
 )
 from flowscope.sources._base import Query, Source
-from flowscope.sources._http import post_json
+from flowscope.sources._http import clean_server_text, post_json
 
 __all__ = ["SOSOVALUE_API", "SoSoValueEtfFlowsSource", "SoSoValueQuery", "parse_sosovalue"]
 
@@ -59,7 +58,7 @@ def _unwrap(doc: Any, what: str) -> Any:
         raise SchemaDriftError(msg, source="sosovalue")
     code = doc.get("code", 0)
     if code not in (0, "0", 200, "200"):
-        text = _clean(str(doc.get("msg") or ""))
+        text = clean_server_text(str(doc.get("msg") or ""))
         low = text.lower()
         if "key" in low or "auth" in low or "permission" in low:
             msg = f"sosovalue: {what}: the API key was rejected (code {code}): {text}"
@@ -67,14 +66,6 @@ def _unwrap(doc: Any, what: str) -> Any:
         msg = f"sosovalue: {what}: error code {code}: {text}"
         raise SourceError(msg, source="sosovalue")
     return doc["data"]
-
-
-def _clean(text: str) -> str:
-    """A server's message as one line of at most 200 characters, control characters removed."""
-    text = " ".join(
-        re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+", " ", text).split()
-    )
-    return text if len(text) <= 200 else text[:199].rstrip() + "…"
 
 
 def _num(v: Any) -> float:
