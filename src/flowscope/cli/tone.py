@@ -178,10 +178,9 @@ def import_texts(
 
     Example: flowscope tone import ../shared/data/fomc_text/tdw_meeting_minutes_txt
     """
+    from flowscope.cli._core import screen
     from flowscope.sources import read_file
     from flowscope.sources.formats.fomc_text import read_fomc_text_folder
-
-    from flowscope.cli._core import screen
 
     parsed = read_fomc_text_folder(path) if path.is_dir() else read_file(path, "fomc_docs")
     frame, notes = screen("fomc_docs", parsed.frame, policy="quarantine", origin=str(path))
