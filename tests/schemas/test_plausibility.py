@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from flowscope.errors import ImplausibleDataError
 from flowscope.schemas import get_dataset
 from flowscope.schemas.plausibility import check_plausible
 
@@ -149,3 +150,27 @@ def test_fomc_doc_released_in_the_future_rejected():
     _, bad = _check("fomc_docs", f)
     assert bad.loc[i, "reason"] == "release_ts in the future"
     assert len(bad) == 1
+
+
+def test_fred_connector_payload_with_negative_walcl_is_quarantined(shared_data):
+    # The recorded fredgraph.csv answer for WALCL; one weekly level becomes negative.
+    import httpx
+
+    from flowscope.cli._core import screen
+    from flowscope.sources.fred import FredSeriesSource
+
+    rel = "http_payloads/fred_fredgraph_WALCL_2002-12-18_2024-12-25__HMM-Model-For-Yield-Rates.csv"
+    text = (shared_data / rel).read_text(encoding="utf-8")
+    assert "2024-12-18,6889332\n" in text
+    changed = text.replace("2024-12-18,6889332\n", "2024-12-18,-6889332\n").encode()
+    client = httpx.Client(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, content=changed))
+    )
+    frame = FredSeriesSource(client).fetch(series="WALCL", start="2024-12-01", end="2024-12-31")
+    kept, notes = screen("rates", frame, policy="quarantine", origin="update:fred")
+    assert len(frame) == 4 and len(kept) == 3
+    assert "2024-12-18" not in set(kept["date"].dt.strftime("%Y-%m-%d"))
+    assert "update:fred: 1 implausible row(s) quarantined (not stored)" in notes
+    assert any("series=WALCL, date=2024-12-18" in n and "level (>= 0)" in n for n in notes)
+    with pytest.raises(ImplausibleDataError, match="2024-12-18"):
+        screen("rates", frame, policy="refuse", origin="update:fred")

@@ -15,7 +15,13 @@ from flowscope.schemas._spec import (
     PublicationSchedule,
     Schedule,
 )
-from flowscope.schemas.plausibility import POLICY_SERIES, YIELD_SERIES, Band, Plausibility
+from flowscope.schemas.plausibility import (
+    LEVEL_SERIES,
+    POLICY_SERIES,
+    YIELD_SERIES,
+    Band,
+    Plausibility,
+)
 
 __all__ = [
     "BOOK_SNAPSHOTS",
@@ -82,6 +88,7 @@ _RATES_PLAUSIBLE = Plausibility(
     bands=(
         Band("value", -1.0, 25.0, series=POLICY_SERIES, label="policy rate (%)"),
         Band("value", -5.0, 30.0, series=YIELD_SERIES, label="yield (%)"),
+        Band("value", 0.0, float("inf"), series=LEVEL_SERIES, label="level (>= 0)"),
     ),
 )
 _MEETINGS_PLAUSIBLE = Plausibility(

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["POLICY_SERIES", "YIELD_SERIES", "Band", "Plausibility", "check_plausible"]
+__all__ = [
+    "LEVEL_SERIES",
+    "POLICY_SERIES",
+    "YIELD_SERIES",
+    "Band",
+    "Plausibility",
+    "check_plausible",
+]
 
 
 @dataclass(frozen=True)
@@ -226,3 +233,6 @@ POLICY_SERIES = r"DFEDTAR[LU]?|EFFR|DFF|FEDFUNDS|IORB|IOER|OBFR|SOFR\w*|FEDTAR\w
 YIELD_SERIES = (
     r"DGS\d+MO?|DGS\d+|DTB\d+|TB\d+MS|GS\d+M?|DFII\d+|T\d+Y\d+[YM]|T\d+Y(IE|FF)|MORTGAGE\d+US"
 )
+#: FRED ids of levels and counts that cannot be negative (balance sheet, money stock, price
+#: indices, unemployment rate, payrolls, claims).
+LEVEL_SERIES = r"WALCL|WTREGEN|WRESBAL|WM2NS|M2SL|CPIAUCSL|CPILFESL|PCEPILFE|UNRATE|PAYEMS|ICSA"
