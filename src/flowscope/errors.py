@@ -13,6 +13,7 @@ Exceptions::
         UnknownFormatError           no importer recognises the file
         DataMixError                 e.g. split-adjusted and unadjusted prices in one series
         UsageError                   a command-line option value the command cannot use
+        ImplausibleDataError         rows failing the dataset's plausibility checks (refused)
       SourceError                    a connector failed
         OfflineError                 the network or the source's host cannot be reached
         SourceTimeoutError           the host was reached but stalled past the timeout: timeout_s
@@ -24,7 +25,9 @@ Exceptions::
           TooManyRedirectsError      a redirect loop
         SourceAuthError              missing or rejected credentials
         EmptyDataError               the source answered with no rows
-        SchemaDriftError             the payload no longer has the documented shape
+        SchemaDriftError             the payload no longer has the documented shape, or a
+                                     fund set / column order / past sessions changed
+        DisallowedHostError          a URL or redirect to a host the connector may not use
       StorageError                   the DuckDB store failed or is inconsistent
         MigrationError               a schema migration failed
         UnknownDatasetError          a dataset name that the store does not know (also KeyError)
@@ -52,10 +55,12 @@ __all__ = [
     "ContentDecodingError",
     "DataMixError",
     "DataQualityWarning",
+    "DisallowedHostError",
     "EmptyDataError",
     "FlowscopeError",
     "FlowscopeWarning",
     "GapWarning",
+    "ImplausibleDataError",
     "InsufficientDataError",
     "MigrationError",
     "MissingDependencyError",
@@ -161,6 +166,10 @@ class UsageError(ValidationError):
     """A command-line option has a value the command cannot use (names the option)."""
 
 
+class ImplausibleDataError(ValidationError):
+    """Rows that fail their dataset's plausibility checks, refused by policy (nothing stored)."""
+
+
 class SourceError(FlowscopeError):
     """A data connector failed."""
 
@@ -240,6 +249,10 @@ class EmptyDataError(SourceError):
 
 class SchemaDriftError(SourceError):
     """A payload no longer has the documented shape."""
+
+
+class DisallowedHostError(SourceError):
+    """A request (or redirect) to a host the connector does not declare; nothing was sent."""
 
 
 class StorageError(FlowscopeError):

@@ -11,6 +11,11 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
 
+from flowscope.backtest._numba_cache import use_user_cache_dir
+
+# The cache location is fixed when each decorator below runs: set it first.
+CACHE_DIR = use_user_cache_dir()
+
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 

@@ -143,6 +143,8 @@ def import_file(
         bool,
         typer.Option("--force", help="Re-read the file even if identical content was imported."),
     ] = False,
+    on_implausible: ImplausibleOpt = "quarantine",
+    accept_revisions: AcceptRevisionsOpt = False,
 ) -> None:
     """Import a file into the store (format detected; same file twice changes nothing).
 
@@ -153,6 +155,7 @@ def import_file(
     """
     from flowscope.storage._files import find_unchanged, fingerprint
 
+    policy = _policy(on_implausible)
     options = json.dumps(
         {"format": fmt, "source": source, "symbol": symbol, "interval": interval}, sort_keys=True
     )
@@ -186,16 +189,34 @@ def import_file(
         f" (source {source or parsed.source or 'per row'})",
         highlight=False,
     )
-    for issue in parsed.issues:
-        err_console.print(f"[yellow]warning:[/] {escape(f'{file}: {issue}')}", highlight=False)
+    notes = [f"{file}: {issue}" for issue in parsed.issues]
+    main, more = screen(parsed.dataset, parsed.frame, policy=policy, origin=str(file))
+    notes += more
+    extras = {}
+    for name, frame in parsed.extra.items():
+        extras[name], more = screen(name, frame, policy=policy, origin=str(file))
+        notes += more
+    for note in notes:
+        err_console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
+    if parsed.frame.empty and not any(len(f) for f in extras.values()):
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(file))}: no data rows for {parsed.dataset}; "
+            "nothing stored",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_NO_DATA)
     if dry_run:
         return
     with open_cli_store() as store, store.transaction():
         src = source or parsed.source or None
-        res = store.upsert(parsed.dataset, parsed.frame, source=src, origin=str(file))
+        for note in guard_history(
+            store, parsed.dataset, main, source=src, accept=accept_revisions, origin=str(file)
+        ):
+            err_console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
+        res = store.upsert(parsed.dataset, main, source=src, origin=str(file))
         extra = [
             store.upsert(name, frame, source=src, origin=str(file))
-            for name, frame in parsed.extra.items()
+            for name, frame in extras.items()
         ]
         if fp is not None:
             store.record_file(
@@ -205,6 +226,132 @@ def import_file(
         console.print(
             f"{r.dataset}: +{r.inserted:,} new, {r.updated:,} changed, {r.unchanged:,} unchanged"
         )
+
+
+ImplausibleOpt = Annotated[
+    str,
+    typer.Option(
+        "--on-implausible",
+        help="Rows failing the dataset's plausibility checks: 'quarantine' (keep them out "
+        "and list them) or 'refuse' (store nothing).",
+    ),
+]
+AcceptRevisionsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--accept-revisions",
+        help="Store ETF flows even if they change past sessions or the fund columns held "
+        "(the changes are listed).",
+    ),
+]
+
+
+def _policy(value: str) -> str:
+    if value not in ("quarantine", "refuse"):
+        from flowscope.errors import UsageError
+
+        msg = f"--on-implausible must be 'quarantine' or 'refuse', not {value!r}"
+        raise UsageError(msg, param_name="--on-implausible", received=value)
+    return value
+
+
+def screen(
+    dataset: str, frame: pd.DataFrame, *, policy: str, origin: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """Apply the dataset's plausibility checks to ``frame`` before it is stored.
+
+    Returns the plausible rows and one message per implausible row (the first 20, then a
+    count); with ``policy="refuse"`` any implausible row raises
+    :class:`~flowscope.errors.ImplausibleDataError` instead.
+    """
+    from flowscope.errors import ImplausibleDataError
+    from flowscope.schemas import get_dataset
+    from flowscope.schemas.plausibility import check_plausible
+
+    spec = get_dataset(dataset)
+    if spec.plausibility is None or frame.empty:
+        return frame, []
+    extra = tuple(
+        c.name
+        for c in spec.columns
+        if c.sql_type == "TIMESTAMPTZ" and c.name != spec.time_column and dataset != "fomc_meetings"
+    )
+    kept, bad = check_plausible(
+        frame,
+        spec.plausibility,
+        time_column=spec.time_column,
+        group_column=spec.group_column,
+        extra_time_columns=extra,
+    )
+    if bad.empty:
+        return frame, []
+    keys = [k for k in spec.key if k in bad.columns]
+    lines = []
+    for rec in bad.head(20).to_dict("records"):
+        where = ", ".join(
+            f"{k}={rec[k]:%Y-%m-%d}" if isinstance(rec[k], pd.Timestamp) else f"{k}={rec[k]}"
+            for k in keys
+        )
+        lines.append(f"{origin}: implausible row ({where}): {rec['reason']}")
+    if len(bad) > 20:
+        lines.append(f"{origin}: … {len(bad) - 20} more implausible row(s)")
+    if policy == "refuse":
+        msg = (
+            f"{origin}: {len(bad)} implausible row(s) for {dataset}; nothing stored "
+            f"(--on-implausible refuse). First: {lines[0].split(': ', 1)[1]}"
+        )
+        raise ImplausibleDataError(msg, param_name="--on-implausible", received=len(bad))
+    lines.insert(0, f"{origin}: {len(bad)} implausible row(s) quarantined (not stored)")
+    return kept, lines
+
+
+def guard_history(
+    store: Store,
+    dataset: str,
+    frame: pd.DataFrame,
+    *,
+    source: str | None,
+    accept: bool,
+    origin: str,
+) -> list[str]:
+    """Refuse ETF flows that swap, drop or add fund columns or revise past sessions held.
+
+    Returns messages listing accepted changes (recent revisions always, the rest with
+    ``accept``); raises :class:`~flowscope.errors.SchemaDriftError` otherwise.
+    """
+    from flowscope.errors import SchemaDriftError
+    from flowscope.schemas.revisions import compare_with_held
+
+    if dataset != "etf_flows" or frame.empty or "fund" not in frame.columns:
+        return []
+    sources = (
+        [source]
+        if source
+        else sorted(frame["source"].dropna().unique())
+        if "source" in frame.columns
+        else []
+    )
+    msgs: list[str] = []
+    for src in sources:
+        part = frame if "source" not in frame.columns or source else frame[frame["source"] == src]
+        dates = pd.to_datetime(part["date"])
+        held = store.read("etf_flows", start=dates.min(), end=dates.max(), source=src)
+        if held.empty:
+            continue
+        cmp = compare_with_held(held, part)
+        if cmp.blocking and not accept:
+            msg = (
+                f"{origin}: the {src} data no longer matches what the store holds: "
+                f"{cmp.describe()}. Nothing was stored; check the file or page, or pass "
+                "--accept-revisions to store it anyway"
+            )
+            raise SchemaDriftError(msg, source=src)
+        if cmp.blocking:
+            msgs.append(f"{origin}: accepted changes to held {src} data: {cmp.describe()}")
+        if not cmp.recent_revised.empty:
+            n = len(cmp.recent_revised)
+            msgs.append(f"{origin}: {n} recent {src} value(s) revised (kept as revisions)")
+    return msgs
 
 
 def _reference_day(value: str | None, option: str) -> pd.Timestamp:
@@ -350,6 +497,8 @@ def _run_source(
     client: httpx.Client,
     since: pd.Timestamp | None,
     today: pd.Timestamp,
+    policy: str = "quarantine",
+    accept_revisions: bool = False,
 ) -> _SourceReport:
     """Fetch one connector and write its rows in their own transaction.
 
@@ -371,11 +520,19 @@ def _run_source(
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", FlowscopeWarning)
                 frame = cls(client, state.settings()).fetch(start=start, end=today)
+                origin = f"update:{name}"
+                frame, notes = screen(cls.dataset, frame, policy=policy, origin=origin)
                 with open_cli_store() as store:
                     with store.transaction():
-                        r = store.upsert(
-                            cls.dataset, frame, source=cls.name, origin=f"update:{name}"
+                        notes += guard_history(
+                            store,
+                            cls.dataset,
+                            frame,
+                            source=cls.name,
+                            accept=accept_revisions,
+                            origin=origin,
                         )
+                        r = store.upsert(cls.dataset, frame, source=cls.name, origin=origin)
                     if cls.dataset == "fomc_docs" and (r.inserted or r.updated):
                         from flowscope.queries.docs import warm_cache
 
@@ -387,6 +544,7 @@ def _run_source(
         except Exception as exc:  # a connector defect must not hide the other sources
             msg = f"{name}: unexpected {type(exc).__name__}: {exc}"
             return _SourceReport(name, cls.dataset, "failed", message=msg)
+        report.warnings.extend(notes)
         for w in caught:
             if issubclass(w.category, FlowscopeWarning):
                 report.warnings.append(str(w.message))
@@ -424,6 +582,8 @@ def update(
         ),
     ] = None,
     fmt: FormatOpt = "table",
+    on_implausible: ImplausibleOpt = "quarantine",
+    accept_revisions: AcceptRevisionsOpt = False,
 ) -> None:
     """Run the online connectors and store what they return (only what is missing).
 
@@ -440,6 +600,7 @@ def update(
     from flowscope.sources._http import make_client
 
     fmt = output_format(fmt)
+    policy = _policy(on_implausible)
     start = parse_day(since, "--since")
     settings = state.settings()
     names = list(dict.fromkeys(sources or settings.update_sources))
@@ -468,7 +629,7 @@ def update(
         task = progress.add_task("updating", total=len(names))
         for name in names:
             progress.update(task, description=f"fetching {name}")
-            reports.append(_run_source(name, client, start, today))
+            reports.append(_run_source(name, client, start, today, policy, accept_revisions))
             progress.advance(task)
     failed = [r for r in reports if r.status in {"offline", "failed"}]
     if failed and len(failed) == len(reports) and all(r.status == "offline" for r in failed):

@@ -178,13 +178,15 @@ def import_texts(
 
     Example: flowscope tone import ../shared/data/fomc_text/tdw_meeting_minutes_txt
     """
+    from flowscope.cli._core import screen
     from flowscope.sources import read_file
     from flowscope.sources.formats.fomc_text import read_fomc_text_folder
 
     parsed = read_fomc_text_folder(path) if path.is_dir() else read_file(path, "fomc_docs")
+    frame, notes = screen("fomc_docs", parsed.frame, policy="quarantine", origin=str(path))
     with open_cli_store() as store:
-        res = store.upsert("fomc_docs", parsed.frame, source=parsed.source, origin=str(path))
-    for issue in parsed.issues:
+        res = store.upsert("fomc_docs", frame, source=parsed.source, origin=str(path))
+    for issue in (*parsed.issues, *notes):
         err_console.print(f"[yellow]note:[/] {issue}", highlight=False)
     console.print(
         f"fomc_docs ({parsed.source}, {parsed.format}): {res.inserted} new, {res.updated} updated, "

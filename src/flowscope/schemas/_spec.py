@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
+from flowscope.schemas.plausibility import Plausibility
+
 __all__ = [
     "NOT_SUBJECT",
     "Availability",
@@ -248,6 +250,9 @@ class DatasetSpec:
     availability
         When each row becomes usable by a point-in-time decision (see ``docs/regime.md``);
         default: not declared.
+    plausibility
+        What a plausible row looks like (see ``docs/importing.md``); rows failing it are
+        never stored. ``None``: not declared.
     """
 
     name: str
@@ -261,6 +266,7 @@ class DatasetSpec:
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
     publication: PublicationSchedule = NOT_SUBJECT
     availability: AvailabilityRule = NOT_DECLARED
+    plausibility: Plausibility | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})

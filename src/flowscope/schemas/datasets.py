@@ -15,6 +15,13 @@ from flowscope.schemas._spec import (
     PublicationSchedule,
     Schedule,
 )
+from flowscope.schemas.plausibility import (
+    LEVEL_SERIES,
+    POLICY_SERIES,
+    YIELD_SERIES,
+    Band,
+    Plausibility,
+)
 
 __all__ = [
     "BOOK_SNAPSHOTS",
@@ -58,6 +65,61 @@ _FOMC_RELEASE = Availability(
     "release_time", at="16:00", tz="America/New_York", time_column="release_ts"
 )
 
+# Plausibility (see docs/importing.md): the first day a row can carry, and value ranges no real
+# observation leaves. Spot-Bitcoin ETFs were approved on 2024-01-10 (first session 2024-01-11);
+# the genesis block is dated 2009-01-03; the FOMC took its present form in 1936; ZQ futures
+# started trading on 1988-10-03 and settle at 100 minus a rate in percent.
+_ETF_PLAUSIBLE = Plausibility(
+    earliest="2024-01-10",
+    finite=("flow_usd", "aum_usd"),
+    non_negative=("aum_usd",),
+    bands=(Band("flow_usd", -1e11, 1e11, label="daily flow (USD)"),),
+)
+_PRICES_PLAUSIBLE = Plausibility(
+    earliest="1900-01-01",
+    earliest_by=(("BTC", "2009-01-03"),),
+    finite=("open", "high", "low", "close", "volume"),
+    positive=("open", "high", "low", "close"),
+    non_negative=("volume",),
+    ohlc=("open", "high", "low", "close"),
+)
+_RATES_PLAUSIBLE = Plausibility(
+    earliest="1913-12-23",  # the Federal Reserve Act
+    finite=("value",),
+    bands=(
+        Band("value", -1.0, 25.0, series=POLICY_SERIES, label="policy rate (%)"),
+        Band("value", -5.0, 30.0, series=YIELD_SERIES, label="yield (%)"),
+        Band("value", 0.0, float("inf"), series=LEVEL_SERIES, label="level (>= 0)"),
+    ),
+)
+_MEETINGS_PLAUSIBLE = Plausibility(
+    earliest="1936-01-01",
+    future_days=3 * 366,  # the calendar is published years ahead
+    finite=("target_lower", "target_upper"),
+    ordered=(("target_lower", "target_upper"),),
+    bands=(
+        Band("target_lower", -1.0, 25.0, label="target lower bound (%)"),
+        Band("target_upper", -1.0, 25.0, label="target upper bound (%)"),
+    ),
+)
+_FUTURES_PLAUSIBLE = Plausibility(
+    earliest="1988-10-03",
+    finite=("open", "high", "low", "settle", "volume", "open_interest"),
+    non_negative=("volume", "open_interest"),
+    ohlc=("open", "high", "low", "settle"),
+    bands=tuple(
+        Band(c, 50.0, 101.0, low_open=True, label=f"ZQ {c} (100 - rate %)")
+        for c in ("settle", "open", "high", "low")
+    ),
+)
+_DOCS_PLAUSIBLE = Plausibility(earliest="1936-01-01")
+_BOOK_PLAUSIBLE = Plausibility(
+    earliest="2009-01-03",
+    finite=("price", "size"),
+    positive=("price",),
+    non_negative=("size", "level"),
+)
+
 ETF_FLOWS = DatasetSpec(
     name="etf_flows",
     description="US spot-Bitcoin ETF daily net flows per fund (and the all-fund Total)",
@@ -74,6 +136,7 @@ ETF_FLOWS = DatasetSpec(
     source_preference=("farside", "sosovalue", "defillama", "artemis"),
     publication=PublicationSchedule(default=_XNYS),
     availability=AvailabilityRule(default=_AFTER_CLOSE),
+    plausibility=_ETF_PLAUSIBLE,
 )
 
 PRICES = DatasetSpec(
@@ -119,6 +182,7 @@ PRICES = DatasetSpec(
     ),
     publication=PublicationSchedule(default=_XNYS, by_prefix=(("BTC", _UTC_DAILY),)),
     availability=AvailabilityRule(default=_US_CLOSE, by_prefix=(("BTC", Availability("bar_end")),)),
+    plausibility=_PRICES_PLAUSIBLE,
 )
 
 RATES = DatasetSpec(
@@ -150,6 +214,7 @@ RATES = DatasetSpec(
             *((sid, _FRED_MONTHLY_LAG) for sid in _FRED_MONTHLY),
         ),
     ),
+    plausibility=_RATES_PLAUSIBLE,
 )
 
 FOMC_MEETINGS = DatasetSpec(
@@ -176,6 +241,7 @@ FOMC_MEETINGS = DatasetSpec(
     key=("meeting_date",),
     time_column="meeting_date",
     availability=AvailabilityRule(default=Availability("in_advance")),
+    plausibility=_MEETINGS_PLAUSIBLE,
 )
 
 FED_FUTURES = DatasetSpec(
@@ -198,6 +264,7 @@ FED_FUTURES = DatasetSpec(
     source_preference=("cme", "yahoo", "pyfedwatch"),
     publication=PublicationSchedule(default=_XNYS, judge_series=False),
     availability=AvailabilityRule(default=_ZQ_SETTLE),
+    plausibility=_FUTURES_PLAUSIBLE,
 )
 
 FOMC_DOCS = DatasetSpec(
@@ -238,6 +305,7 @@ FOMC_DOCS = DatasetSpec(
         ),
     ),
     availability=AvailabilityRule(default=_FOMC_RELEASE),
+    plausibility=_DOCS_PLAUSIBLE,
 )
 
 BOOK_SNAPSHOTS = DatasetSpec(
@@ -255,6 +323,7 @@ BOOK_SNAPSHOTS = DatasetSpec(
     key=("venue", "symbol", "ts", "side", "level"),
     time_column="ts",
     group_column="symbol",
+    plausibility=_BOOK_PLAUSIBLE,
 )
 
 PREDICTION_MARKETS = DatasetSpec(

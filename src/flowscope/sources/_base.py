@@ -46,6 +46,9 @@ class Source(abc.ABC, Generic[Q]):
         up revisions and late corrections.
     rate_limit
         Most requests per second the connector sends to its host (``None``: no own limit).
+    allowed_hosts
+        Hosts the connector may fetch from (each with its subdomains); the HTTP layer refuses
+        any other, redirects included (``docs/http.md``).
     """
 
     name: ClassVar[str]
@@ -53,6 +56,7 @@ class Source(abc.ABC, Generic[Q]):
     requires_key: ClassVar[str | None] = None
     lookback_days: ClassVar[int] = 0
     rate_limit: ClassVar[float | None] = None
+    allowed_hosts: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, client: httpx.Client, settings: Settings | None = None) -> None:
         self.client = client

@@ -44,6 +44,7 @@ import tenacity
 from flowscope.config import Settings
 from flowscope.errors import (
     ContentDecodingError,
+    DisallowedHostError,
     FlowscopeError,
     OfflineError,
     SourceError,
@@ -66,9 +67,11 @@ __all__ = [
     "Clock",
     "FlowscopeClient",
     "HostRateLimiter",
+    "clean_server_text",
     "clock",
     "get_bytes",
     "make_client",
+    "post_json",
     "rate_limiter",
 ]
 
@@ -252,6 +255,7 @@ def get_bytes(
     headers: Mapping[str, str] | None = None,
     rate_limit: float | None = None,
     secrets: Iterable[str | None] = (),
+    allowed_hosts: Iterable[str] | None = None,
 ) -> bytes:
     """GET ``url`` (following redirects) and return the body, retrying as the policy says.
 
@@ -270,9 +274,15 @@ def get_bytes(
         Most requests per second to this URL's host (``None``: no limit of its own).
     secrets
         More values to redact from messages.
+    allowed_hosts
+        Hosts the request (and every redirect) may go to; a host matches itself and its
+        subdomains (``federalreserve.gov`` allows ``www.federalreserve.gov``). ``None``: any.
 
     Raises
     ------
+    DisallowedHostError
+        ``url`` or a redirect points at a host outside ``allowed_hosts`` (nothing is sent
+        there).
     OfflineError
         The host cannot be reached (DNS, refused, connect timeout, proxy).
     SourceTimeoutError
@@ -288,6 +298,72 @@ def get_bytes(
     ValidationError
         ``rate_limit`` is not a positive number.
     """
+    return _request(
+        client,
+        "GET",
+        url,
+        source=source,
+        params=params,
+        headers=headers,
+        rate_limit=rate_limit,
+        secrets=secrets,
+        allowed_hosts=allowed_hosts,
+    )
+
+
+def post_json(
+    client: httpx.Client,
+    url: str,
+    body: Any,
+    *,
+    source: str,
+    headers: Mapping[str, str] | None = None,
+    rate_limit: float | None = None,
+    secrets: Iterable[str | None] = (),
+    allowed_hosts: Iterable[str] | None = None,
+) -> bytes:
+    """POST ``body`` as JSON to ``url`` and return the answer's body.
+
+    Same policy, errors and redaction as :func:`get_bytes` (retries, back-off, rate limit,
+    allowed hosts, error bodies filtered and cut, secrets redacted).
+    """
+    return _request(
+        client,
+        "POST",
+        url,
+        source=source,
+        params=None,
+        headers=headers,
+        rate_limit=rate_limit,
+        secrets=secrets,
+        allowed_hosts=allowed_hosts,
+        json_body=body,
+    )
+
+
+def _host_allowed(host: str, allowed: tuple[str, ...] | None) -> bool:
+    host = host.lower().rstrip(".")
+    return allowed is None or any(host == a or host.endswith("." + a) for a in allowed)
+
+
+def _request(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    source: str,
+    params: Mapping[str, str] | None,
+    headers: Mapping[str, str] | None,
+    rate_limit: float | None,
+    secrets: Iterable[str | None],
+    allowed_hosts: Iterable[str] | None,
+    json_body: Any = None,
+) -> bytes:
+    allowed = (
+        None
+        if allowed_hosts is None
+        else tuple(h.lower().strip().rstrip(".") for h in allowed_hosts)
+    )
     if rate_limit is not None and not (math.isfinite(rate_limit) and rate_limit > 0):
         msg = f"{source}: rate_limit must be a positive number of requests per second"
         raise ValidationError(msg, param_name="rate_limit", received=rate_limit)
@@ -299,6 +375,7 @@ def get_bytes(
         raise SourceError(msg, source=source) from None
     safe_url = _strip_url(target)
     host = target.host.lower()
+    _refuse_host(target, allowed, source)
     retries = getattr(client, "retries", DEFAULT_RETRIES)
     attempts = 0
 
@@ -309,7 +386,19 @@ def get_bytes(
             delay = rate_limiter.reserve(host, rate_limit, clock.monotonic())
             if delay > 0:
                 clock.sleep(delay)
-        resp = _get(client, url, params, headers)
+        deadline_s = getattr(client, "deadline_s", None)
+        until = time.monotonic() + deadline_s if deadline_s is not None else None
+        first = client.build_request(method, url, params=params, headers=headers, json=json_body)
+        resp = _send(client, first, until, deadline_s)
+        hops = 0
+        while resp.is_redirect and resp.next_request is not None:
+            nxt = resp.next_request
+            _refuse_host(nxt.url, allowed, source)  # before anything is sent there
+            hops += 1
+            if hops > client.max_redirects:
+                msg = "Exceeded maximum allowed redirects."
+                raise httpx.TooManyRedirects(msg, request=nxt)
+            resp = _send(client, nxt, until, deadline_s)
         if resp.is_success:
             _check_length(resp)
             return resp.content
@@ -346,19 +435,20 @@ def get_bytes(
         raise _transport_error(exc, client, source, host, safe_url, attempts, redact) from None
 
 
-def _get(
+def _send(
     client: httpx.Client,
-    url: str,
-    params: Mapping[str, str] | None,
-    headers: Mapping[str, str] | None,
+    request: httpx.Request,
+    until: float | None,
+    deadline_s: float | None,
 ) -> httpx.Response:
-    """GET ``url`` and read its body whole, within the client's ``deadline_s`` if it has one."""
-    deadline_s = getattr(client, "deadline_s", None)
-    until = time.monotonic() + deadline_s if deadline_s is not None else None
-    with client.stream("GET", url, params=params, headers=headers, follow_redirects=True) as resp:
+    """Send one request (no redirect followed) and read its body whole before ``until``."""
+    resp = client.send(request, stream=True, follow_redirects=False)
+    try:
         if until is not None and deadline_s is not None:
             resp.stream = _DeadlineStream(resp.stream, until, deadline_s)  # type: ignore[arg-type]
         resp.read()
+    finally:
+        resp.close()
     return resp
 
 
@@ -369,6 +459,15 @@ _CAUGHT = (
     httpx.CookieConflict,
     _ShortBodyError,
 )
+
+
+def _refuse_host(url: httpx.URL, allowed: tuple[str, ...] | None, source: str) -> None:
+    if not _host_allowed(url.host, allowed):
+        msg = (
+            f"{source}: refused to fetch {_strip_url(url)}: host {url.host!r} is not one "
+            f"this connector may use ({', '.join(allowed or ())})"
+        )
+        raise DisallowedHostError(msg, source=source)
 
 
 def _sleep(seconds: float) -> None:
@@ -536,6 +635,19 @@ def _transport_error(
         return SourceError(redact(_one_line(msg)), source=source)
     msg = f"{source}: request to {safe_url} failed ({kind}: {exc})"
     return SourceTransferError(redact(_one_line(msg)), source=source)
+
+
+def clean_server_text(text: str, redact: Callable[[str], str] | None = None) -> str:
+    """A message a server wrote, safe to show: visible text of HTML, secrets redacted, control
+    characters removed, one line of at most :data:`SNIPPET_CHARS` characters."""
+    if _LOOKS_HTML.search(text[:4096]) or _HTML_TAG.search(text):
+        text = html.unescape(_HTML_TAG.sub(" ", _HTML_DROP.sub(" ", text)))
+    if redact is not None:
+        text = redact(text)
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if len(text) > SNIPPET_CHARS:
+        text = text[: SNIPPET_CHARS - 1].rstrip() + "…"
+    return text
 
 
 def _one_line(text: str) -> str:

@@ -58,6 +58,7 @@ class CoinbaseCandlesSource(Source[SeriesQuery]):
     """
 
     name: ClassVar[str] = "coinbase"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("api.exchange.coinbase.com",)
     dataset: ClassVar[str] = "prices"
     lookback_days: ClassVar[int] = 2
     rate_limit: ClassVar[float | None] = 3.0
@@ -103,6 +104,7 @@ class CoinbaseCandlesSource(Source[SeriesQuery]):
                     self.client,
                     self.settings.url_for(self.name, COINBASE_CANDLES_URL),
                     source=self.name,
+                    allowed_hosts=self.allowed_hosts,
                     params=params,
                     rate_limit=self.rate_limit,
                 )

@@ -132,6 +132,7 @@ class FarsideEtfFlowsSource(Source[FarsideQuery]):
     """
 
     name: ClassVar[str] = "farside"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("farside.co.uk",)
     dataset: ClassVar[str] = "etf_flows"
     rate_limit: ClassVar[float | None] = 1.0
     #: Sessions before ``start`` returned as well: Farside revises recent days (late reports,
@@ -157,7 +158,13 @@ class FarsideEtfFlowsSource(Source[FarsideQuery]):
 
     def extract(self, query: FarsideQuery) -> bytes:
         """Download the page."""
-        return get_bytes(self.client, query.url, source=self.name, rate_limit=self.rate_limit)
+        return get_bytes(
+            self.client,
+            query.url,
+            source=self.name,
+            allowed_hosts=self.allowed_hosts,
+            rate_limit=self.rate_limit,
+        )
 
     def transform(self, query: FarsideQuery, raw: bytes) -> pd.DataFrame:
         """Parse the page; keep ``[start, end]``; warn about rows set aside.

@@ -26,7 +26,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,8 @@ from flowscope.sources.formats.fomc_text import repair_mojibake
 __all__ = ["FederalReserveFomcSource", "FomcQuery", "parse_calendar", "parse_document"]
 
 BASE_URL = "https://www.federalreserve.gov"
+#: Hosts the connector reads (with their subdomains); links to any other host are ignored.
+ALLOWED_HOSTS = ("federalreserve.gov",)
 CALENDAR_PATH = "/monetarypolicy/fomccalendars.htm"
 _STATEMENT = re.compile(r"/newsevents/pressreleases/monetary(\d{8})a\d?\.htm$")
 _MINUTES = re.compile(r"/monetarypolicy/fomcminutes(\d{8})\.htm$")
@@ -59,10 +62,16 @@ class FomcQuery(Query):
     calendar_url: str = BASE_URL + CALENDAR_PATH
 
 
-def _abs(href: str) -> str:
-    return (
-        href if href.startswith("http") else BASE_URL + ("" if href.startswith("/") else "/") + href
-    )
+def _abs(href: str) -> str | None:
+    """Absolute URL of a link, ``None`` when it leaves the allowed hosts or is not http(s)."""
+    url = urljoin(BASE_URL + "/", href)
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme not in ("http", "https"):
+        return None
+    if not any(host == h or host.endswith("." + h) for h in ALLOWED_HOSTS):
+        return None
+    return url
 
 
 def parse_calendar(html: str | bytes) -> pd.DataFrame:
@@ -85,7 +94,8 @@ def parse_calendar(html: str | bytes) -> pd.DataFrame:
         href = (a.attributes.get("href") or "").strip()
         for kind, pat in (("statement", _STATEMENT), ("minutes", _MINUTES)):
             m = pat.search(href.split("?")[0])
-            if not m:
+            url = _abs(href) if m else None
+            if m is None or url is None:
                 continue
             day = pd.Timestamp(m.group(1))
             release = pd.NaT
@@ -104,7 +114,7 @@ def parse_calendar(html: str | bytes) -> pd.DataFrame:
                 rows[key] = {
                     "meeting_date": day,
                     "kind": kind,
-                    "url": _abs(href),
+                    "url": url,
                     "release_date": release,
                 }
     if not rows:
@@ -167,6 +177,7 @@ class FederalReserveFomcSource(Source[FomcQuery]):
     """FOMC statements and minutes from www.federalreserve.gov (calendar + document pages)."""
 
     name = "fomc"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ALLOWED_HOSTS
     dataset = "fomc_docs"
     rate_limit = 2.0
 
@@ -203,13 +214,21 @@ class FederalReserveFomcSource(Source[FomcQuery]):
     def extract(self, query: FomcQuery) -> bytes:
         """Fetch the calendar and the pages of the documents in range (JSON payload)."""
         cal_html = get_bytes(
-            self.client, query.calendar_url, source=self.name, rate_limit=self.rate_limit
+            self.client,
+            query.calendar_url,
+            source=self.name,
+            rate_limit=self.rate_limit,
+            allowed_hosts=self.allowed_hosts,
         )
         cal = parse_calendar(cal_html)
         pages = {
-            url: get_bytes(self.client, url, source=self.name, rate_limit=self.rate_limit).decode(
-                "utf-8", errors="replace"
-            )
+            url: get_bytes(
+                self.client,
+                url,
+                source=self.name,
+                rate_limit=self.rate_limit,
+                allowed_hosts=self.allowed_hosts,
+            ).decode("utf-8", errors="replace")
             for url in self._wanted(query, cal)["url"]
         }
         payload = {"calendar": cal_html.decode("utf-8", errors="replace"), "pages": pages}

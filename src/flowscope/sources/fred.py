@@ -51,6 +51,7 @@ class FredSeriesSource(Source[FredQuery]):
     """
 
     name: ClassVar[str] = "fred"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("fred.stlouisfed.org",)
     dataset: ClassVar[str] = "rates"
     rate_limit: ClassVar[float | None] = 1.0
     lookback_days: ClassVar[int] = 7  # FRED revises recent daily rates (EFFR, SOFR) for a few days
@@ -97,6 +98,7 @@ class FredSeriesSource(Source[FredQuery]):
             self.client,
             self.settings.url_for(self.name, FREDGRAPH_URL),
             source=self.name,
+            allowed_hosts=self.allowed_hosts,
             rate_limit=self.rate_limit,
             params=params,
         )

@@ -47,6 +47,7 @@ class KrakenOhlcSource(Source[SeriesQuery]):
     """BTC-USD OHLC bars from Kraken (``1d``, ``1h``); at most the 720 most recent bars."""
 
     name: ClassVar[str] = "kraken"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("api.kraken.com",)
     dataset: ClassVar[str] = "prices"
     lookback_days: ClassVar[int] = 2
     rate_limit: ClassVar[float | None] = 1.0
@@ -77,6 +78,7 @@ class KrakenOhlcSource(Source[SeriesQuery]):
                 self.client,
                 self.settings.url_for(self.name, KRAKEN_OHLC_URL),
                 source=self.name,
+                allowed_hosts=self.allowed_hosts,
                 params=params,
                 rate_limit=self.rate_limit,
             )

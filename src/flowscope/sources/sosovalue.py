@@ -27,7 +27,6 @@ import pandas as pd
 
 from flowscope.errors import (
     EmptyDataError,
-    OfflineError,
     SchemaDriftError,
     SourceAuthError,
     SourceError,
@@ -35,6 +34,7 @@ from flowscope.errors import (
     ValidationError,
 )
 from flowscope.sources._base import Query, Source
+from flowscope.sources._http import clean_server_text, post_json
 
 __all__ = ["SOSOVALUE_API", "SoSoValueEtfFlowsSource", "SoSoValueQuery", "parse_sosovalue"]
 
@@ -58,7 +58,7 @@ def _unwrap(doc: Any, what: str) -> Any:
         raise SchemaDriftError(msg, source="sosovalue")
     code = doc.get("code", 0)
     if code not in (0, "0", 200, "200"):
-        text = str(doc.get("msg") or "")[:200]
+        text = clean_server_text(str(doc.get("msg") or ""))
         low = text.lower()
         if "key" in low or "auth" in low or "permission" in low:
             msg = f"sosovalue: {what}: the API key was rejected (code {code}): {text}"
@@ -205,6 +205,7 @@ class SoSoValueEtfFlowsSource(Source[SoSoValueQuery]):
     latest day per fund (with AUM). Needs ``FLOWSCOPE_SOSOVALUE_KEY``."""
 
     name: ClassVar[str] = "sosovalue"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("sosovalue.xyz",)
     dataset: ClassVar[str] = "etf_flows"
     requires_key: ClassVar[str | None] = "sosovalue_key"
 
@@ -238,26 +239,26 @@ class SoSoValueEtfFlowsSource(Source[SoSoValueQuery]):
         return key
 
     def _post(self, url: str, body: dict[str, Any]) -> Any:
+        key = self._key()
         try:
-            resp = self.client.post(
+            raw = post_json(
+                self.client,
                 url,
-                json=body,
-                headers={"x-soso-api-key": self._key(), "Content-Type": "application/json"},
+                body,
+                source=self.name,
+                headers={"x-soso-api-key": key, "Content-Type": "application/json"},
+                secrets=(key,),
+                allowed_hosts=self.allowed_hosts,
             )
-        except httpx.TransportError as exc:
-            host = httpx.URL(url).host
-            msg = f"sosovalue: cannot reach {host} ({type(exc).__name__}); are you offline?"
-            raise OfflineError(msg, source=self.name) from None
-        if resp.status_code in (401, 403):
-            msg = f"sosovalue: HTTP {resp.status_code}: the API key was rejected"
-            raise SourceAuthError(msg, source=self.name)
-        if not resp.is_success:
-            msg = f"sosovalue: HTTP {resp.status_code} from {url}"
-            raise SourceHTTPError(msg, source=self.name, status=resp.status_code, url=url)
+        except SourceHTTPError as exc:
+            if exc.status in (401, 403):
+                msg = f"sosovalue: HTTP {exc.status}: the API key was rejected"
+                raise SourceAuthError(msg, source=self.name) from None
+            raise
         try:
-            return resp.json()
+            return json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError):
-            msg = f"sosovalue: {url} did not answer JSON"
+            msg = f"sosovalue: {httpx.URL(url).copy_with(query=None)} did not answer JSON"
             raise SchemaDriftError(msg, source=self.name) from None
 
     def extract(self, query: SoSoValueQuery) -> bytes:
@@ -276,7 +277,14 @@ class SoSoValueEtfFlowsSource(Source[SoSoValueQuery]):
         EmptyDataError
             The answer holds no day in the range.
         """
-        frame = parse_sosovalue(raw)
+        try:
+            frame = parse_sosovalue(raw)
+        except SourceError as exc:  # a server message may echo the key: never show it
+            key = self.settings.sosovalue_key
+            if not key or key not in str(exc):
+                raise
+            msg = str(exc).replace(key, "[redacted]")
+            raise type(exc)(msg, source=self.name) from None
         if query.start is not None:
             frame = frame[frame["date"] >= query.start]
         if query.end is not None:

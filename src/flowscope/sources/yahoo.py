@@ -69,6 +69,7 @@ _ZQ_RANGE = (50.0, 110.0)  # 100 - rate %: anything outside is not a fed funds p
 
 class _YahooChartSource(Source[SeriesQuery]):
     name: ClassVar[str] = "yahoo"
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("finance.yahoo.com",)
     lookback_days: ClassVar[int] = 7  # about five sessions: Yahoo revises recent bars
     rate_limit: ClassVar[float | None] = 2.0
 
@@ -103,7 +104,12 @@ class _YahooChartSource(Source[SeriesQuery]):
                 "events": "div,split",
             }
             body = get_bytes(
-                self.client, url, source=self.name, params=params, rate_limit=self.rate_limit
+                self.client,
+                url,
+                source=self.name,
+                params=params,
+                rate_limit=self.rate_limit,
+                allowed_hosts=self.allowed_hosts,
             )
             if start is not None and self._split_since(body, start, url):
                 # a split re-adjusts the whole history: read it again from the default start
@@ -111,7 +117,12 @@ class _YahooChartSource(Source[SeriesQuery]):
                 first = start.tz_localize("UTC")
                 params["period1"] = str(int(first.timestamp()))
                 body = get_bytes(
-                    self.client, url, source=self.name, params=params, rate_limit=self.rate_limit
+                    self.client,
+                    url,
+                    source=self.name,
+                    params=params,
+                    rate_limit=self.rate_limit,
+                    allowed_hosts=self.allowed_hosts,
                 )
             charts.append(
                 {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib.resources
+import json
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -699,8 +700,46 @@ class Store:
         return df
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        """Run read-only SQL against the store and return a DataFrame."""
+        """Run one read-only query (``SELECT`` / ``WITH … SELECT``) and return a DataFrame.
+
+        Raises
+        ------
+        ValidationError
+            If ``query`` is not exactly one statement that only reads: ``DELETE``,
+            ``DROP``, ``COPY … TO``, ``ATTACH``, ``INSTALL``, ``PRAGMA``, ``SET``, several
+            statements, or a ``SELECT`` whose CTE modifies data are refused, unrun.
+        """
+        self._check_read_only(query)
         return self._df(query, params)
+
+    def _check_read_only(self, query: str) -> None:
+        def refuse(why: str) -> ValidationError:
+            shown = " ".join(query.split())
+            shown = shown[:80] + ("…" if len(shown) > 80 else "")
+            msg = f"Store.sql runs read-only queries only: {why} ({shown!r})"
+            return ValidationError(msg, param_name="query", received=shown)
+
+        try:
+            statements = self._con.extract_statements(query)
+        except duckdb.Error as exc:
+            why = f"cannot parse it ({str(exc).splitlines()[0]})"
+            raise refuse(why) from None
+        if len(statements) != 1:
+            why = f"{len(statements)} statements, expected exactly one"
+            raise refuse(why)
+        kind = statements[0].type
+        if kind != duckdb.StatementType.SELECT:
+            why = f"a {kind.name} statement"
+            raise refuse(why)
+        rows = self._con.execute("SELECT json_serialize_sql(?)", [query]).fetchall()
+        tree = json.loads(rows[0][0]) if rows else {"error": True}
+        if tree.get("error"):
+            why = "cannot check it"
+            raise refuse(why)
+        nodes = {n for n in _node_types(tree) if n not in _READ_NODES}
+        if nodes:
+            why = f"it contains {', '.join(sorted(nodes))}"
+            raise refuse(why)
 
     def revisions(self, dataset: str, **filters: Any) -> pd.DataFrame:
         """Superseded rows of a dataset that tracks revisions (oldest first)."""
@@ -994,3 +1033,21 @@ def open_store(
         if source_preference is None:
             source_preference = settings.source_preference
     return Store(path, read_only=read_only, source_preference=source_preference)
+
+
+#: Query-node types a read-only query may contain (anything else, e.g. a DELETE in a CTE, is refused).
+_READ_NODES = frozenset({"SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE"})
+
+
+def _node_types(tree: Any) -> Iterator[str]:
+    """Every query-node type (``…_NODE``) in a ``json_serialize_sql`` tree."""
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            kind = item.get("type")
+            if isinstance(kind, str) and kind.endswith("_NODE"):
+                yield kind
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)

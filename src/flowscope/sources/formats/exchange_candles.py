@@ -120,7 +120,9 @@ def parse_kraken_ohlc(raw: bytes | str, *, origin: str) -> tuple[pd.DataFrame, i
         raise ParseError("not a Kraken answer object", path=origin, received=type(body).__name__)
     errors = body.get("error") or []
     if errors:
-        msg = f"kraken: {origin}: {'; '.join(map(str, errors))}"
+        from flowscope.sources._http import clean_server_text
+
+        msg = f"kraken: {origin}: {clean_server_text('; '.join(map(str, errors)))}"
         raise SourceError(msg, source="kraken")
     result = body.get("result")
     pairs = [k for k in result if k != "last"] if isinstance(result, dict) else []

@@ -80,7 +80,10 @@ def parse_yahoo_chart(raw: bytes | str, *, origin: str) -> YahooChart:
     if err:
         code = err.get("code") if isinstance(err, dict) else None
         desc = err.get("description") if isinstance(err, dict) else err
-        msg = f"yahoo: {origin}: {code or 'error'}: {desc}"
+        from flowscope.sources._http import clean_server_text
+
+        msg = f"yahoo: {origin}: {clean_server_text(str(code or 'error'))}: "
+        msg += clean_server_text(str(desc))
         if code == "Not Found":
             raise EmptyDataError(msg, source="yahoo")
         raise SourceError(msg, source="yahoo")
