@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import pandas as pd
@@ -48,7 +49,8 @@ class Source(abc.ABC, Generic[Q]):
         Most requests per second the connector sends to its host (``None``: no own limit).
     allowed_hosts
         Hosts the connector may fetch from (each with its subdomains); the HTTP layer refuses
-        any other, redirects included (``docs/http.md``).
+        any other, redirects included (``docs/http.md``). The host of a base URL set for the
+        connector in the settings (``base_urls``) is added to them.
     """
 
     name: ClassVar[str]
@@ -61,6 +63,10 @@ class Source(abc.ABC, Generic[Q]):
     def __init__(self, client: httpx.Client, settings: Settings | None = None) -> None:
         self.client = client
         self.settings = settings or Settings()
+        base = self.settings.base_urls.get(self.name)
+        if base:  # a base URL set in the settings (a mirror, a test server) is allowed too
+            host = urlsplit(base).hostname or ""
+            self.__dict__["allowed_hosts"] = (*type(self).allowed_hosts, host)
 
     @abc.abstractmethod
     def build_query(self, **params: Any) -> Q:

@@ -76,6 +76,7 @@ class KalshiFomcSource(Source[KalshiQuery]):
     dataset: ClassVar[str] = "prediction_markets"
     lookback_days: ClassVar[int] = 1
     rate_limit: ClassVar[float | None] = 5.0
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("api.elections.kalshi.com",)
 
     def build_query(self, **params: Any) -> KalshiQuery:
         """Validate ``events`` (event tickers), ``series`` and ``now``."""
@@ -104,6 +105,7 @@ class KalshiFomcSource(Source[KalshiQuery]):
             self.client,
             f"{KALSHI_API}{path}",
             source=self.name,
+            allowed_hosts=self.allowed_hosts,
             params=params,
             rate_limit=self.rate_limit,
         )

@@ -93,6 +93,7 @@ class PolymarketFomcSource(Source[PolymarketQuery]):
     dataset: ClassVar[str] = "prediction_markets"
     lookback_days: ClassVar[int] = 1
     rate_limit: ClassVar[float | None] = 5.0
+    allowed_hosts: ClassVar[tuple[str, ...]] = ("gamma-api.polymarket.com", "clob.polymarket.com")
 
     def build_query(self, **params: Any) -> PolymarketQuery:
         """Validate ``events`` (Gamma event slugs) and ``now``."""
@@ -112,7 +113,12 @@ class PolymarketFomcSource(Source[PolymarketQuery]):
 
     def _get(self, url: str, params: dict[str, str]) -> Any:
         body = get_bytes(
-            self.client, url, source=self.name, params=params, rate_limit=self.rate_limit
+            self.client,
+            url,
+            source=self.name,
+            allowed_hosts=self.allowed_hosts,
+            params=params,
+            rate_limit=self.rate_limit,
         )
         try:
             return json.loads(body)
