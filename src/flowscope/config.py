@@ -138,6 +138,8 @@ class Settings(BaseSettings):
     sosovalue_key: str | None = Field(default=None, repr=False)
     fred_api_key: str | None = Field(default=None, repr=False)
     source_preference: Annotated[dict[str, tuple[str, ...]], NoDecode] = Field(default_factory=dict)
+    #: Base URL of Binance's spot REST API (``flowscope book collect``); a mirror or a test server.
+    binance_base_url: str = "https://api.binance.com"
 
     def __init__(self, **values: Any) -> None:
         try:

@@ -163,4 +163,142 @@ def metrics(
         err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
 
 
+def _seconds(value: str | None, option: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        step = pd.Timedelta(value)
+    except (ValueError, TypeError):
+        step = pd.NaT
+    if step is pd.NaT or pd.isna(step) or step <= pd.Timedelta(0):
+        msg = f"{option}: not a positive interval: {value!r} (e.g. 30s, 500ms, 10m)"
+        raise UsageError(msg, param_name=option.lstrip("-"), received=value)
+    return float(step.total_seconds())
+
+
+def _default_books_dir() -> Path:
+    from flowscope.cli._common import state
+
+    return state.settings().data_dir / "books"
+
+
+@app.command("collect")
+@handle_errors
+def collect(
+    venue: Annotated[str, typer.Option("--venue", help="Exchange: binance (spot REST depth).")] = (
+        "binance"
+    ),
+    symbol: Annotated[str, typer.Option("--symbol", help="Pair, e.g. BTC/USDT.")] = "BTC/USDT",
+    every: Annotated[str, typer.Option("--every", help="Polling interval (e.g. 30s, 1m).")] = "30s",
+    levels: Annotated[
+        int,
+        typer.Option("--levels", help="Levels per side: 5, 10, 20, 50, 100, 500, 1000 or 5000."),
+    ] = 1000,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Dataset directory (default: <data_dir>/books); partitioned date=/venue=.",
+        ),
+    ] = None,
+    max_snapshots: Annotated[
+        int | None,
+        typer.Option("--max-snapshots", help="Stop after this many new snapshots.", min=1),
+    ] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", help="Stop after this long (e.g. 10m, 2h).")
+    ] = None,
+) -> None:
+    """Poll the venue's REST depth endpoint and write each snapshot to a Parquet dataset.
+
+    Resumable: a restart reads what is held and never writes a snapshot twice. Ctrl-C
+    finishes the current write and prints a summary.
+    """
+    import signal
+    import sys
+    import threading
+
+    from flowscope.sources.binance_depth import (
+        BINANCE_DEPTH_LIMITS,
+        BinanceDepthSource,
+        SnapshotDataset,
+        binance_symbol,
+    )
+    from flowscope.sources.binance_depth import collect as run_collect
+
+    if venue.strip().lower() != "binance":
+        msg = f"--venue: unknown venue {venue!r}; the collector supports binance"
+        raise UsageError(msg, param_name="venue", received=venue)
+    if levels not in BINANCE_DEPTH_LIMITS:
+        msg = f"--levels: Binance accepts {', '.join(map(str, BINANCE_DEPTH_LIMITS))}, got {levels}"
+        raise UsageError(msg, param_name="levels", received=levels)
+    sym = binance_symbol(symbol)
+    every_s = _seconds(every, "--every")
+    duration_s = _seconds(duration, "--duration")
+    from flowscope.cli._common import console, state
+
+    dataset = SnapshotDataset(out if out is not None else _default_books_dir())
+    source = BinanceDepthSource(state.settings())
+    stop = threading.Event()
+
+    def _on_sigint(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    tty = sys.stderr.isatty()
+    try:
+        if tty:
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                console=err_console,
+                transient=True,
+            ) as progress:
+                task = progress.add_task(f"collecting {sym}", total=max_snapshots)
+
+                def _tick(kind: str, snap: object) -> None:
+                    if kind == "written":
+                        progress.advance(task)
+
+                summary = run_collect(
+                    source, dataset, sym, every_s=every_s or 30.0, limit=levels,
+                    max_snapshots=max_snapshots, duration_s=duration_s, stop=stop,
+                    on_event=_tick,
+                )  # fmt: skip
+        else:
+
+            def _log(kind: str, snap: object) -> None:
+                if kind == "written" and snap is not None:
+                    key = getattr(snap, "key", "")
+                    err_console.print(f"written {key}", highlight=False, soft_wrap=True)
+
+            summary = run_collect(
+                source, dataset, sym, every_s=every_s or 30.0, limit=levels,
+                max_snapshots=max_snapshots, duration_s=duration_s, stop=stop, on_event=_log,
+            )  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        source.close()
+    console.print(
+        f"{summary.n_written} snapshot(s) written to {summary.out} "
+        f"({summary.n_held_at_start} held before, {summary.n_unchanged} unchanged and not "
+        f"rewritten, {summary.n_failed} failed poll(s), {summary.n_tmp_removed} unfinished "
+        f"file(s) of an earlier run removed; stopped by {summary.stopped_by})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if summary.n_levels_rejected:
+        err_console.print(
+            f"[yellow]note:[/] {summary.n_levels_rejected} level(s) with an impossible price "
+            "or size were set aside",
+            highlight=False,
+        )
+    for e in summary.errors[-3:]:
+        err_console.print(f"[yellow]note:[/] {e}", highlight=False, soft_wrap=True)
+
+
 book_impact.register(app)
