@@ -42,7 +42,11 @@ FORMATS_IN = (
     "ccxt",
 )
 FileArg = Annotated[
-    Path, typer.Argument(help="Order-book file (gzip or plain text).", show_default=False)
+    Path,
+    typer.Argument(
+        help="Order-book file (gzip or plain text), or a snapshot dataset directory.",
+        show_default=False,
+    ),
 ]
 FormatInOpt = Annotated[
     str, typer.Option("--format-in", help=f"File format: {', '.join(FORMATS_IN)}.")
@@ -104,6 +108,20 @@ def metrics(
     levels: Annotated[
         int, typer.Option("--levels", help="Levels per side kept in each sample.", min=1)
     ] = 1000,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="For a dataset directory: local (this process) or dask (Dask distributed).",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://host:port); default: start a LocalCluster.",
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Spread, depth (±0.1..10 %), slippage, cost to move the price and imbalance over time."""
@@ -112,6 +130,13 @@ def metrics(
     step = _every(every)
     ref_v = output_format(ref, ("best", "mid"), option="--ref")
     sizes = _sizes(sizes_usd)
+    engine_v = output_format(engine, ("local", "dask"), option="--engine")
+    if file.is_dir():
+        _dataset_metrics(file, engine_v, scheduler, ref_v, sizes, levels, fmt)
+        return
+    if engine_v != "local" or scheduler is not None:
+        msg = "--engine dask and --scheduler work on a snapshot dataset directory, not a file"
+        raise UsageError(msg, param_name="engine", received=engine)
     if not file.is_file():
         msg = f"FILE: no such file: {file}"
         raise UsageError(msg, param_name="file", received=str(file))
@@ -161,6 +186,42 @@ def metrics(
         )
     for note in notes:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
+def _dataset_metrics(
+    root: Path,
+    engine: str,
+    scheduler: str | None,
+    ref: str,
+    sizes: list[float],
+    levels: int,
+    fmt: str,
+) -> None:
+    from flowscope.queries.books import metrics_over_dataset
+
+    table = metrics_over_dataset(
+        root,
+        engine=engine,  # type: ignore[arg-type]
+        scheduler=scheduler,
+        ref=ref,  # type: ignore[arg-type]
+        sizes_usd=sizes,
+        n_levels=levels,
+    )
+    if fmt == "json":
+        print_json(
+            {
+                "dataset": str(root),
+                "engine": engine,
+                "scheduler": scheduler,
+                "ref_price": ref,
+                "n_snapshots": len(table),
+                "samples": frame_to_records(table),
+            }
+        )
+        return
+    cols = ["venue", "symbol", *[c for c in _TABLE if c not in ("synced",)]]
+    shown = table if fmt == "csv" else table.loc[:, [c for c in cols if c in table.columns]]
+    print_frame(shown, fmt, title=f"{root}: liquidity of {len(table)} snapshot(s) (ref {ref})")
 
 
 def _seconds(value: str | None, option: str) -> float | None:
@@ -299,6 +360,90 @@ def collect(
         )
     for e in summary.errors[-3:]:
         err_console.print(f"[yellow]note:[/] {e}", highlight=False, soft_wrap=True)
+
+
+#: Depth bands (percent) and order sizes (USD) the thinning command compares; 0.01 % fits the
+#: 20-level books of venues such as Hyperliquid.
+THINNING_PCTS = (0.01, 0.1, 0.5, 1.0)
+THINNING_SIZES_USD = (10_000.0, 100_000.0)
+
+
+@app.command("thinning")
+@handle_errors
+def thinning(
+    root: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Snapshot dataset directory (default: <data_dir>/books).", show_default=False
+        ),
+    ] = None,
+    holidays: Annotated[
+        str, typer.Option("--holidays", help="Holiday set: christmas (Dec 20 - Jan 2) or us.")
+    ] = "christmas",
+    boot: Annotated[
+        int, typer.Option("--boot", help="Bootstrap resamples for the ratio CIs.", min=100)
+    ] = 2000,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Depth, spread and slippage in holiday windows vs normal times, and by hour of week."""
+    fmt = output_format(fmt)
+    from flowscope.analytics.liquidity.thinning import (
+        HOLIDAY_SETS,
+        by_hour_of_week,
+        holiday_thinning,
+        holiday_windows,
+        thinning_frame,
+    )
+    from flowscope.queries.books import metrics_over_dataset
+
+    kind = output_format(holidays, HOLIDAY_SETS, option="--holidays")
+    root = root if root is not None else _default_books_dir()
+    snaps = metrics_over_dataset(root, ref="mid", pcts=THINNING_PCTS, sizes_usd=THINNING_SIZES_USD)
+    frame = thinning_frame(snaps)
+    first, last = frame["ts"].min(), frame["ts"].max()
+    wins = holiday_windows(kind, first, last)
+    ts = frame["ts"]
+    in_hol = pd.Series(False, index=frame.index)
+    for s, e in wins:
+        in_hol |= (ts >= s) & (ts < e)
+    span = f"{first:%Y-%m-%d %H:%M} .. {last:%Y-%m-%d %H:%M} UTC"
+    note = None
+    if not in_hol.any():
+        note = (
+            f"no holiday window in the data: the {len(frame)} snapshot(s) held span {span}, "
+            f"outside every {kind} window; no holiday/normal ratio can be measured"
+        )
+    elif in_hol.all():
+        note = (
+            f"no normal window in the data: all {len(frame)} snapshot(s) ({span}) fall in "
+            f"{kind} windows; no holiday/normal ratio can be measured"
+        )
+    table = holiday_thinning(frame, wins, n_boot=boot).reset_index() if note is None else None
+    hours = by_hour_of_week(frame).reset_index()
+    if fmt == "json":
+        print_json(
+            {
+                "dataset": str(root),
+                "venues": sorted(snaps["venue"].unique().tolist()),
+                "symbols": sorted(snaps["symbol"].unique().tolist()),
+                "n_snapshots": len(frame),
+                "n_snapshots_holiday": int(in_hol.sum()),
+                "first_snapshot_utc": first,
+                "last_snapshot_utc": last,
+                "holidays": kind,
+                "holiday_windows_utc": [[s, e] for s, e in wins],
+                "holiday_covered": note is None,
+                "note": note,
+                "thinning": frame_to_records(table) if table is not None else [],
+                "by_hour_of_week": frame_to_records(hours),
+            }
+        )
+    elif table is not None:
+        print_frame(table, fmt, title=f"{root}: {kind} vs normal ({span}); ratio = holiday/normal")
+    else:
+        print_frame(hours, fmt, title=f"{root}: by UTC hour of week ({span})")
+    if note is not None:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
 
 
 book_impact.register(app)

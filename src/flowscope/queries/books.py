@@ -126,15 +126,15 @@ def metrics_over_dataset(
         :func:`~flowscope.analytics.liquidity.snapshots.snapshot_metrics` rows, partitions
         in (date, venue) order.
     """
-    parts = [str(p) for p in partitions(root)]
-    args = (ref, tuple(pcts), tuple(sizes_usd), n_levels)
-    if engine == "local":
-        frames = [_partition_metrics(p, *args) for p in parts]
-    elif engine == "dask":
-        frames = _on_dask(parts, args, scheduler)
-    else:
+    if engine not in ("local", "dask"):
         msg = f"--engine: unknown engine {engine!r}; use local or dask"
         raise UsageError(msg, param_name="engine", received=engine)
+    parts = [str(p) for p in partitions(root)]
+    args = (ref, tuple(pcts), tuple(sizes_usd), n_levels)
+    if engine == "dask":
+        frames = _on_dask(parts, args, scheduler)
+    else:
+        frames = [_partition_metrics(p, *args) for p in parts]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -148,15 +148,11 @@ def _on_dask(
     except ImportError:
         msg = "--engine dask needs the `scale` extra: pip install 'flowscope[scale]'"
         raise MissingDependencyError(msg) from None
+    columns = [[a] * len(parts) for a in args]
     if scheduler is None:
-        with (
-            LocalCluster(
-                n_workers=2, processes=True, host="127.0.0.1", dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            futures = client.map(_partition_metrics, parts, *[[a] * len(parts) for a in args])
-            return list(client.gather(futures))
-    with Client(scheduler, timeout="10s") as client:
-        futures = client.map(_partition_metrics, parts, *[[a] * len(parts) for a in args])
-        return list(client.gather(futures))
+        kw = {"n_workers": 2, "processes": True, "host": "127.0.0.1", "dashboard_address": None}
+        cluster = LocalCluster(**kw)  # type: ignore[no-untyped-call]
+        with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+            return list(client.gather(client.map(_partition_metrics, parts, *columns)))
+    with Client(scheduler, timeout="10s") as client:  # type: ignore[no-untyped-call]
+        return list(client.gather(client.map(_partition_metrics, parts, *columns)))
