@@ -31,12 +31,18 @@ def hyperliquid_levels() -> pd.DataFrame:
     return df
 
 
-def write_dataset(root: Path, shifts: list[pd.Timedelta], venue: str = "hyperliquid") -> int:
-    """Write every sample book once per shift (times moved by it); return the snapshots written."""
+def write_dataset(
+    root: Path,
+    shifts: list[pd.Timedelta],
+    venue: str = "hyperliquid",
+    size_factors: list[float] | None = None,
+) -> int:
+    """Write every sample book once per shift (times moved by it, sizes times the factor)."""
     lv = hyperliquid_levels()
     ds = SnapshotDataset(root)
     n = 0
-    for k, shift in enumerate(shifts):
+    factors = size_factors or [1.0] * len(shifts)
+    for k, (shift, f) in enumerate(zip(shifts, factors, strict=True)):
         for m, g in lv.groupby("msg"):
             bids = g[g["side"] == "bid"].sort_values("price", ascending=False)
             asks = g[g["side"] == "ask"].sort_values("price")
@@ -45,8 +51,8 @@ def write_dataset(root: Path, shifts: list[pd.Timedelta], venue: str = "hyperliq
                 symbol="BTC",
                 last_update_id=int(m) + 1000 * k,
                 ts=g["ts"].iloc[0] + shift,
-                bids=bids[["price", "size"]].to_numpy(),
-                asks=asks[["price", "size"]].to_numpy(),
+                bids=bids[["price", "size"]].to_numpy() * [1.0, f],
+                asks=asks[["price", "size"]].to_numpy() * [1.0, f],
             )
             ds.write(snap)
             n += 1
