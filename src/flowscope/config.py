@@ -154,6 +154,8 @@ class Settings(BaseSettings):
     http_deadline_s: float = Field(default=300.0, gt=0)
     lock_timeout_s: float = Field(default=30.0, ge=0)
     base_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    #: Base URL of Binance's spot REST API (``flowscope book collect``); a mirror or a test server.
+    binance_base_url: str = "https://api.binance.com"
 
     def __init__(self, **values: Any) -> None:
         try:

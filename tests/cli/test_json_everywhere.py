@@ -62,6 +62,7 @@ ARGS: dict[str, list[str]] = {
     "season window": ["--boot", "200"],
     "season calendar": [],
     "regime": ["--asof", "2025-11-28"],
+    "book thinning": [],
     "book impact": ["--christmas", "2023-2024", "--boot", "100"],
     "sweep": ["--fast", "5,10", "--slow", "50,100", "--threshold", "0,0.02", "--top", "3"],
     "macro show": [],
@@ -75,9 +76,16 @@ ARGS: dict[str, list[str]] = {
     "backtest": ["--start", "2025-01-01", "--end", "2025-06-30"],
 }
 # Commands that write files or the store and print a short confirmation, not data.
-NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train", "serve"}
+NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train", "serve", "book collect"}
 # Commands that must answer "no data held" (exit 4) on the bundled store.
-NO_DATA = {"rates odds", "rates history", "rates events", "rates panel", "rates compare"}
+NO_DATA = {
+    "rates odds",
+    "rates history",
+    "rates events",
+    "rates panel",
+    "rates compare",
+    "book thinning",  # no snapshot dataset collected in the temp data dir
+}
 # Exit 3: every connector offline (the report is still one JSON document).
 OFFLINE = {"update"}
 # The bundle holds no revised flows: an empty list is the right answer.

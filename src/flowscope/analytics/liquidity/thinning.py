@@ -29,11 +29,18 @@ from flowscope.analytics.liquidity.impact import (
 from flowscope.errors import ValidationError
 
 __all__ = [
+    "HOLIDAY_SETS",
     "by_hour_of_week",
     "christmas_windows",
     "depth_from_levels",
     "holiday_thinning",
+    "holiday_windows",
+    "thinning_frame",
 ]
+
+#: Holiday sets :func:`holiday_windows` knows: Christmas (Dec 20 – Jan 2) and the US
+#: market holidays (NYSE regular holidays, whole UTC days).
+HOLIDAY_SETS = ("christmas", "us")
 
 
 def _metric_columns(metrics: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
@@ -212,3 +219,48 @@ def holiday_thinning(
             }
         )
     return pd.DataFrame(rows).set_index("metric")
+
+
+def holiday_windows(
+    name: str, start: pd.Timestamp, end: pd.Timestamp
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """UTC ``[start, end)`` holiday windows of a set (:data:`HOLIDAY_SETS`) touching a span.
+
+    ``christmas``: Dec 20 – Jan 2 of each year (:func:`christmas_windows`); ``us``: each NYSE
+    regular holiday (New Year, MLK, Presidents, Good Friday, Memorial, Juneteenth,
+    Independence, Labor, Thanksgiving, Christmas days) as one UTC day.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if name == "christmas":
+        wins = christmas_windows(range(start.year - 1, end.year + 1))
+    elif name == "us":
+        from flowscope.calendars import nyse_calendar
+
+        days = nyse_calendar().regular_holidays.holidays(
+            (start - pd.Timedelta(days=1)).tz_localize(None).normalize(),
+            (end + pd.Timedelta(days=1)).tz_localize(None).normalize(),
+        )
+        wins = [(d.tz_localize("UTC"), d.tz_localize("UTC") + pd.Timedelta(days=1)) for d in days]
+    else:
+        msg = f"--holidays: unknown holiday set {name!r}; use {' or '.join(HOLIDAY_SETS)}"
+        raise ValidationError(msg, param_name="holidays", received=name)
+    return [(s, e) for s, e in wins if s <= end and e > start]
+
+
+def thinning_frame(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The metrics thinning compares, from :func:`~.snapshots.snapshot_metrics` output.
+
+    Returns
+    -------
+    DataFrame
+        ``ts`` (UTC), ``spread_bps``, ``depth_usd_<x>pct`` (bid + ask USD within x % of the
+        reference; missing when either side is unknown that far) for each band held, and the
+        ``slippage_{buy,sell}_<Q>usd_bps`` columns as they are.
+    """
+    out = metrics[["ts", "spread_bps"]].copy()
+    for c in metrics.columns:
+        if c.startswith("depth_bid_") and c.endswith("pct_usd"):
+            tag = c.removeprefix("depth_bid_").removesuffix("_usd")
+            out[f"depth_usd_{tag}"] = metrics[c] + metrics[f"depth_ask_{tag}_usd"]
+    slip = [c for c in metrics.columns if c.startswith("slippage_")]
+    return pd.concat([out, metrics[slip]], axis=1)
