@@ -46,6 +46,7 @@ ARGS: dict[str, list[str]] = {
     "rates compare": ["--meeting", "2025-12-10"],
     "tone score": ["--latest", "--top", "2"],
     "tone history": ["--start", "2025-01-01"],
+    "tone calibrate": ["--boot", "100"],
     "tone classify": [str(SHARED / "fomc_text/extracted_fomc_statement_2025-10-29.txt")],
     "tone eval": [
         "--data",
@@ -77,7 +78,14 @@ ARGS: dict[str, list[str]] = {
 # Commands that write files or the store and print a short confirmation, not data.
 NO_FORMAT = {"init", "import", "flows chart", "tone import", "tone train"}
 # Commands that must answer "no data held" (exit 4) on the bundled store.
-NO_DATA = {"rates odds", "rates history", "rates events", "rates panel", "rates compare"}
+NO_DATA = {
+    "rates odds",
+    "rates history",
+    "rates events",
+    "rates panel",
+    "rates compare",
+    "tone calibrate",
+}
 # Exit 3: every connector offline (the report is still one JSON document).
 OFFLINE = {"update"}
 # The bundle holds no revised flows: an empty list is the right answer.

@@ -160,7 +160,7 @@ def _pearson_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     yc = y - y.mean(axis=1, keepdims=True)
     den = np.sqrt((xc * xc).sum(axis=1) * (yc * yc).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, (xc * yc).sum(axis=1) / den, np.nan)
+        return np.asarray(np.where(den > 0, (xc * yc).sum(axis=1) / den, np.nan), dtype=float)
 
 
 def spearman(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series) -> float:
