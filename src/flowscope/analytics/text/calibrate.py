@@ -152,7 +152,8 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
 def _rank_rows(a: np.ndarray) -> np.ndarray:
     """Average ranks along the last axis (ties share their mean rank)."""
-    return pd.DataFrame(np.atleast_2d(a)).rank(axis=1, method="average").to_numpy(dtype=float)
+    ranks = pd.DataFrame(np.atleast_2d(a)).rank(axis=1, method="average")
+    return np.asarray(ranks, dtype=float)
 
 
 def _pearson_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
