@@ -46,6 +46,7 @@ ARGS: dict[str, list[str]] = {
     "rates compare": ["--meeting", "2025-12-10"],
     "tone score": ["--latest", "--top", "2"],
     "tone history": ["--start", "2025-01-01"],
+    "tone calibrate": ["--boot", "100"],
     "tone classify": [str(SHARED / "fomc_text/extracted_fomc_statement_2025-10-29.txt")],
     "tone eval": [
         "--data",
@@ -85,6 +86,7 @@ NO_DATA = {
     "rates panel",
     "rates compare",
     "book thinning",  # no snapshot dataset collected in the temp data dir
+    "tone calibrate",
 }
 # Exit 3: every connector offline (the report is still one JSON document).
 OFFLINE = {"update"}

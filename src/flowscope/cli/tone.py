@@ -20,6 +20,7 @@ from flowscope.cli._common import (
     FormatOpt,
     console,
     err_console,
+    frame_to_records,
     handle_errors,
     open_cli_store,
     output_format,
@@ -529,3 +530,144 @@ def evaluate(
         comb = summary[summary["dataset"] == "combine"]
         if not comb.empty:
             console.print(f"combined: ours {comb['ours'].iloc[0]} vs paper 0.7171 (target 0.72)")
+
+
+@app.command("calibrate")
+@handle_errors
+def calibrate(
+    model: ModelOpt = "lexicon",
+    start: Annotated[
+        str | None, typer.Option("--start", help="First release day calibrated.")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last release day calibrated.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    boot: Annotated[int, typer.Option("--boot", help="Bootstrap resamples.")] = 2000,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Tone change of each statement and minutes vs the move in next-meeting cut odds that day.
+
+    Cut odds are FedWatch odds from the ZQ settlements held: the trade date before the
+    release vs the release day (2 p.m. ET releases come before the settlement). Reports the
+    share of releases where a hawkish change met falling cut odds (Wilson interval) and the
+    Spearman rank correlation (seeded bootstrap interval), per kind and pooled; "no
+    evidence" when the interval spans the no-effect value.
+    """
+    from flowscope.analytics import fedwatch as fw
+    from flowscope.analytics.text.calibrate import (
+        calibrate_tone,
+        release_pairs,
+        release_watch_dates,
+    )
+    from flowscope.cli.rates import _notes
+    from flowscope.queries.tone_calibration import load_calibration_inputs
+    from flowscope.report.sections import rates as rs
+    from flowscope.report.sections.tone import history_for
+
+    fmt = output_format(fmt)
+    first_day = parse_day(start, "--start")
+    last_day = parse_day(end, "--end")
+    if boot < 100:
+        msg = f"--boot must be at least 100, got {boot}"
+        raise ValidationError(msg, param_name="boot", received=boot)
+    cache = _cache() if model == "learned" else None
+    m = _model(model, cache)
+    with open_cli_store(read_only=True) as store, _notes():
+        inputs = load_calibration_inputs(store)
+    fut = inputs.fedwatch.futures
+    if fut.empty:
+        msg = f"no fed funds futures held; {rs.IMPORT_HINT}"
+        raise InsufficientDataError(msg)
+    if inputs.docs.empty:
+        msg = "no FOMC statements or minutes held; run flowscope init or flowscope tone import"
+        raise InsufficientDataError(msg)
+    rel = inputs.releases
+    if first_day is not None:
+        rel = rel[rel["date"] >= first_day]
+    if last_day is not None:
+        rel = rel[rel["date"] <= last_day]
+    held = inputs.docs[["kind", "meeting_date"]].rename(columns={"meeting_date": "meeting"})
+    rel = rel.merge(held, on=["kind", "meeting"], how="inner")
+    fut_first, fut_last = fut["date"].min(), fut["date"].max()
+    after_futures = int((rel["date"] > fut_last).sum())
+    dates, frame = release_watch_dates(rel["date"], fut["date"])
+    if frame.empty:
+        msg = (
+            f"no statement or minutes release held falls inside the ZQ settlements held "
+            f"({fut_first:%Y-%m-%d}..{fut_last:%Y-%m-%d}); {rs.IMPORT_HINT}"
+        )
+        raise InsufficientDataError(msg)
+    with _notes():
+        panel = fw.fedwatch_panel(
+            fut,
+            inputs.fedwatch.meetings,
+            target_range=rs.target_ranges(inputs.fedwatch, pd.Series(dates)),
+            watch_dates=dates,
+            max_meetings=2,
+            unscheduled=inputs.fedwatch.unscheduled,
+        )
+    moves = fw.event_moves(panel, rel, after_days=0)
+    if not moves.empty:  # keep moves read on adjacent trade dates only
+        moves = moves.merge(frame[["before_date", "on_date"]].drop_duplicates())
+    hist = history_for(inputs.docs, m)
+    if cache is not None:
+        cache.save()
+    pairs = release_pairs(hist, moves)
+    if pairs.empty:
+        msg = "no release held has both a tone change and priced cut odds; import more ZQ files"
+        raise InsufficientDataError(msg)
+    summary = calibrate_tone(pairs, n_boot=boot, seed=seed)
+    meta = {
+        "model": m.name,
+        "futures_sources": list(inputs.fedwatch.sources),
+        "futures_first_date": fut_first,
+        "futures_last_date": fut_last,
+        "releases_after_futures": after_futures,
+        "boot": boot,
+        "seed": seed,
+    }
+    if fmt == "json":
+        print_json(
+            {**meta, "summary": frame_to_records(summary), "releases": frame_to_records(pairs)}
+        )
+        return
+    if fmt == "csv":
+        print_frame(summary, "csv")
+        return
+    show = summary.assign(
+        agree=[
+            f"{k}/{n} {s:.0%} [{lo:.0%}, {hi:.0%}]" if n else "-"
+            for k, n, s, lo, hi in zip(
+                summary["n_agree"],
+                summary["n_signed"],
+                summary["agree_share"],
+                summary["agree_low"],
+                summary["agree_high"],
+                strict=True,
+            )
+        ],
+        rho=[
+            f"{r:+.2f} [{lo:+.2f}, {hi:+.2f}]" if np.isfinite(r) else "-"
+            for r, lo, hi in zip(
+                summary["spearman"], summary["spearman_low"], summary["spearman_high"], strict=True
+            )
+        ],
+        span=[
+            f"{a:%Y-%m-%d}..{b:%Y-%m-%d}"
+            for a, b in zip(summary["first_release"], summary["last_release"], strict=True)
+        ],
+    )[["kind", "n_releases", "span", "agree", "agree_verdict", "rho", "spearman_verdict"]]
+    print_frame(
+        show.rename(columns={"agree": "hawkish ↔ cut odds down", "rho": "Spearman"}),
+        "table",
+        title=f"FOMC tone ({m.name}) vs next-meeting cut odds on release day",
+    )
+    console.print(
+        f"ZQ settlements {fut_first:%Y-%m-%d}..{fut_last:%Y-%m-%d} "
+        f"({', '.join(inputs.fedwatch.sources)}); 95 % intervals, {boot} resamples, seed {seed}"
+    )
+    if after_futures:
+        err_console.print(
+            f"[yellow]note:[/] {after_futures} release(s) after {fut_last:%Y-%m-%d} are not "
+            "calibrated: the ZQ settlements held end there",
+            highlight=False,
+        )
