@@ -811,27 +811,46 @@ class Store:
         return [(missing[a], missing[b]) for a, b in zip(starts, ends, strict=True)]
 
 
+def _ordinal(col: pd.Series) -> np.ndarray[tuple[int], np.dtype[np.intp]]:
+    """Codes that sort as the column's values (missing values last, as ``sort_values``)."""
+    codes, uniques = pd.factorize(col, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
 def _pick_preferred(df: pd.DataFrame, spec: DatasetSpec, order: Sequence[str]) -> pd.DataFrame:
-    """One row per key of ``spec``: the row of the first source in ``order`` holding it."""
+    """One row per key of ``spec``: the row of the first source in ``order`` holding it.
+
+    Rows come back sorted by key. Where the dataset has an ``adjusted`` column and a group
+    column, only the adjustment variant of the source holding each series' newest row is kept.
+    """
     if df.empty:
         return df
-    sources = sorted(df["source"].astype(str).unique())
+    src_codes, src_names = pd.factorize(df["source"].astype(str))
     ranking = {s: i for i, s in enumerate(order)}
-    ranking.update(
-        {s: len(order) + i for i, s in enumerate(x for x in sources if x not in ranking)}
-    )
-    rank = df["source"].astype(str).map(ranking).to_numpy()
+    others = sorted(x for x in src_names if x not in ranking)
+    ranking.update({s: len(order) + i for i, s in enumerate(others)})
+    rank = np.array([ranking[s] for s in src_names], dtype=np.int64)[src_codes]
     key = list(spec.key)
-    out = df.assign(_rank=rank)
-    if "adjusted" in out.columns and spec.group_column:
-        # one adjustment variant per series: that of the source holding the newest bar
+    codes = {c: _ordinal(df[c]) for c in key}
+    rows = np.arange(len(df))
+    if "adjusted" in df.columns and spec.group_column:
+        # one adjustment variant per series: that of the source holding the newest row
         series = [c for c in key if c != spec.time_column]
-        newest = out.sort_values(
-            [*series, spec.time_column, "_rank"], ascending=[*([True] * len(series)), False, True]
-        ).drop_duplicates(series)[[*series, "adjusted"]]
-        out = out.merge(newest, on=[*series, "adjusted"], how="inner")
-    out = out.sort_values([*key, "_rank"], kind="stable").drop_duplicates(key)
-    return out.drop(columns="_rank").reset_index(drop=True)
+        newest_first = np.lexsort(
+            (rank, -codes[spec.time_column], *(codes[c] for c in reversed(series)))
+        )
+        sid = np.zeros(len(df), dtype=np.int64)
+        for c in series:
+            sid = sid * (int(codes[c].max()) + 1) + codes[c]
+        sid_sorted = sid[newest_first]
+        head = newest_first[np.r_[True, sid_sorted[1:] != sid_sorted[:-1]]]
+        adj = pd.factorize(df["adjusted"], use_na_sentinel=False)[0]
+        wanted = dict(zip(sid[head].tolist(), adj[head].tolist(), strict=True))
+        rows = rows[adj == pd.Series(sid).map(wanted).to_numpy()]
+    by_key = rows[np.lexsort((rank[rows], *(codes[c][rows] for c in reversed(key))))]
+    kc = np.column_stack([codes[c][by_key] for c in key])
+    first = np.r_[True, (kc[1:] != kc[:-1]).any(axis=1)]
+    return df.iloc[by_key[first]].reset_index(drop=True)
 
 
 def _expected_days(start: pd.Timestamp, end: pd.Timestamp, calendar: Calendar) -> pd.DatetimeIndex:
