@@ -17,17 +17,15 @@ import datetime as dt
 import functools
 import json
 import math
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from flowscope._lazy import lazy_module
+from flowscope.cli._light import LazyConsole, light_db_path
 from flowscope.errors import (
     FlowscopeError,
     InsufficientDataError,
@@ -38,6 +36,7 @@ from flowscope.errors import (
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    from rich.console import Console
 
     from flowscope.config import Settings
     from flowscope.storage import Store
@@ -56,6 +55,7 @@ __all__ = [
     "OutputFormat",
     "console",
     "err_console",
+    "escape",
     "handle_errors",
     "open_cli_store",
     "output_format",
@@ -82,15 +82,17 @@ FormatOpt = Annotated[
 ]
 
 
-def _width(stream: Any) -> int | None:
-    """Let rich size a terminal (or honour ``COLUMNS``); never wrap piped output at 80."""
-    if os.environ.get("COLUMNS") or getattr(stream, "isatty", lambda: False)():
-        return None
-    return 200
+console = cast("Console", LazyConsole(stderr=False))
+err_console = cast("Console", LazyConsole(stderr=True))
 
 
-console = Console(width=_width(sys.stdout))
-err_console = Console(stderr=True, width=_width(sys.stderr))
+def escape(markup: str) -> str:
+    """``markup`` with rich's square-bracket markup escaped (``rich.markup.escape``)."""
+    from rich.markup import escape as _escape
+
+    return _escape(markup)
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -108,10 +110,23 @@ class CliState:
         return load_settings(self.config, db_path=self.db)
 
     def db_path(self) -> Path:
-        """The store file: ``--db`` as given (no settings loaded), else from the settings."""
+        """The store file: ``--db`` as given (no settings loaded), else from the settings.
+
+        The settings are not loaded when neither a settings file nor a settings variable
+        exists (:func:`~flowscope.cli._light.light_db_path`).
+        """
         if self.db is not None:
             return self.db.expanduser()
-        return self.settings().resolved_db_path
+        light = light_db_path(None, self.config)
+        return light if light is not None else self.settings().resolved_db_path
+
+    def store_options(self) -> tuple[Path, dict[str, tuple[str, ...]]]:
+        """The store file and the per-dataset source preference (settings loaded if needed)."""
+        light = light_db_path(self.db, self.config)
+        if light is not None:
+            return light, {}
+        settings = self.settings()
+        return settings.resolved_db_path, dict(settings.source_preference)
 
 
 state = CliState()
@@ -128,8 +143,7 @@ def open_cli_store(*, read_only: bool = False) -> Store:
     """
     from flowscope.storage import Store
 
-    settings = state.settings()
-    path = settings.resolved_db_path
+    path, preference = state.store_options()
     if read_only and not path.is_file():
         err_console.print(
             f"[bold red]error:[/] no store at {escape(str(path))}; make one with "
@@ -139,7 +153,7 @@ def open_cli_store(*, read_only: bool = False) -> Store:
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_NO_DATA)
-    return Store(path, read_only=read_only, source_preference=settings.source_preference)
+    return Store(path, read_only=read_only, source_preference=preference)
 
 
 def parse_day(value: str | None, option: str) -> pd.Timestamp | None:

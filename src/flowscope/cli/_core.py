@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
@@ -22,6 +21,7 @@ from flowscope.cli._common import (
     FormatOpt,
     console,
     err_console,
+    escape,
     handle_errors,
     open_cli_store,
     output_format,

@@ -709,15 +709,18 @@ class Store:
             once with ``rows`` 0).
         """
         names = [get_dataset(dataset).name] if dataset else self.datasets()
-        parts = []
-        for name in names:
+        if not names:
+            return pd.DataFrame()
+        grouped = by_group and any(DATASETS[n].group_column for n in names)
+        selects: list[str] = []
+        params: list[Any] = []
+        for i, name in enumerate(names):  # one statement for all datasets, not one each
             spec = DATASETS[name]
             t = spec.time_column
             grp = spec.group_column if by_group and spec.group_column else None
-            g_sel = f'CAST({grp} AS VARCHAR) AS "group", ' if grp else ""
-            g_by = f"{grp}, " if grp else ""
+            g_sel = f'CAST({grp} AS VARCHAR) AS "group", ' if grp else 'NULL AS "group", '
+            order = f"{grp}, source" if grp else "source"
             conds: list[str] = []
-            params: list[Any] = []
             subject = spec.publication.subject
             if end is not None and subject:
                 conds.append(f"CAST({t} AS DATE) <= ?")
@@ -730,30 +733,44 @@ class Store:
             if with_values and numeric and subject:
                 conds.append("(" + " OR ".join(f"{c} IS NOT NULL" for c in numeric) + ")")
             where = f"WHERE {' AND '.join(conds)} " if conds else ""
-            df = self._df(
-                f"SELECT '{name}' AS dataset, {g_sel}source, count(*) AS rows, "
-                f'CAST(min({t}) AS DATE) AS start, CAST(max({t}) AS DATE) AS "end", '
-                f"max(ts_ingested) AS last_ingested FROM {name} {where}GROUP BY {g_by}source "
-                f"ORDER BY {g_by}source",
-                params,
+            selects.append(
+                f"SELECT {i} AS _ord, row_number() OVER (ORDER BY {order}) AS _pos, "
+                f"'{name}' AS dataset, {g_sel}CAST(source AS VARCHAR) AS source, "
+                f'count(*) AS rows, CAST(min({t}) AS DATE) AS start, CAST(max({t}) AS DATE) AS "end", '
+                f"max(ts_ingested) AS last_ingested FROM {name} {where}"
+                f"GROUP BY {f'{grp}, ' if grp else ''}source"
             )
-            if df.empty:
-                df = pd.DataFrame(
-                    {
-                        "dataset": [name],
-                        **({"group": [None]} if grp else {}),
-                        "source": [None],
-                        "rows": [0],
-                        "start": [pd.NaT],
-                        "end": [pd.NaT],
-                        "last_ingested": [pd.NaT],
-                    }
-                )
-                df["last_ingested"] = pd.to_datetime(df["last_ingested"], utc=True)
-            parts.append(df)
-        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-        if not out.empty:
-            out["rows"] = out["rows"].astype("int64")
+        held = self._df(
+            "SELECT * FROM (" + " UNION ALL ".join(selects) + ") ORDER BY _ord, _pos", params
+        )
+        empty = [n for i, n in enumerate(names) if i not in set(held["_ord"].tolist())]
+        if empty:
+            # a dataset with no rows appears once, with rows 0
+            none = pd.DataFrame(
+                {
+                    "_ord": [names.index(n) for n in empty],
+                    "_pos": 0,
+                    "dataset": empty,
+                    "group": None,
+                    "source": None,
+                    "rows": 0,
+                    "start": [pd.NaT] * len(empty),
+                    "end": [pd.NaT] * len(empty),
+                    "last_ingested": [pd.NaT] * len(empty),
+                }
+            )
+            none["last_ingested"] = pd.to_datetime(none["last_ingested"], utc=True)
+            if held.empty:
+                held = none
+            else:
+                kinds = {c: held[c].dtype for c in ("start", "end", "last_ingested")}
+                held = pd.concat([held, none.astype(kinds)], ignore_index=True)
+            held = held.sort_values(["_ord", "_pos"], kind="stable", ignore_index=True)
+        out = held.drop(columns=["_ord", "_pos"] if grouped else ["_ord", "_pos", "group"])
+        if grouped:
+            no_group = [n for n in names if not DATASETS[n].group_column]
+            out.loc[out["dataset"].isin(no_group), "group"] = np.nan  # as a column left out
+        out["rows"] = out["rows"].astype("int64")
         return out
 
     def missing_intervals(
