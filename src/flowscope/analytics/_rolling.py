@@ -24,7 +24,9 @@ from flowscope.errors import ValidationError
 __all__ = [
     "rolling_beta",
     "rolling_corr",
+    "rolling_corr_beta",
     "rolling_mean",
+    "rolling_mean_std",
     "rolling_std",
     "rolling_sum",
     "running_drawdown",
@@ -53,7 +55,9 @@ def _window_sum(x: Float64Array, w: int) -> Float64Array:
     return s
 
 
-def _mean_std(x: Float64Array, w: int, ddof: int) -> tuple[Float64Array, Float64Array]:
+def _mean_std(
+    x: Float64Array, w: int, ddof: int, *, with_std: bool = True
+) -> tuple[Float64Array, Float64Array]:
     n = x.shape[0]
     mean = np.full(n, np.nan)
     std = np.full(n, np.nan)
@@ -62,6 +66,10 @@ def _mean_std(x: Float64Array, w: int, ddof: int) -> tuple[Float64Array, Float64
     xz, has_nan = _prepare(x, w)
     m = n - w + 1
     mu = _window_sum(xz, w) / w
+    if not with_std:
+        mu[has_nan] = np.nan
+        mean[w - 1 :] = mu
+        return mean, std
     ss = np.zeros(m)
     d = np.empty(m)
     for k in range(w):
@@ -122,7 +130,15 @@ def _check_window(window: int) -> int:
 
 def rolling_mean(x: object, window: int) -> Float64Array:
     """Rolling mean over the last ``window`` observations (NaN until the window is full)."""
-    return _mean_std(_as_f64(x, "x"), _check_window(window), 1)[0]
+    return _mean_std(_as_f64(x, "x"), _check_window(window), 1, with_std=False)[0]
+
+
+def rolling_mean_std(x: object, window: int, *, ddof: int = 1) -> tuple[Float64Array, Float64Array]:
+    """Rolling mean and standard deviation in one pass over the windows.
+
+    The same figures as :func:`rolling_mean` and :func:`rolling_std`, bit for bit.
+    """
+    return _mean_std(_as_f64(x, "x"), _check_window(window), int(ddof))
 
 
 def rolling_sum(x: object, window: int) -> Float64Array:
@@ -143,6 +159,18 @@ def rolling_corr(x: object, y: object, window: int) -> Float64Array:
         msg = f"`x` and `y` must have the same length, got {xa.shape[0]} and {ya.shape[0]}"
         raise ValidationError(msg, param_name="y", received=ya.shape)
     return _pair(xa, ya, _check_window(window))[0]
+
+
+def rolling_corr_beta(y: object, x: object, window: int) -> tuple[Float64Array, Float64Array]:
+    """Rolling correlation of ``x`` and ``y`` and OLS slope of ``y`` on ``x``, in one pass.
+
+    The same figures as :func:`rolling_corr` and :func:`rolling_beta`, bit for bit.
+    """
+    xa, ya = _as_f64(x, "x"), _as_f64(y, "y")
+    if xa.shape != ya.shape:
+        msg = f"`x` and `y` must have the same length, got {xa.shape[0]} and {ya.shape[0]}"
+        raise ValidationError(msg, param_name="y", received=ya.shape)
+    return _pair(xa, ya, _check_window(window))
 
 
 def rolling_beta(y: object, x: object, window: int) -> Float64Array:

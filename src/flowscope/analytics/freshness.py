@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from flowscope._typing import DateLike
-from flowscope.calendars import sessions_in_range
+from flowscope.calendars import sessions_in_range, us_business_days
 from flowscope.errors import ValidationError
 from flowscope.schemas import DATASETS, DatasetSpec
 
@@ -91,11 +91,7 @@ def _expected(
         exp = pd.Series(yesterday, index=idx, dtype="datetime64[ns]")
         behind = ((exp - newest).dt.days.clip(lower=0)).to_numpy()
     elif kind == "us_business":
-        from pandas.tseries.holiday import USFederalHolidayCalendar
-        from pandas.tseries.offsets import CustomBusinessDay
-
-        bday = CustomBusinessDay(calendar=USFederalHolidayCalendar())
-        exp, behind = _on_grid(newest, pd.date_range(start, yesterday, freq=bday))
+        exp, behind = _on_grid(newest, us_business_days(start, yesterday))
     elif kind == "weekly":
         k = ((today - newest).dt.days // 7 - 1).clip(lower=0)
         exp = newest + pd.to_timedelta(7 * k, unit="D")

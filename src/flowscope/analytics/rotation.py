@@ -167,8 +167,8 @@ def pair_metrics(
     rb, ra = _log_returns(b), _log_returns(a)
     out = pd.DataFrame({"base_close": b, "asset_close": a, "base_ret": rb, "asset_ret": ra})
     for w in sorted({*windows, regime_window}):
-        out[f"corr_{w}"] = _rolling.rolling_corr(rb, ra, w)
-        out[f"beta_{w}"] = _rolling.rolling_beta(rb, ra, w)
+        # one window pass for both: beta of BTC returns on the asset's, and their correlation
+        out[f"corr_{w}"], out[f"beta_{w}"] = _rolling.rolling_corr_beta(rb, ra, w)
     out = out.join(relative_strength(a, b, trend_window=trend_window))
     out["base_drawdown"] = _rolling.running_drawdown(b)
     out["asset_drawdown"] = _rolling.running_drawdown(a)
@@ -178,8 +178,7 @@ def pair_metrics(
 
 
 def _zscore(x: pd.Series, window: int) -> pd.Series:
-    m = _rolling.rolling_mean(x, window)
-    s = _rolling.rolling_std(x, window)
+    m, s = _rolling.rolling_mean_std(x, window)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (x.to_numpy(dtype=np.float64) - m) / s
     z[~np.isfinite(z)] = np.nan

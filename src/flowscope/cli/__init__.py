@@ -2,90 +2,30 @@
 
 Global options (``--db``, ``--config``) come before the command:
 ``flowscope --db /tmp/x.duckdb status``.
+
+``app`` (the typer application) is built on first access, so that :func:`main` can answer
+the re-import of an unchanged file before typer is loaded.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from flowscope.cli import (
-    _core,
-    backtest,
-    book,
-    check,
-    events,
-    flows,
-    macro,
-    prices,
-    rates,
-    regime,
-    rotation,
-    season,
-    serve,
-    tone,
-)
-from flowscope.cli._common import state
+    app: typer.Typer
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    name="flowscope",
-    help="Where Bitcoin's money is going and why: ETF flows, Fed odds, FOMC tone, AI rotation.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from flowscope.cli._app import app
 
-def _version(value: bool) -> None:
-    if value:
-        from importlib.metadata import version
-
-        typer.echo(f"flowscope {version('flowscope')}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _global(
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db", help="DuckDB store file (default: FLOWSCOPE_DB or the user data dir)."
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="Settings TOML file (default: FLOWSCOPE_CONFIG)."),
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", help="Print the version and exit.", callback=_version, is_eager=True
-        ),
-    ] = False,
-) -> None:
-    state.db = db
-    state.config = config
-
-
-_core.register(app)
-app.command("prices")(prices.prices)
-app.command("check")(check.check)
-app.add_typer(flows.app, name="flows")
-app.add_typer(rates.app, name="rates")
-app.add_typer(tone.app, name="tone")
-app.add_typer(rotation.app, name="rotation")
-app.add_typer(events.app, name="events")
-app.add_typer(season.app, name="season")
-app.command("regime")(regime.regime)
-app.command("sweep")(backtest.sweep)
-app.add_typer(macro.app, name="macro")
-app.add_typer(book.app, name="book")
-app.command("backtest")(backtest.backtest)
-app.command("serve")(serve.serve)
+        return app
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def main() -> None:
@@ -99,6 +39,12 @@ def main() -> None:
     import sys
 
     try:
+        from flowscope.cli._light import reimport_unchanged
+
+        if reimport_unchanged(sys.argv[1:]):
+            return
+        from flowscope.cli._app import app
+
         app()
     except Exception as exc:
         if os.environ.get("FLOWSCOPE_DEBUG"):

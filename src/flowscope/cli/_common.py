@@ -17,19 +17,17 @@ import datetime as dt
 import functools
 import json
 import math
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from flowscope._lazy import lazy_module
+from flowscope.cli._light import LazyConsole, light_db_path
 from flowscope.errors import (
     FlowscopeError,
     InsufficientDataError,
@@ -40,6 +38,7 @@ from flowscope.errors import (
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    from rich.console import Console
 
     from flowscope.config import Settings
     from flowscope.storage import Store
@@ -60,6 +59,7 @@ __all__ = [
     "capture_json",
     "console",
     "err_console",
+    "escape",
     "handle_errors",
     "open_cli_store",
     "output_format",
@@ -87,15 +87,17 @@ FormatOpt = Annotated[
 ]
 
 
-def _width(stream: Any) -> int | None:
-    """Let rich size a terminal (or honour ``COLUMNS``); never wrap piped output at 80."""
-    if os.environ.get("COLUMNS") or getattr(stream, "isatty", lambda: False)():
-        return None
-    return 200
+console = cast("Console", LazyConsole(stderr=False))
+err_console = cast("Console", LazyConsole(stderr=True))
 
 
-console = Console(width=_width(sys.stdout))
-err_console = Console(stderr=True, width=_width(sys.stderr))
+def escape(markup: str) -> str:
+    """``markup`` with rich's square-bracket markup escaped (``rich.markup.escape``)."""
+    from rich.markup import escape as _escape
+
+    return _escape(markup)
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -135,10 +137,23 @@ class CliState:
         return load_settings(self.config, db_path=self.db)
 
     def db_path(self) -> Path:
-        """The store file: ``--db`` as given (no settings loaded), else from the settings."""
+        """The store file: ``--db`` as given (no settings loaded), else from the settings.
+
+        The settings are not loaded when neither a settings file nor a settings variable
+        exists (:func:`~flowscope.cli._light.light_db_path`).
+        """
         if self.db is not None:
             return self.db.expanduser()
-        return self.settings().resolved_db_path
+        light = light_db_path(None, self.config)
+        return light if light is not None else self.settings().resolved_db_path
+
+    def store_options(self) -> tuple[Path, dict[str, tuple[str, ...]]]:
+        """The store file and the per-dataset source preference (settings loaded if needed)."""
+        light = light_db_path(self.db, self.config)
+        if light is not None:
+            return light, {}
+        settings = self.settings()
+        return settings.resolved_db_path, dict(settings.source_preference)
 
 
 state = CliState()
@@ -182,8 +197,7 @@ def open_cli_store(*, read_only: bool = False) -> Store:
     """
     from flowscope.storage import Store
 
-    settings = state.settings()
-    path = settings.resolved_db_path
+    path, preference = state.store_options()
     if read_only and not path.is_file():
         if _json_sink.get() is not None:
             msg = f"no store at {path}; make one with `flowscope init`"
@@ -196,8 +210,10 @@ def open_cli_store(*, read_only: bool = False) -> Store:
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_NO_DATA)
-    lock = None if read_only else writer_lock(path, settings.lock_timeout_s).acquire()
-    return Store(path, read_only=read_only, source_preference=settings.source_preference, lock=lock)
+    if read_only:
+        return Store(path, read_only=True, source_preference=preference)
+    lock = writer_lock(path, state.settings().lock_timeout_s).acquire()
+    return Store(path, read_only=False, source_preference=preference, lock=lock)
 
 
 def writer_lock(path: Path, timeout_s: float) -> StoreLock:

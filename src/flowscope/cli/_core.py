@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from flowscope._lazy import lazy_module
 from flowscope.cli._common import (
@@ -24,6 +22,7 @@ from flowscope.cli._common import (
     FormatOpt,
     console,
     err_console,
+    escape,
     frame_to_records,
     handle_errors,
     open_cli_store,
@@ -759,6 +758,8 @@ def brief(
             b = build_brief(store, asof=day, since=prev, preset=preset)
     if fmt in ("table", "terminal"):
         if out is not None:
+            from rich.console import Console
+
             with out.open("w", encoding="utf-8") as fh:
                 render_terminal(b, Console(file=fh, width=120))
         else:

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["held_symbols", "latest_closes", "load_close", "price_inventory"]
 
+#: What :func:`load_close` reads: the close and what the adjustment checks need.
+_CLOSE_COLUMNS = ["ts", "symbol", "close", "adjusted", "source"]
+
 
 def held_symbols(store: Store) -> dict[str, list[str]]:
     """Symbol -> sources holding daily bars, most bars first."""
@@ -51,18 +54,30 @@ def load_close(
     InsufficientDataError
         No daily bars of ``symbol`` (or none from ``source``) are held.
     """
-    held = held_symbols(store)
-    sources = held.get(symbol, [])
-    if not sources:
+    sources = store.sql(
+        "SELECT DISTINCT source FROM prices WHERE interval = '1d' AND symbol = ?", [symbol]
+    )["source"].astype(str)
+    if sources.empty:
+        held = held_symbols(store)
         msg = f"no daily prices held for {symbol}; held: {', '.join(held) or 'none'}"
         raise InsufficientDataError(msg)
-    if source is not None and source not in sources:
-        msg = f"no {symbol} prices from source {source!r}; held sources: {', '.join(sources)}"
+    if source is not None and source not in set(sources):
+        msg = (
+            f"no {symbol} prices from source {source!r}; held sources: "
+            f"{', '.join(held_symbols(store)[symbol])}"
+        )
         raise InsufficientDataError(msg)
-    bars = store.prices(symbol, source=source, end=end, preferred=source is None)
+    bars = store.read(
+        "prices",
+        end=end,
+        source=source,
+        where={"interval": "1d", "symbol": symbol},
+        columns=_CLOSE_COLUMNS,
+        preferred=source is None,
+    )
     out = close_series(bars, symbol)
-    used = list(dict.fromkeys(bars.sort_values("ts")["source"]))
-    out.attrs["source"] = " + ".join(used) if used else (source or "")
+    used = pd.unique(bars.sort_values("ts")["source"].astype(str))
+    out.attrs["source"] = " + ".join(used) if len(used) else (source or "")
     return out
 
 

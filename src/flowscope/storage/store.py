@@ -867,15 +867,18 @@ class Store:
             once with ``rows`` 0).
         """
         names = [get_dataset(dataset).name] if dataset else self.datasets()
-        parts = []
-        for name in names:
+        if not names:
+            return pd.DataFrame()
+        grouped = by_group and any(DATASETS[n].group_column for n in names)
+        selects: list[str] = []
+        params: list[Any] = []
+        for i, name in enumerate(names):  # one statement for all datasets, not one each
             spec = DATASETS[name]
             t = spec.time_column
             grp = spec.group_column if by_group and spec.group_column else None
-            g_sel = f'CAST({grp} AS VARCHAR) AS "group", ' if grp else ""
-            g_by = f"{grp}, " if grp else ""
+            g_sel = f'CAST({grp} AS VARCHAR) AS "group", ' if grp else 'NULL AS "group", '
+            order = f"{grp}, source" if grp else "source"
             conds: list[str] = []
-            params: list[Any] = []
             subject = spec.publication.subject
             if end is not None and subject:
                 conds.append(f"CAST({t} AS DATE) <= ?")
@@ -888,30 +891,44 @@ class Store:
             if with_values and numeric and subject:
                 conds.append("(" + " OR ".join(f"{c} IS NOT NULL" for c in numeric) + ")")
             where = f"WHERE {' AND '.join(conds)} " if conds else ""
-            df = self._df(
-                f"SELECT '{name}' AS dataset, {g_sel}source, count(*) AS rows, "
-                f'CAST(min({t}) AS DATE) AS start, CAST(max({t}) AS DATE) AS "end", '
-                f"max(ts_ingested) AS last_ingested FROM {name} {where}GROUP BY {g_by}source "
-                f"ORDER BY {g_by}source",
-                params,
+            selects.append(
+                f"SELECT {i} AS _ord, row_number() OVER (ORDER BY {order}) AS _pos, "
+                f"'{name}' AS dataset, {g_sel}CAST(source AS VARCHAR) AS source, "
+                f'count(*) AS rows, CAST(min({t}) AS DATE) AS start, CAST(max({t}) AS DATE) AS "end", '
+                f"max(ts_ingested) AS last_ingested FROM {name} {where}"
+                f"GROUP BY {f'{grp}, ' if grp else ''}source"
             )
-            if df.empty:
-                df = pd.DataFrame(
-                    {
-                        "dataset": [name],
-                        **({"group": [None]} if grp else {}),
-                        "source": [None],
-                        "rows": [0],
-                        "start": [pd.NaT],
-                        "end": [pd.NaT],
-                        "last_ingested": [pd.NaT],
-                    }
-                )
-                df["last_ingested"] = pd.to_datetime(df["last_ingested"], utc=True)
-            parts.append(df)
-        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-        if not out.empty:
-            out["rows"] = out["rows"].astype("int64")
+        held = self._df(
+            "SELECT * FROM (" + " UNION ALL ".join(selects) + ") ORDER BY _ord, _pos", params
+        )
+        empty = [n for i, n in enumerate(names) if i not in set(held["_ord"].tolist())]
+        if empty:
+            # a dataset with no rows appears once, with rows 0
+            none = pd.DataFrame(
+                {
+                    "_ord": [names.index(n) for n in empty],
+                    "_pos": 0,
+                    "dataset": empty,
+                    "group": None,
+                    "source": None,
+                    "rows": 0,
+                    "start": [pd.NaT] * len(empty),
+                    "end": [pd.NaT] * len(empty),
+                    "last_ingested": [pd.NaT] * len(empty),
+                }
+            )
+            none["last_ingested"] = pd.to_datetime(none["last_ingested"], utc=True)
+            if held.empty:
+                held = none
+            else:
+                kinds = {c: held[c].dtype for c in ("start", "end", "last_ingested")}
+                held = pd.concat([held, none.astype(kinds)], ignore_index=True)
+            held = held.sort_values(["_ord", "_pos"], kind="stable", ignore_index=True)
+        out = held.drop(columns=["_ord", "_pos"] if grouped else ["_ord", "_pos", "group"])
+        if grouped:
+            no_group = [n for n in names if not DATASETS[n].group_column]
+            out.loc[out["dataset"].isin(no_group), "group"] = np.nan  # as a column left out
+        out["rows"] = out["rows"].astype("int64")
         return out
 
     def missing_intervals(
@@ -969,27 +986,46 @@ class Store:
         return [(missing[a], missing[b]) for a, b in zip(starts, ends, strict=True)]
 
 
+def _ordinal(col: pd.Series) -> np.ndarray[tuple[int], np.dtype[np.intp]]:
+    """Codes that sort as the column's values (missing values last, as ``sort_values``)."""
+    codes, uniques = pd.factorize(col, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
 def _pick_preferred(df: pd.DataFrame, spec: DatasetSpec, order: Sequence[str]) -> pd.DataFrame:
-    """One row per key of ``spec``: the row of the first source in ``order`` holding it."""
+    """One row per key of ``spec``: the row of the first source in ``order`` holding it.
+
+    Rows come back sorted by key. Where the dataset has an ``adjusted`` column and a group
+    column, only the adjustment variant of the source holding each series' newest row is kept.
+    """
     if df.empty:
         return df
-    sources = sorted(df["source"].astype(str).unique())
+    src_codes, src_names = pd.factorize(df["source"].astype(str))
     ranking = {s: i for i, s in enumerate(order)}
-    ranking.update(
-        {s: len(order) + i for i, s in enumerate(x for x in sources if x not in ranking)}
-    )
-    rank = df["source"].astype(str).map(ranking).to_numpy()
+    others = sorted(x for x in src_names if x not in ranking)
+    ranking.update({s: len(order) + i for i, s in enumerate(others)})
+    rank = np.array([ranking[s] for s in src_names], dtype=np.int64)[src_codes]
     key = list(spec.key)
-    out = df.assign(_rank=rank)
-    if "adjusted" in out.columns and spec.group_column:
-        # one adjustment variant per series: that of the source holding the newest bar
+    codes = {c: _ordinal(df[c]) for c in key}
+    rows = np.arange(len(df))
+    if "adjusted" in df.columns and spec.group_column:
+        # one adjustment variant per series: that of the source holding the newest row
         series = [c for c in key if c != spec.time_column]
-        newest = out.sort_values(
-            [*series, spec.time_column, "_rank"], ascending=[*([True] * len(series)), False, True]
-        ).drop_duplicates(series)[[*series, "adjusted"]]
-        out = out.merge(newest, on=[*series, "adjusted"], how="inner")
-    out = out.sort_values([*key, "_rank"], kind="stable").drop_duplicates(key)
-    return out.drop(columns="_rank").reset_index(drop=True)
+        newest_first = np.lexsort(
+            (rank, -codes[spec.time_column], *(codes[c] for c in reversed(series)))
+        )
+        sid = np.zeros(len(df), dtype=np.int64)
+        for c in series:
+            sid = sid * (int(codes[c].max()) + 1) + codes[c]
+        sid_sorted = sid[newest_first]
+        head = newest_first[np.r_[True, sid_sorted[1:] != sid_sorted[:-1]]]
+        adj = pd.factorize(df["adjusted"], use_na_sentinel=False)[0]
+        wanted = dict(zip(sid[head].tolist(), adj[head].tolist(), strict=True))
+        rows = rows[adj == pd.Series(sid).map(wanted).to_numpy()]
+    by_key = rows[np.lexsort((rank[rows], *(codes[c][rows] for c in reversed(key))))]
+    kc = np.column_stack([codes[c][by_key] for c in key])
+    first = np.r_[True, (kc[1:] != kc[:-1]).any(axis=1)]
+    return df.iloc[by_key[first]].reset_index(drop=True)
 
 
 def _expected_days(start: pd.Timestamp, end: pd.Timestamp, calendar: Calendar) -> pd.DatetimeIndex:
