@@ -50,8 +50,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from flowscope.analytics.fedwatch import fedwatch_panel
-from flowscope.analytics.macro import INDICATOR_INPUTS, friday_grid, macro_indicators
 from flowscope.analytics.flows import flow_zscore
+from flowscope.analytics.macro import INDICATOR_INPUTS, friday_grid, macro_indicators
 from flowscope.analytics.rotation import relative_strength
 from flowscope.analytics.text import LexiconModel, tone_history
 from flowscope.schemas.datasets import ETF_FLOWS, FED_FUTURES, FOMC_DOCS, PRICES
