@@ -66,7 +66,7 @@ def load_regime_inputs(
         "prices",
         start=None if early is None else early - pd.Timedelta(days=_PRICE_LOOKBACK_DAYS),
         where={"symbol": list(symbols), "interval": "1d"},
-        columns=["ts", "symbol", "interval", "close", "source"],
+        columns=["ts", "symbol", "interval", "close", "high", "low", "volume", "source"],
         preferred=True,
     )
     futures = store.read("fed_futures", preferred=True) if _held(store, "fed_futures") else None

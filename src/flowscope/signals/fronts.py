@@ -38,6 +38,12 @@ Fronts
     that instant; ``easing`` above ``threshold``, ``tightening`` below ``-threshold``,
     ``neutral`` between. ``data_date`` is the newest observation date among the score's
     inputs. Without macro series held the front is neutral with a reason.
+``liquidity``
+    Market depth of the square-root impact model (``depth_usd`` = trailing volume / sigma²,
+    :func:`flowscope.analytics.liquidity.impact.daily_liquidity`, from daily bars with
+    volume) as a z-score against its previous ``z_window`` days; ``deep`` above
+    ``threshold``, ``thin`` below ``-threshold``, ``normal`` between. Each day is usable
+    from its bar's close.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flowscope.analytics.fedwatch import fedwatch_panel
 from flowscope.analytics.flows import flow_zscore
+from flowscope.analytics.liquidity.impact import daily_liquidity
 from flowscope.analytics.macro import INDICATOR_INPUTS, friday_grid, macro_indicators
 from flowscope.analytics.rotation import relative_strength
 from flowscope.analytics.text import LexiconModel, tone_history
@@ -61,6 +68,7 @@ __all__ = [
     "FRONT_COLUMNS",
     "FlowsParams",
     "FrontParams",
+    "LiquidityParams",
     "MacroParams",
     "RatesParams",
     "RegimeInputs",
@@ -70,6 +78,7 @@ __all__ = [
     "compute_front",
     "decision_days",
     "flows_front",
+    "liquidity_front",
     "macro_front",
     "rates_front",
     "rotation_front",
@@ -100,7 +109,8 @@ class RegimeInputs:
     flow_revisions
         Superseded ``etf_flows`` rows (same columns plus ``ts_superseded``), or empty.
     prices
-        Daily ``prices`` rows: ``ts`` (UTC), ``symbol``, ``interval``, ``close``.
+        Daily ``prices`` rows: ``ts`` (UTC), ``symbol``, ``interval``, ``close`` and, for
+        the ``liquidity`` front, ``high``, ``low``, ``volume``.
     fed_futures
         ``fed_futures`` rows (``date``, ``contract_month``, ``settle``), or empty.
     fomc_meetings
@@ -190,8 +200,26 @@ class MacroParams(_Params):
     max_age_days: int = Field(default=14, ge=0)
 
 
+class LiquidityParams(_Params):
+    """Parameters of the ``liquidity`` front."""
+
+    kind: Literal["liquidity"] = "liquidity"
+    symbol: str = "BTC-USD"
+    threshold: float = Field(default=1.0, ge=0, description="z; deep above, thin below -z.")
+    z_window: int = Field(default=365, ge=30, description="Previous days in the z-score.")
+    sigma_days: int = Field(default=30, ge=2, description="Days of returns in sigma.")
+    volume_days: int = Field(default=7, ge=1, description="Days of volume averaged.")
+    max_age_days: int = Field(default=2, ge=0)
+
+
 AnyFrontParams: TypeAlias = (
-    FlowsParams | RatesParams | ToneParams | RotationParams | TrendParams | MacroParams
+    FlowsParams
+    | RatesParams
+    | ToneParams
+    | RotationParams
+    | TrendParams
+    | MacroParams
+    | LiquidityParams
 )
 FrontParams: TypeAlias = Annotated[AnyFrontParams, Field(discriminator="kind")]
 
@@ -493,6 +521,46 @@ def macro_front(
     return _finish(rows, d, p, p.threshold, "z", at)
 
 
+def liquidity_front(
+    inputs: RegimeInputs,
+    params: LiquidityParams | None = None,
+    *,
+    days: pd.DatetimeIndex | None = None,
+    at: tuple[str, str] = DECISION_TIME,
+) -> pd.DataFrame:
+    """Impact-model depth z-score (module docstring) as known at each decision."""
+    p = params or LiquidityParams()
+    d = days if days is not None else decision_days(inputs)
+    cols = ["value", "state", "data_date", "available_at", "depth_usd"]
+    need = {"high", "low", "volume"}
+    c = _closes(inputs.prices, p.symbol) if need <= set(inputs.prices.columns) else None
+    if c is None or c["volume"].notna().sum() == 0:
+        out = _finish(pd.DataFrame(columns=cols), d, p, p.threshold, "z", at)
+        out["state"] = "neutral"
+        out["reason"] = f"no daily {p.symbol} bars with volume held"
+        return out
+    liq = daily_liquidity(
+        c[["close", "high", "low", "volume"]], sigma_days=p.sigma_days, volume_days=p.volume_days
+    )
+    depth = liq["depth_usd"].astype(np.float64)
+    prev = depth.shift(1).rolling(p.z_window, min_periods=max(30, p.z_window // 2))
+    z = (depth - prev.mean()) / prev.std().where(prev.std() > 0)
+    rows = pd.DataFrame(
+        {
+            "value": z,
+            "state": np.where(
+                z > p.threshold, "deep", np.where(z < -p.threshold, "thin", "normal")
+            ),
+            "data_date": liq.index,
+            "available_at": c["available_at"].reindex(liq.index),
+            "depth_usd": depth,
+        },
+        index=liq.index,
+    )
+    rows = rows[z.notna()].reset_index(drop=True)
+    return _finish(rows, d, p, p.threshold, "z", at)
+
+
 def compute_front(
     inputs: RegimeInputs,
     params: AnyFrontParams,
@@ -511,4 +579,6 @@ def compute_front(
         return rotation_front(inputs, params, days=days, at=at)
     if isinstance(params, MacroParams):
         return macro_front(inputs, params, days=days, at=at)
+    if isinstance(params, LiquidityParams):
+        return liquidity_front(inputs, params, days=days, at=at)
     return trend_front(inputs, params, days=days, at=at)

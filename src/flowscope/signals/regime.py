@@ -66,6 +66,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "rotation": (),
     "trend": ("close", "moving_average"),
     "macro": ("net_liquidity_usd", "m2_yoy_pct"),
+    "liquidity": ("depth_usd",),
 }
 _COMMON_FIELDS = ("value", "state", "age_days")
 
