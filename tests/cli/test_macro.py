@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,63 @@ def test_chain_says_which_links_it_cannot_estimate(db: Path) -> None:
     odds = links["conditions_to_cut_odds"]
     assert odds["verdict"] == "not estimated" and "fedwatch_panel" in odds["note"]
     assert odds["corr"] is None and odds["n_weeks"] == 0
+
+
+def _plotly_bundles(text: str) -> int:
+    # every plotly.js bundle starts with its licence banner naming the library and version
+    return len(re.findall(r"\* plotly\.js (?:\([^)]*\) )?v\d", text))
+
+
+def test_show_chart_writes_one_self_contained_page(db: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "liq.html"
+    code, out, err = _run(
+        db, "show", "--asof", "2025-12-05", "--chart", str(out_file), "--format", "json"
+    )
+    assert code == 0, err
+    json.loads(out)  # stdout is still one JSON document
+    page = out_file.read_text(encoding="utf-8")
+    assert _plotly_bundles(page) == 1
+    assert "<title>liquidity_score and BTC-USD</title>" in page
+    assert "Source: FRED WALCL" in page
+    assert '"yaxis2"' in page.split("</script>", 1)[1]
+    # BTC is cut at the as-of day: the newest BTC point drawn is 2025-12-05
+    assert "2025-12-06" not in page.split("BTC-USD close")[1]
+
+
+def test_show_chart_other_indicator_and_bad_options(db: Path, tmp_path: Path) -> None:
+    f = tmp_path / "m2.html"
+    code, _, err = _run(db, "show", "--chart", str(f), "--chart-indicator", "m2_yoy_pct")
+    assert code == 0, err
+    assert "<title>m2_yoy_pct and BTC-USD</title>" in f.read_text(encoding="utf-8")
+    code, _, err = _run(db, "show", "--chart", str(f), "--chart-indicator", "vibes")
+    assert code == 2 and "--chart-indicator" in err
+    code, _, err = _run(db, "show", "--chart", str(tmp_path / "nope" / "x.html"))
+    assert code == 2 and "--chart" in err and "does not exist" in err
+
+
+def test_leadlag_chart_has_interval_bars(db: Path, tmp_path: Path) -> None:
+    f = tmp_path / "lag.html"
+    code, out, err = _run(
+        db,
+        "leadlag",
+        "--indicator",
+        "liquidity_score",
+        "--indicator",
+        "m2_yoy_pct",
+        "--max-lag",
+        "4",
+        "--boot",
+        "200",
+        "--chart",
+        str(f),
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    page = f.read_text(encoding="utf-8")
+    assert _plotly_bundles(page) == 1
+    assert "<title>Lag profile vs BTC</title>" in page
+    fig = page.split("</script>", 1)[1]  # the figure, after the inlined bundle
+    assert fig.count('"arrayminus"') == 2  # one interval series per indicator
+    assert len(doc["cross_correlation"]) == 2 * 9

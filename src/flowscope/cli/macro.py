@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -19,10 +20,11 @@ from flowscope.cli._common import (
     print_frame,
     print_json,
 )
-from flowscope.errors import UsageError
+from flowscope.errors import FlowscopeError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
+    import plotly.graph_objects as go
 else:
     pd = lazy_module("pandas")
 
@@ -53,6 +55,34 @@ def _notes(warnings: list[str], fmt: str) -> None:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
 
 
+ChartOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--chart",
+        help="Also write the chart to this HTML file (self-contained, plotly inlined once).",
+        dir_okay=False,
+    ),
+]
+
+
+def _check_chart(path: Path | None) -> None:
+    if path is not None and not path.parent.is_dir():
+        msg = f"--chart: folder {str(path.parent)!r} does not exist"
+        raise UsageError(msg, param_name="chart", received=str(path))
+
+
+def _write_chart(fig: go.Figure, path: Path, title: str) -> None:
+    from flowscope.report.brief import plotly_js
+    from flowscope.report.charts import chart_html
+
+    try:
+        path.write_text(chart_html(fig, title, plotly_js()), encoding="utf-8")
+    except OSError as exc:
+        msg = f"--chart: cannot write {str(path)!r}: {exc.strerror or exc}"
+        raise FlowscopeError(msg) from None
+    err_console.print(f"chart written to {path}", highlight=False, soft_wrap=True)
+
+
 def _check_boot(boot: int, block: int) -> None:
     if boot < 100:
         msg = f"--boot must be at least 100 resamples, got {boot}"
@@ -72,10 +102,20 @@ def show(
     history: Annotated[
         int, typer.Option("--history", help="Show the last N weekly rows instead of a snapshot.")
     ] = 0,
+    chart: ChartOpt = None,
+    chart_indicator: Annotated[
+        str,
+        typer.Option(
+            "--chart-indicator",
+            help="Indicator drawn against BTC by --chart (an indicator column, e.g. "
+            "liquidity_score, net_liquidity_usd, m2_yoy_pct).",
+        ),
+    ] = "liquidity_score",
     fmt: FormatOpt = "table",
 ) -> None:
     """Newest value of each indicator, with the inputs used; stale inputs flagged loudly."""
-    from flowscope.analytics.macro import INDICATOR_UNITS
+    from flowscope.analytics.macro import INDICATOR_INPUTS, INDICATOR_UNITS
+    from flowscope.queries.macro import daily_close
     from flowscope.report.sections.macro import load_indicators, snapshot
 
     fmt = output_format(fmt)
@@ -83,12 +123,37 @@ def show(
     if history < 0:
         msg = f"--history must be 0 or more weeks, got {history}"
         raise UsageError(msg, param_name="history", received=history)
+    if chart_indicator not in INDICATOR_UNITS:
+        msg = f"--chart-indicator: unknown {chart_indicator!r}; use one of {', '.join(INDICATOR_UNITS)}"
+        raise UsageError(msg, param_name="chart_indicator", received=chart_indicator)
+    _check_chart(chart)
     store = open_cli_store(read_only=True)
     try:
         ind = load_indicators(store, asof=day)
+        btc = daily_close(store, "BTC-USD") if chart is not None else None
     finally:
         store.close()
     warnings = list(ind.attrs.get("warnings", []))
+    if chart is not None:
+        from flowscope.report.charts import indicator_btc_figure
+
+        if btc is None:
+            btc = pd.Series(dtype=float)
+            warnings.append("no BTC-USD daily prices held: the chart shows the indicator alone")
+        if day is not None:
+            btc = btc[btc.index <= day]
+        inputs = [s for s in INDICATOR_INPUTS[chart_indicator] if f"{s}__date" in ind.columns]
+        newest = max((pd.Timestamp(ind[f"{s}__date"].max()) for s in inputs), default=None)
+        sources = [
+            f"FRED {', '.join(inputs)} (newest observation "
+            f"{'-' if newest is None else f'{newest:%Y-%m-%d}'}), as released",
+            "BTC-USD daily close, local store",
+        ]
+        unit = INDICATOR_UNITS[chart_indicator]
+        fig = indicator_btc_figure(
+            ind[chart_indicator], btc, name=chart_indicator, unit=unit, sources=sources
+        )
+        _write_chart(fig, chart, f"{chart_indicator} and BTC-USD")
     if history:
         tail = ind[list(INDICATOR_UNITS)].tail(history).reset_index()
         tail["tga_held"] = ind["tga_held"].tail(history).to_numpy()
@@ -135,6 +200,7 @@ def leadlag(
         bool,
         typer.Option("--granger", help="Also run a Granger test (needs statsmodels)."),
     ] = False,
+    chart: ChartOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Cross-correlations of indicator changes with BTC weekly returns at lags -N..+N weeks."""
@@ -152,6 +218,7 @@ def leadlag(
         msg = f"--max-lag must be 1..26 weeks, got {max_lag}"
         raise UsageError(msg, param_name="max_lag", received=max_lag)
     _check_boot(boot, block)
+    _check_chart(chart)
     store = open_cli_store(read_only=True)
     try:
         weekly, _ = weekly_frame(store)
@@ -173,6 +240,11 @@ def leadlag(
         "lag_weeks > 0: the indicator leads BTC; with many lags one interval in 20 excludes "
         "zero by chance",
     ]
+    if chart is not None:
+        from flowscope.report.charts import lag_profile_figure
+
+        sources = ["FRED series as released (local store)", "BTC-USD daily close, local store"]
+        _write_chart(lag_profile_figure(out, sources=sources), chart, "Lag profile vs BTC")
     if fmt == "json":
         doc: dict[str, object] = {"cross_correlation": frame_to_records(out), "notes": notes}
         if granger:

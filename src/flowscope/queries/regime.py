@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from flowscope._typing import DateLike
+from flowscope.queries.macro import macro_observations
 from flowscope.signals.fronts import RegimeInputs
 from flowscope.storage import Store
 
@@ -41,7 +42,8 @@ def load_regime_inputs(
         An open store (read-only is enough).
     start
         First decision day wanted; earlier data is read as far back as the fronts' windows
-        need (flows: all held; prices and FOMC text: about 400 days before).
+        need (flows and FRED macro series: all held; prices and FOMC text: about 400
+        days before).
     symbols
         Daily price series to read (the trend and rotation fronts' symbols).
     funds
@@ -64,7 +66,7 @@ def load_regime_inputs(
         "prices",
         start=None if early is None else early - pd.Timedelta(days=_PRICE_LOOKBACK_DAYS),
         where={"symbol": list(symbols), "interval": "1d"},
-        columns=["ts", "symbol", "interval", "close", "source"],
+        columns=["ts", "symbol", "interval", "close", "high", "low", "volume", "source"],
         preferred=True,
     )
     futures = store.read("fed_futures", preferred=True) if _held(store, "fed_futures") else None
@@ -94,4 +96,5 @@ def load_regime_inputs(
         fomc_meetings=meetings,
         target_range=target,
         fomc_docs=docs,
+        macro=macro_observations(store),
     )

@@ -3,6 +3,7 @@ lines, and the BTC price with daily ETF flows."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,7 +14,15 @@ from flowscope.report.units import USD_PER_MUSD
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-__all__ = ["SOURCE_PREFIX", "annotate_source", "break_gaps", "price_flow_figure"]
+__all__ = [
+    "SOURCE_PREFIX",
+    "annotate_source",
+    "break_gaps",
+    "chart_html",
+    "indicator_btc_figure",
+    "lag_profile_figure",
+    "price_flow_figure",
+]
 
 #: Text that starts the source annotation on every chart of the brief.
 SOURCE_PREFIX = "Source: "
@@ -111,3 +120,111 @@ def price_flow_figure(close: pd.Series, flows: pd.Series) -> go.Figure:
         margin={"l": 60, "r": 60, "t": 60, "b": 40},
     )
     return fig
+
+
+def indicator_btc_figure(
+    indicator: pd.Series, close: pd.Series, *, name: str, unit: str, sources: list[str]
+) -> go.Figure:
+    """A weekly indicator (left axis, its unit) against the BTC-USD daily close (right
+    axis, US$), with the sources written on the chart.
+
+    Parameters
+    ----------
+    indicator
+        Indicator values indexed by as-of day (naive, UTC); missing weeks break the line.
+    close
+        BTC-USD daily close (USD) indexed by UTC day.
+    name, unit
+        Indicator column name and unit (axis title).
+    sources
+        Inputs named in the source annotation.
+    """
+    import plotly.graph_objects as go
+
+    ind = break_gaps(indicator.dropna().astype(float), pd.Timedelta(days=10))
+    px = close.dropna().astype(float)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=ind.index,
+        y=ind,
+        mode="lines",
+        name=f"{name} ({unit})",
+        line={"color": "#2563eb", "width": 2},
+        hovertemplate="%{x|%Y-%m-%d}: %{y:,.3g}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=px.index,
+        y=px.round(0),
+        mode="lines",
+        name="BTC-USD close ($)",
+        yaxis="y2",
+        line={"color": "#f59e0b", "width": 1.5},
+        hovertemplate="%{x|%Y-%m-%d}: $%{y:,.0f}<extra></extra>",
+    )
+    fig.update_layout(
+        title=f"{name} ({unit}, weekly, as released) and BTC-USD (US$, UTC daily close)",
+        yaxis={"title": f"{name}, {unit}"},
+        yaxis2={"title": "BTC-USD, US$", "overlaying": "y", "side": "right", "showgrid": False},
+        legend={"orientation": "h", "y": -0.15},
+        template="plotly_white",
+        height=420,
+        margin={"l": 70, "r": 70, "t": 60, "b": 40},
+    )
+    return annotate_source(fig, sources)
+
+
+def lag_profile_figure(cc: pd.DataFrame, *, sources: list[str]) -> go.Figure:
+    """Cross-correlation by lag (weeks) with its interval as error bars, one series per
+    indicator.
+
+    Parameters
+    ----------
+    cc
+        Rows ``indicator``, ``lag_weeks``, ``corr``, ``ci_low``, ``ci_high``.
+    sources
+        Inputs named in the source annotation.
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    names = list(dict.fromkeys(cc["indicator"]))
+    width = 0.6 / max(len(names), 1)
+    for i, name in enumerate(names):
+        one = cc[cc["indicator"] == name]
+        shift = (i - (len(names) - 1) / 2) * width
+        fig.add_scatter(
+            x=one["lag_weeks"] + shift,
+            y=one["corr"],
+            mode="markers",
+            name=str(name),
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (one["ci_high"] - one["corr"]).to_numpy(),
+                "arrayminus": (one["corr"] - one["ci_low"]).to_numpy(),
+            },
+            customdata=one["lag_weeks"].to_numpy(),
+            hovertemplate="lag %{customdata} w: %{y:.3f}<extra></extra>",
+        )
+    fig.add_hline(y=0, line={"color": "#9ca3af", "width": 1})
+    fig.update_layout(
+        title="Indicator weekly change vs BTC weekly log return: correlation by lag "
+        "(95% block-bootstrap interval; lag > 0: indicator leads)",
+        xaxis={"title": "lag, weeks", "dtick": 1},
+        yaxis={"title": "correlation"},
+        legend={"orientation": "h", "y": -0.15},
+        template="plotly_white",
+        height=420,
+        margin={"l": 70, "r": 40, "t": 60, "b": 40},
+    )
+    return annotate_source(fig, sources)
+
+
+def chart_html(fig: go.Figure, title: str, plotly_js: str) -> str:
+    """One self-contained HTML page: ``plotly_js`` inlined once, then the figure."""
+    body = fig.to_html(full_html=False, include_plotlyjs=False)
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title>\n<script>{plotly_js}</script>\n</head>"
+        f"<body>\n{body}\n</body></html>\n"
+    )

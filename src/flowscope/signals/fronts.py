@@ -31,6 +31,19 @@ Fronts
 ``trend``
     BTC close over its ``window``-day moving average minus 1 (fraction); ``above`` or
     ``below`` ``threshold``.
+``macro``
+    Composite macro-liquidity score (z, :func:`flowscope.analytics.macro.macro_indicators`)
+    on the weekly Friday grid, each Friday's row built only from FRED observations released
+    before the end of that Friday (UTC, the series' declared release rules) and usable from
+    that instant; ``easing`` above ``threshold``, ``tightening`` below ``-threshold``,
+    ``neutral`` between. ``data_date`` is the newest observation date among the score's
+    inputs. Without macro series held the front is neutral with a reason.
+``liquidity``
+    Market depth of the square-root impact model (``depth_usd`` = trailing volume / sigma²,
+    :func:`flowscope.analytics.liquidity.impact.daily_liquidity`, from daily bars with
+    volume) as a z-score against its previous ``z_window`` days; ``deep`` above
+    ``threshold``, ``thin`` below ``-threshold``, ``normal`` between. Each day is usable
+    from its bar's close.
 """
 
 from __future__ import annotations
@@ -44,6 +57,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flowscope.analytics.fedwatch import fedwatch_panel
 from flowscope.analytics.flows import flow_zscore
+from flowscope.analytics.liquidity.impact import daily_liquidity
+from flowscope.analytics.macro import INDICATOR_INPUTS, friday_grid, macro_indicators
 from flowscope.analytics.rotation import relative_strength
 from flowscope.analytics.text import LexiconModel, tone_history
 from flowscope.schemas.datasets import ETF_FLOWS, FED_FUTURES, FOMC_DOCS, PRICES
@@ -53,6 +68,8 @@ __all__ = [
     "FRONT_COLUMNS",
     "FlowsParams",
     "FrontParams",
+    "LiquidityParams",
+    "MacroParams",
     "RatesParams",
     "RegimeInputs",
     "RotationParams",
@@ -61,6 +78,8 @@ __all__ = [
     "compute_front",
     "decision_days",
     "flows_front",
+    "liquidity_front",
+    "macro_front",
     "rates_front",
     "rotation_front",
     "tone_front",
@@ -90,7 +109,8 @@ class RegimeInputs:
     flow_revisions
         Superseded ``etf_flows`` rows (same columns plus ``ts_superseded``), or empty.
     prices
-        Daily ``prices`` rows: ``ts`` (UTC), ``symbol``, ``interval``, ``close``.
+        Daily ``prices`` rows: ``ts`` (UTC), ``symbol``, ``interval``, ``close`` and, for
+        the ``liquidity`` front, ``high``, ``low``, ``volume``.
     fed_futures
         ``fed_futures`` rows (``date``, ``contract_month``, ``settle``), or empty.
     fomc_meetings
@@ -99,6 +119,9 @@ class RegimeInputs:
         FRED target range: ``date``, ``lower``, ``upper`` (%), or empty.
     fomc_docs
         ``fomc_docs`` rows (``meeting_date``, ``kind``, ``release_ts``, ``text``).
+    macro
+        Declared FRED macro series in long form (``series``, ``date``, ``value`` in each
+        series' FRED unit, :mod:`flowscope.schemas.macro`), or empty.
     """
 
     flows: pd.DataFrame = field(default_factory=lambda: _empty("date,fund,flow_usd,ts_ingested"))
@@ -110,6 +133,7 @@ class RegimeInputs:
     fomc_docs: pd.DataFrame = field(
         default_factory=lambda: _empty("meeting_date,kind,release_ts,text")
     )
+    macro: pd.DataFrame = field(default_factory=lambda: _empty("series,date,value"))
 
 
 class _Params(BaseModel):
@@ -164,10 +188,40 @@ class TrendParams(_Params):
     max_age_days: int = Field(default=2, ge=0)
 
 
-FrontParams: TypeAlias = Annotated[
-    FlowsParams | RatesParams | ToneParams | RotationParams | TrendParams,
-    Field(discriminator="kind"),
-]
+class MacroParams(_Params):
+    """Parameters of the ``macro`` front."""
+
+    kind: Literal["macro"] = "macro"
+    threshold: float = Field(
+        default=0.5, ge=0, description="z; easing above, tightening below its negative."
+    )
+    z_window: int = Field(default=156, ge=4, description="Weeks in the trailing z-scores.")
+    z_min: int = Field(default=52, ge=2, description="Fewest weeks for a z-score.")
+    max_age_days: int = Field(default=14, ge=0)
+
+
+class LiquidityParams(_Params):
+    """Parameters of the ``liquidity`` front."""
+
+    kind: Literal["liquidity"] = "liquidity"
+    symbol: str = "BTC-USD"
+    threshold: float = Field(default=1.0, ge=0, description="z; deep above, thin below -z.")
+    z_window: int = Field(default=365, ge=30, description="Previous days in the z-score.")
+    sigma_days: int = Field(default=30, ge=2, description="Days of returns in sigma.")
+    volume_days: int = Field(default=7, ge=1, description="Days of volume averaged.")
+    max_age_days: int = Field(default=2, ge=0)
+
+
+AnyFrontParams: TypeAlias = (
+    FlowsParams
+    | RatesParams
+    | ToneParams
+    | RotationParams
+    | TrendParams
+    | MacroParams
+    | LiquidityParams
+)
+FrontParams: TypeAlias = Annotated[AnyFrontParams, Field(discriminator="kind")]
 
 
 def decision_days(inputs: RegimeInputs, end: object | None = None) -> pd.DatetimeIndex:
@@ -417,9 +471,99 @@ def rotation_front(
     return _finish(rows, d, p, p.threshold, "fraction", at)
 
 
+#: Score inputs whose newest observation date is the macro front's ``data_date``.
+_SCORE_INPUTS = INDICATOR_INPUTS["liquidity_score"]
+
+
+def macro_front(
+    inputs: RegimeInputs,
+    params: MacroParams | None = None,
+    *,
+    days: pd.DatetimeIndex | None = None,
+    at: tuple[str, str] = DECISION_TIME,
+) -> pd.DataFrame:
+    """Composite macro-liquidity score (z) as known at each decision (module docstring).
+
+    Each weekly row is usable from the end of its as-of Friday (00:00 UTC the next day):
+    every observation it uses was released before then.
+    """
+    p = params or MacroParams()
+    d = days if days is not None else decision_days(inputs)
+    obs = inputs.macro
+    cols = ["value", "state", "data_date", "available_at", "net_liquidity_usd", "m2_yoy_pct"]
+    if obs.empty:
+        out = _finish(pd.DataFrame(columns=cols), d, p, p.threshold, "z", at)
+        out["state"] = "neutral"
+        out["reason"] = "no macro series held"
+        return out
+    obs = obs.assign(date=pd.to_datetime(obs["date"]).dt.normalize())
+    end = max(obs["date"].max(), d.max()) if len(d) else obs["date"].max()
+    ind = macro_indicators(
+        obs, friday_grid(obs["date"].min(), end), z_window=p.z_window, z_min=p.z_min
+    )
+    dates = [f"{sid}__date" for sid in _SCORE_INPUTS if f"{sid}__date" in ind.columns]
+    value = ind["liquidity_score"].astype(np.float64)
+    state = np.where(
+        value > p.threshold, "easing", np.where(value < -p.threshold, "tightening", "neutral")
+    )
+    rows = pd.DataFrame(
+        {
+            "value": value,
+            "state": state,
+            "data_date": ind[dates].max(axis=1) if dates else pd.NaT,
+            "available_at": ind.index.tz_localize("UTC") + pd.Timedelta(days=1),
+            "net_liquidity_usd": ind["net_liquidity_usd"].astype(np.float64),
+            "m2_yoy_pct": ind["m2_yoy_pct"].astype(np.float64),
+        },
+        index=ind.index,
+    )
+    rows = rows[value.notna()].reset_index(drop=True)
+    return _finish(rows, d, p, p.threshold, "z", at)
+
+
+def liquidity_front(
+    inputs: RegimeInputs,
+    params: LiquidityParams | None = None,
+    *,
+    days: pd.DatetimeIndex | None = None,
+    at: tuple[str, str] = DECISION_TIME,
+) -> pd.DataFrame:
+    """Impact-model depth z-score (module docstring) as known at each decision."""
+    p = params or LiquidityParams()
+    d = days if days is not None else decision_days(inputs)
+    cols = ["value", "state", "data_date", "available_at", "depth_usd"]
+    need = {"high", "low", "volume"}
+    c = _closes(inputs.prices, p.symbol) if need <= set(inputs.prices.columns) else None
+    if c is None or c["volume"].notna().sum() == 0:
+        out = _finish(pd.DataFrame(columns=cols), d, p, p.threshold, "z", at)
+        out["state"] = "neutral"
+        out["reason"] = f"no daily {p.symbol} bars with volume held"
+        return out
+    liq = daily_liquidity(
+        c[["close", "high", "low", "volume"]], sigma_days=p.sigma_days, volume_days=p.volume_days
+    )
+    depth = liq["depth_usd"].astype(np.float64)
+    prev = depth.shift(1).rolling(p.z_window, min_periods=max(30, p.z_window // 2))
+    z = (depth - prev.mean()) / prev.std().where(prev.std() > 0)
+    rows = pd.DataFrame(
+        {
+            "value": z,
+            "state": np.where(
+                z > p.threshold, "deep", np.where(z < -p.threshold, "thin", "normal")
+            ),
+            "data_date": liq.index,
+            "available_at": c["available_at"].reindex(liq.index),
+            "depth_usd": depth,
+        },
+        index=liq.index,
+    )
+    rows = rows[z.notna()].reset_index(drop=True)
+    return _finish(rows, d, p, p.threshold, "z", at)
+
+
 def compute_front(
     inputs: RegimeInputs,
-    params: FlowsParams | RatesParams | ToneParams | RotationParams | TrendParams,
+    params: AnyFrontParams,
     *,
     days: pd.DatetimeIndex | None = None,
     at: tuple[str, str] = DECISION_TIME,
@@ -433,4 +577,8 @@ def compute_front(
         return tone_front(inputs, params, days=days, at=at)
     if isinstance(params, RotationParams):
         return rotation_front(inputs, params, days=days, at=at)
+    if isinstance(params, MacroParams):
+        return macro_front(inputs, params, days=days, at=at)
+    if isinstance(params, LiquidityParams):
+        return liquidity_front(inputs, params, days=days, at=at)
     return trend_front(inputs, params, days=days, at=at)

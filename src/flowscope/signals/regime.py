@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: Shipped rule files (``flowscope/signals/presets/<name>.toml``).
-PRESETS: tuple[str, ...] = ("siege", "trend", "flows")
+PRESETS: tuple[str, ...] = ("siege", "siege-macro", "trend", "flows")
 
 Op: TypeAlias = Literal["<", "<=", ">", ">=", "==", "!="]
 Regime: TypeAlias = Literal["risk_on", "neutral", "risk_off"]
@@ -65,6 +65,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "tone": ("change",),
     "rotation": (),
     "trend": ("close", "moving_average"),
+    "macro": ("net_liquidity_usd", "m2_yoy_pct"),
+    "liquidity": ("depth_usd",),
 }
 _COMMON_FIELDS = ("value", "state", "age_days")
 
