@@ -50,12 +50,13 @@ def test_headline_agrees_with_the_regime_command_on_that_day(db: Path, doc: dict
     res = _run(db, "regime", "--asof", ASOF, "--format", "json")
     reg = json.loads(res.stdout)
     head = doc["headline"]
-    assert head["regime"] == reg["regime"] == "risk_off"
-    assert head["score"] == reg["score"] == -3.0
+    # Flows negative (-2), the 2025-10-29 statement (a cut) dovish (+1): neutral.
+    assert head["regime"] == reg["regime"] == "neutral"
+    assert head["score"] == reg["score"] == -1.0
     mine = {c["condition"]: (c["met"], c["data_date"]) for c in head["conditions"]}
     theirs = {c["condition"]: (c["met"], c["data_date"]) for c in reg["conditions"]}
     assert mine == theirs
-    assert "RISK-OFF" in head["verdict"]
+    assert "NEUTRAL" in head["verdict"]
 
 
 def test_headline_is_first_and_inventory_last(doc: dict, page: str, db: Path) -> None:
@@ -84,7 +85,7 @@ def test_what_changed_matches_hand_computed_flow_sums(doc: dict, db: Path) -> No
     assert total["after"] == pytest.approx(-1_982.2e6, abs=1e5)
     assert total["before"] == pytest.approx(-2_194.6e6, abs=1e5)
     assert total["change"] == pytest.approx(212.4e6, abs=1e5)
-    assert changes["regime"]["before"].startswith("risk_off")
+    assert changes["regime"]["before"].startswith("neutral")
     res = _run(db, "brief", "--asof", ASOF, "--since", "2025-11-10", "--format", "json")
     assert json.loads(res.stdout)["headline"]["since_date"] == "2025-11-10"
     bad = _run(db, "brief", "--asof", ASOF, "--since", "2025-12-01")
