@@ -697,7 +697,10 @@ def brief(
         ),
     ] = None,
     preset: Annotated[
-        str, typer.Option("--preset", help="Regime rules of the verdict: siege, trend or flows.")
+        str,
+        typer.Option(
+            "--preset", help="Regime rules of the verdict: siege, siege-macro, trend or flows."
+        ),
     ] = "siege",
     fmt: Annotated[
         str,

@@ -243,7 +243,7 @@ _TIMING = (
 @handle_errors
 def backtest(
     preset: Annotated[
-        str, typer.Option("--preset", help="Shipped rules: siege, trend or flows.")
+        str, typer.Option("--preset", help="Shipped rules: siege, siege-macro, trend or flows.")
     ] = "siege",
     rules: Annotated[
         Path | None,

@@ -48,7 +48,7 @@ _EXPLAIN_COLS = [
 @handle_errors
 def regime(
     preset: Annotated[
-        str, typer.Option("--preset", help="Shipped rules: siege, trend or flows.")
+        str, typer.Option("--preset", help="Shipped rules: siege, siege-macro, trend or flows.")
     ] = "siege",
     rules: Annotated[
         Path | None,
