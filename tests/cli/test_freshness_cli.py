@@ -93,7 +93,9 @@ def test_brief_banner_lists_stale_inputs_first(bundled_db, tmp_path):
     res = _run(bundled_db, "brief", "--asof", "2026-11-30", "--html", str(html))
     assert res.exit_code == 0, res.output
     out = " ".join(res.output.replace("│", " ").split())  # undo the panel's line wrapping
-    assert out.index("STALE INPUTS as of 2026-11-30") < out.index("flowscope brief")
+    # The verdict comes first, then the stale-input banner, before any front's section.
+    stale = out.index("STALE INPUTS as of 2026-11-30")
+    assert out.index("Verdict") < stale < out.index("Spot-Bitcoin ETF flows")
     assert "Total: newest 2026-04-10 (234 days old), expected 2026-11-27" in out
     assert "prices BTC-USD: newest 2026-07-23 (130 days old), expected 2026-11-29" in out
     assert "prices NVDA: newest 2025-12-31 (334 days old), expected 2026-11-27" in out

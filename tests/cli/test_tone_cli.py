@@ -148,7 +148,9 @@ def test_eval_lexicon_prints_paper_values(text_db: Path, shared_data) -> None:
     rows = {r["dataset"]: r for r in json.loads(res.output)}
     assert rows["combine"]["paper_f1"] == 0.7171 and rows["pc"]["paper_f1"] == 0.5517
     assert rows["combine"]["n_seeds"] == 3
-    assert rows["combine"]["f1_mean"] == pytest.approx((0.50070 + 0.49083 + 0.49815) / 3, abs=1e-4)
+    # The structured lexicon's weighted F1 per seed (5768, 78516, 944601), checked against
+    # scikit-learn's f1_score in tests/analytics/text/test_tone_lexicon.py.
+    assert rows["combine"]["f1_mean"] == pytest.approx((0.5728 + 0.6005 + 0.6144) / 3, abs=1e-3)
 
 
 @pytest.mark.nlp

@@ -6,6 +6,7 @@ Uses the system browser (``/usr/bin/chromium``, Debian package ``chromium``) thr
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -112,10 +113,10 @@ def test_every_page_renders_its_charts_without_console_errors(
         else:
             assert page.locator("main section h2").count() >= 1, f"{key}: empty page"
         page.screenshot(path=str(SHOTS / f"{key}.png"), full_page=True)
-        if key == "overview":
+        if key == "overview" and os.environ.get("FLOWSCOPE_UPDATE_SCREENSHOTS"):
             DOC_SHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(DOC_SHOT), type="png")
         shown += 1
     assert not errors, errors
     assert shown >= 7 and with_charts >= 6, (shown, with_charts)
-    assert DOC_SHOT.stat().st_size < 300_000
+    assert DOC_SHOT.stat().st_size < 600_000  # the README's copy stays small

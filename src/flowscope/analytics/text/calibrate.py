@@ -254,8 +254,9 @@ def calibrate_tone(
     --------
     >>> p = pd.DataFrame({"kind": ["minutes"] * 4, "release_date": pd.date_range("2020", periods=4),
     ...                   "tone_change": [0.1, -0.2, 0.05, -0.1], "d_cut_pp": [-3.0, 5.0, 1.0, 0.0]})
-    >>> calibrate_tone(p, n_boot=100)[["kind", "n_signed", "n_agree"]].iloc[0].tolist()
-    ['minutes', 3, 2]
+    >>> r = calibrate_tone(p, n_boot=100).iloc[0]
+    >>> r["kind"], int(r["n_signed"]), int(r["n_agree"])
+    ('minutes', 3, 2)
     """
     missing = {"kind", "release_date", "tone_change", "d_cut_pp"} - set(pairs.columns)
     if missing:
