@@ -137,6 +137,10 @@ def _compare(measured: float, claimed: float, how: str, tol: float) -> bool:
 _WORDS = {"eq": "=", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
 
 
+def _verdict(ok: bool) -> str:
+    return "confirmed" if ok else "contradicted"
+
+
 def _row(
     claim: Any, verdict: str, claimed: str, measured: str, detail: str, **prov: Any
 ) -> dict[str, Any]:
@@ -278,7 +282,7 @@ def _cumulative_flow(c: CumulativeFlowClaim, d: ClaimData) -> dict[str, Any]:
     total = float(s.sum())
     ok = _compare(total, c.value_usd, c.compare, c.tolerance_usd)
     detail = f"{c.fund}, {len(s)} sessions"
-    return _row(c, "confirmed" if ok else "contradicted", claimed, _musd(total), detail, **prov)
+    return _row(c, _verdict(ok), claimed, _musd(total), detail, **prov)
 
 
 def _outflow_days(c: OutflowDaysClaim, d: ClaimData) -> dict[str, Any]:
@@ -296,7 +300,7 @@ def _outflow_days(c: OutflowDaysClaim, d: ClaimData) -> dict[str, Any]:
     ok = _compare(float(n), float(c.value), c.compare, 0.0)
     days = ", ".join(f"{_day(k)} ({_musd(v)})" for k, v in out.head(5).items())
     detail = f"{c.fund}: {n} of {len(s)} sessions" + (f": {days}" if n else "")
-    return _row(c, "confirmed" if ok else "contradicted", claimed, str(n), detail, **prov)
+    return _row(c, _verdict(ok), claimed, str(n), detail, **prov)
 
 
 def _aum(c: AumClaim, d: ClaimData) -> dict[str, Any]:
@@ -322,7 +326,7 @@ def _aum(c: AumClaim, d: ClaimData) -> dict[str, Any]:
     rows = held.loc[[i]]
     return _row(
         c,
-        "confirmed" if ok else "contradicted",
+        _verdict(ok),
         claimed,
         _busd(peak),
         detail,
@@ -354,7 +358,7 @@ def _price_high(c: PriceHighClaim, d: ClaimData) -> dict[str, Any]:
     detail = f"highest daily high {_usd(high)} on {_day(bars.at[i, 'ts'])} (daily bars)"
     return _row(
         c,
-        "confirmed" if ok else "contradicted",
+        _verdict(ok),
         claimed,
         _usd(high),
         detail,
@@ -376,7 +380,7 @@ def _price_level(c: PriceLevelClaim, d: ClaimData) -> dict[str, Any]:
     detail = f"{word} close {_usd(value)} on {_day(bars.at[pick, 'ts'])}"
     return _row(
         c,
-        "confirmed" if ok else "contradicted",
+        _verdict(ok),
         claimed,
         _usd(value),
         detail,
@@ -492,7 +496,7 @@ def _doc_release(c: DocReleaseClaim, d: ClaimData) -> dict[str, Any]:
     detail = f"{c.kind} of the {c.meeting} meeting released {_day(day)}"
     return _row(
         c,
-        "confirmed" if ok else "contradicted",
+        _verdict(ok),
         claimed,
         _day(day),
         detail,

@@ -64,6 +64,7 @@ __all__ = [
     "open_cli_store",
     "output_format",
     "parse_day",
+    "parse_years",
     "print_frame",
     "print_json",
     "state",
@@ -249,6 +250,23 @@ def parse_day(value: str | None, option: str) -> pd.Timestamp | None:
     if day.tz is not None:
         day = day.tz_convert("UTC").tz_localize(None)
     return day.normalize()
+
+
+def parse_years(spec: str, option: str) -> range:
+    """Years from ``2015-2024`` or ``2020`` given to ``option`` (``"--years"``); errors name it."""
+    name = option.lstrip("-")
+    try:
+        if "-" in spec:
+            a, b = (int(x) for x in spec.split("-", 1))
+        else:
+            a = b = int(spec)
+    except ValueError:
+        msg = f"{option} must look like 2015-2024 or 2020, got {spec!r}"
+        raise UsageError(msg, param_name=name, received=spec) from None
+    if b < a:
+        msg = f"{option} range is reversed: {spec!r}"
+        raise UsageError(msg, param_name=name, received=spec)
+    return range(a, b + 1)
 
 
 def output_format(

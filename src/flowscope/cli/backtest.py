@@ -306,19 +306,10 @@ def backtest(
 ) -> None:
     """Backtest a regime rule (the note's rule by default) on daily BTC bars."""
     from flowscope.backtest.regime import RegimeBacktestResult, rule_text
-    from flowscope.signals.regime import PRESETS, preset_rules, rules_from_toml
+    from flowscope.cli.regime import load_ruleset
 
     fmt = output_format(fmt)
-    if rules is not None:
-        if not rules.is_file():
-            msg = f"--rules: no such file {str(rules)!r}"
-            raise UsageError(msg, param_name="rules", received=str(rules))
-        ruleset = rules_from_toml(rules.read_text(encoding="utf-8"), origin=str(rules))
-    else:
-        if preset not in PRESETS:
-            msg = f"--preset: unknown preset {preset!r}; use one of {', '.join(PRESETS)}"
-            raise UsageError(msg, param_name="preset", received=preset)
-        ruleset = preset_rules(preset)
+    ruleset = load_ruleset(preset, rules)
     if slippage_model not in _SLIPPAGE_MODELS:
         msg = f"--slippage-model: unknown model {slippage_model!r}; use fixed or impact"
         raise UsageError(msg, param_name="slippage-model", received=slippage_model)

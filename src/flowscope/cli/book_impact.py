@@ -19,6 +19,7 @@ from flowscope.cli._common import (
     handle_errors,
     open_cli_store,
     output_format,
+    parse_years,
     print_frame,
     print_json,
 )
@@ -37,18 +38,7 @@ SEED_CLAIM_RATIO = 0.2
 
 
 def _years(spec: str) -> range:
-    try:
-        if "-" in spec:
-            a, b = (int(x) for x in spec.split("-", 1))
-        else:
-            a = b = int(spec)
-    except ValueError:
-        msg = f"--christmas must look like 2015-2024 or 2020, got {spec!r}"
-        raise UsageError(msg, param_name="christmas", received=spec) from None
-    if b < a:
-        msg = f"--christmas range is reversed: {spec!r}"
-        raise UsageError(msg, param_name="christmas", received=spec)
-    return range(a, b + 1)
+    return parse_years(spec, "--christmas")
 
 
 def _moves(spec: str) -> list[float]:

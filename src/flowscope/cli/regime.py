@@ -24,10 +24,12 @@ from flowscope.errors import InsufficientDataError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from flowscope.signals.regime import RegimeRules
 else:
     pd = lazy_module("pandas")
 
-__all__ = ["regime"]
+__all__ = ["load_ruleset", "regime"]
 
 _EXPLAIN_COLS = [
     "condition",
@@ -43,6 +45,21 @@ _EXPLAIN_COLS = [
     "stale",
     "reason",
 ]
+
+
+def load_ruleset(preset: str, rules: Path | None) -> RegimeRules:
+    """The rules of ``--rules FILE`` when given, else of ``--preset``; usage errors name the option."""
+    from flowscope.signals.regime import PRESETS, preset_rules, rules_from_toml
+
+    if rules is not None:
+        if not rules.is_file():
+            msg = f"--rules: no such file {str(rules)!r}"
+            raise UsageError(msg, param_name="rules", received=str(rules))
+        return rules_from_toml(rules.read_text(encoding="utf-8"), origin=str(rules))
+    if preset not in PRESETS:
+        msg = f"--preset: unknown preset {preset!r}; use one of {', '.join(PRESETS)}"
+        raise UsageError(msg, param_name="preset", received=preset)
+    return preset_rules(preset)
 
 
 @handle_errors
@@ -66,19 +83,10 @@ def regime(
 ) -> None:
     """The composite regime (risk-on / neutral / risk-off) with the conditions behind it."""
     from flowscope.queries.regime import load_regime_inputs
-    from flowscope.signals.regime import PRESETS, preset_rules, rules_from_toml, run_regime
+    from flowscope.signals.regime import run_regime
 
     fmt = output_format(fmt)
-    if rules is not None:
-        if not rules.is_file():
-            msg = f"--rules: no such file {str(rules)!r}"
-            raise UsageError(msg, param_name="rules", received=str(rules))
-        ruleset = rules_from_toml(rules.read_text(encoding="utf-8"), origin=str(rules))
-    else:
-        if preset not in PRESETS:
-            msg = f"--preset: unknown preset {preset!r}; use one of {', '.join(PRESETS)}"
-            raise UsageError(msg, param_name="preset", received=preset)
-        ruleset = preset_rules(preset)
+    ruleset = load_ruleset(preset, rules)
     day = parse_day(asof, "--asof") or pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
     first = parse_day(start, "--start")
     if first is not None and first > day:

@@ -18,6 +18,7 @@ from flowscope.cli._common import (
     open_cli_store,
     output_format,
     parse_day,
+    parse_years,
     print_frame,
     print_json,
 )
@@ -43,18 +44,7 @@ app = typer.Typer(
 
 
 def _years(spec: str) -> range:
-    try:
-        if "-" in spec:
-            a, b = (int(x) for x in spec.split("-", 1))
-        else:
-            a = b = int(spec)
-    except ValueError:
-        msg = f"--years must look like 2015-2024 or 2020, got {spec!r}"
-        raise UsageError(msg, param_name="years", received=spec) from None
-    if b < a:
-        msg = f"--years range is reversed: {spec!r}"
-        raise UsageError(msg, param_name="years", received=spec)
-    return range(a, b + 1)
+    return parse_years(spec, "--years")
 
 
 def _rules(rule: str) -> list[RegimeRule]:

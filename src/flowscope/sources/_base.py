@@ -8,6 +8,7 @@ touches the network.
 from __future__ import annotations
 
 import abc
+import json
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ import httpx
 import pandas as pd
 
 from flowscope.config import Settings
+from flowscope.errors import SchemaDriftError
 
 __all__ = ["Query", "Source"]
 
@@ -67,6 +69,31 @@ class Source(abc.ABC, Generic[Q]):
         if base:  # a base URL set in the settings (a mirror, a test server) is allowed too
             host = urlsplit(base).hostname or ""
             self.__dict__["allowed_hosts"] = (*type(self).allowed_hosts, host)
+
+    def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
+        """GET ``url`` through the HTTP layer (this connector's hosts and rate limit) as JSON.
+
+        Raises
+        ------
+        SchemaDriftError
+            The answer is not JSON (the URL's host and path are named, not its query).
+        """
+        from flowscope.sources._http import get_bytes
+
+        body = get_bytes(
+            self.client,
+            url,
+            source=self.name,
+            allowed_hosts=self.allowed_hosts,
+            params=params,
+            rate_limit=self.rate_limit,
+        )
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            where = url.split("://", 1)[-1].split("?", 1)[0]
+            msg = f"{self.name}: {where} did not answer JSON ({exc})"
+            raise SchemaDriftError(msg, source=self.name) from None
 
     @abc.abstractmethod
     def build_query(self, **params: Any) -> Q:

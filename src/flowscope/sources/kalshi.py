@@ -32,7 +32,6 @@ import pandas as pd
 from flowscope.errors import SchemaDriftError, ValidationError
 from flowscope.sources._base import Query, Source
 from flowscope.sources._files import RowIssue
-from flowscope.sources._http import get_bytes
 from flowscope.sources._window import report_issues
 from flowscope.sources.formats.prediction_markets import (
     check_quotes,
@@ -101,19 +100,7 @@ class KalshiFomcSource(Source[KalshiQuery]):
         )
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        body = get_bytes(
-            self.client,
-            f"{KALSHI_API}{path}",
-            source=self.name,
-            allowed_hosts=self.allowed_hosts,
-            params=params,
-            rate_limit=self.rate_limit,
-        )
-        try:
-            return json.loads(body)
-        except ValueError as exc:
-            msg = f"kalshi: {path} did not answer JSON ({exc})"
-            raise SchemaDriftError(msg, source=self.name) from None
+        return self.get_json(f"{KALSHI_API}{path}", params)
 
     def extract(self, query: KalshiQuery) -> bytes:
         """GET the events, their markets, and the order book of every open market."""

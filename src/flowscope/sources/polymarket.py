@@ -34,7 +34,6 @@ import pandas as pd
 from flowscope.errors import SchemaDriftError, ValidationError
 from flowscope.sources._base import Query, Source
 from flowscope.sources._files import RowIssue
-from flowscope.sources._http import get_bytes
 from flowscope.sources._window import report_issues
 from flowscope.sources.formats.prediction_markets import (
     check_quotes,
@@ -112,19 +111,7 @@ class PolymarketFomcSource(Source[PolymarketQuery]):
         return PolymarketQuery(events=cleaned, now=_utc(params.get("now")))
 
     def _get(self, url: str, params: dict[str, str]) -> Any:
-        body = get_bytes(
-            self.client,
-            url,
-            source=self.name,
-            allowed_hosts=self.allowed_hosts,
-            params=params,
-            rate_limit=self.rate_limit,
-        )
-        try:
-            return json.loads(body)
-        except ValueError as exc:
-            msg = f"polymarket: {url.split('://', 1)[-1]} did not answer JSON ({exc})"
-            raise SchemaDriftError(msg, source=self.name) from None
+        return self.get_json(url, params)
 
     def extract(self, query: PolymarketQuery) -> bytes:
         """GET the events (Gamma) and the YES book of every open market (CLOB)."""
