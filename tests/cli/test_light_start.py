@@ -95,3 +95,51 @@ def test_unchanged_reimport_is_answered_without_typer_and_says_the_same(tmp_path
     full = _flowscope(slow, "--db", str(db), "import", "prices", str(f))
     assert "typer" in full.stderr.strip().splitlines()[-1]
     assert full.stdout == again.stdout
+
+
+def test_listed_commands_are_the_applications_commands():
+    import typer
+
+    from flowscope.cli import app
+    from flowscope.cli._root import COMMANDS
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    ctx = typer.Context(group)
+    names = group.list_commands(ctx)
+    assert list(COMMANDS) == names
+    for name in names:
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None and not cmd.hidden
+        assert COMMANDS[name] == cmd.get_short_help_str(10_000), name
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("argv", [["--help"], []])
+def test_top_level_help_is_the_full_applications_help(argv, width):
+    from typer.testing import CliRunner
+
+    from flowscope.cli import app
+    from flowscope.cli._root import root_app
+
+    runner = CliRunner()
+    full = runner.invoke(app, argv, terminal_width=width)
+    light = runner.invoke(root_app(listed=True), argv, terminal_width=width)
+    assert "Commands:" in full.output and "macro" in full.output
+    assert (light.exit_code, light.output) == (full.exit_code, full.output)
+
+
+def test_top_level_help_imports_no_command_module(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "100"}
+    probe = (
+        "import sys\nfrom flowscope.cli import main\nsys.argv = ['flowscope', '--help']\n"
+        "try:\n    main()\nfinally:\n    print('LOADED:' + ','.join(m for m in sys.modules "
+        "if m.startswith('flowscope.cli.') and m not in ('flowscope.cli._light', "
+        "'flowscope.cli._root')), file=sys.stderr)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    assert res.returncode == 0 and "flowscope [OPTIONS] COMMAND" in res.stdout
+    assert "macro     Macro liquidity" in res.stdout
+    assert res.stderr.strip().splitlines()[-1] == "LOADED:"

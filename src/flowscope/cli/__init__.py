@@ -4,7 +4,8 @@ Global options (``--db``, ``--config``) come before the command:
 ``flowscope --db /tmp/x.duckdb status``.
 
 ``app`` (the typer application) is built on first access, so that :func:`main` can answer
-the re-import of an unchanged file before typer is loaded.
+the re-import of an unchanged file before typer is loaded, and ``flowscope``, ``--help`` and
+``--version`` without importing the commands (:mod:`flowscope.cli._root`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def main() -> None:
         from flowscope.cli._light import reimport_unchanged
 
         if reimport_unchanged(sys.argv[1:]):
+            return
+        from flowscope.cli._root import top_level
+
+        if top_level(sys.argv[1:]):
             return
         from flowscope.cli._app import app
 

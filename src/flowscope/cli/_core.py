@@ -168,14 +168,15 @@ def import_file(
         except OSError:
             fp = None  # read_file below reports the unreadable file by name
     if fp is not None and not force:
-        seen = find_unchanged(state.db_path(), fp, dataset, options)
+        from flowscope.cli._light import say_unchanged
+        from flowscope.storage._records import lookup_record
+
+        db_path = state.db_path()
+        seen = lookup_record(db_path, fp.sha256, dataset, options)
+        if seen is None:
+            seen = find_unchanged(db_path, fp, dataset, options)
         if seen is not None:
-            console.print(
-                f"{file}: unchanged (same content, sha256 {fp.sha256[:12]}…, as imported "
-                f"{seen[1]:%Y-%m-%d %H:%M} UTC from {seen[0]}); nothing read. "
-                "Use --force to re-read it.",
-                highlight=False,
-            )
+            say_unchanged(file, fp.sha256, seen)
             return
 
     from flowscope.schemas import get_dataset

@@ -6,11 +6,14 @@
   change it (``--db``, ``FLOWSCOPE_DB`` or the default), without loading pydantic-settings.
 * :func:`reimport_unchanged`: ``flowscope import`` of a file whose content was already
   imported, answered from its SHA-256 before typer (and the pydantic it loads to coerce
-  option values) is imported. Anything it does not recognise goes to the full command.
+  option values) is imported: from the record beside the store when the store has not been
+  written since (no DuckDB either), else from the store. Anything it does not recognise goes
+  to the full command.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -21,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["LazyConsole", "console_width", "light_db_path", "reimport_unchanged"]
+__all__ = [
+    "LazyConsole",
+    "console_width",
+    "light_db_path",
+    "reimport_unchanged",
+    "say_unchanged",
+]
 
 #: ``FLOWSCOPE_*`` variables that are not settings fields (``flowscope.config.ENV_NOT_SETTINGS``).
 ENV_NOT_SETTINGS = frozenset(
@@ -146,7 +155,8 @@ def reimport_unchanged(argv: Sequence[str]) -> bool:
         return False
     from flowscope.errors import FlowscopeError
     from flowscope.sources._inputs import check_path
-    from flowscope.storage._files import find_unchanged, fingerprint
+    from flowscope.storage._files import fingerprint
+    from flowscope.storage._records import lookup_record
 
     keys = ("format", "source", "symbol", "interval")
     options = json.dumps({k: given.get(k) for k in keys}, sort_keys=True)
@@ -156,14 +166,21 @@ def reimport_unchanged(argv: Sequence[str]) -> bool:
         fp = fingerprint(target)
     except (OSError, FlowscopeError):
         return False  # the full command reports it
-    seen = find_unchanged(path, fp, dataset, options)
+    seen = lookup_record(path, fp.sha256, dataset, options)
+    if seen is None:
+        from flowscope.storage._files import find_unchanged
+
+        seen = find_unchanged(path, fp, dataset, options)
     if seen is None:
         return False
-    console = LazyConsole(stderr=False)
-    console.print(
-        f"{target}: unchanged (same content, sha256 {fp.sha256[:12]}…, as imported "
-        f"{seen[1]:%Y-%m-%d %H:%M} UTC from {seen[0]}); nothing read. "
-        "Use --force to re-read it.",
-        highlight=False,
-    )
+    say_unchanged(target, fp.sha256, seen)
     return True
+
+
+def say_unchanged(file: Path, sha256: str, seen: tuple[str, dt.datetime]) -> None:
+    """Print (plain text on stdout) that ``file`` was imported before, from ``seen[0]`` at ``seen[1]``."""
+    when = seen[1].astimezone(dt.UTC)
+    sys.stdout.write(
+        f"{file}: unchanged (same content, sha256 {sha256[:12]}…, as imported "
+        f"{when:%Y-%m-%d %H:%M} UTC from {seen[0]}); nothing read. Use --force to re-read it.\n"
+    )

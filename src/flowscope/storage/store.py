@@ -30,8 +30,9 @@ from flowscope.errors import (
     ValidationError,
 )
 from flowscope.schemas import DATASETS, DatasetSpec, get_dataset
-from flowscope.storage._files import FileFingerprint
+from flowscope.storage._files import FileFingerprint, files_in_force
 from flowscope.storage._lock import StoreLock, busy_message, holder
+from flowscope.storage._records import discard_record, write_record
 
 __all__ = ["OPEN_WAIT_S", "Store", "UpsertResult", "open_store"]
 
@@ -188,13 +189,31 @@ class Store:
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the connection (and give back the writers' lock, if this store holds it)."""
+        """Close the connection (and give back the writers' lock, if this store holds it).
+
+        A store holding the writers' lock first rewrites the record of imported files beside
+        the store file (:mod:`flowscope.storage._records`), after the connection is closed and
+        before the lock is given back, so that the record describes the store as written.
+        """
+        files = None
+        if self._lock is not None and not self._in_tx:
+            try:
+                files = files_in_force(self._con)
+            except duckdb.Error:
+                files = None
         try:
             self._con.close()
         finally:
             if self._lock is not None:
-                self._lock.release()
-                self._lock = None
+                try:
+                    if isinstance(self.path, Path):
+                        if files is None:
+                            discard_record(self.path)
+                        else:
+                            write_record(self.path, files)
+                finally:
+                    self._lock.release()
+                    self._lock = None
 
     def __enter__(self) -> Store:
         return self
