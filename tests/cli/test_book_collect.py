@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -71,7 +72,9 @@ def test_sigkill_then_restart_loses_nothing_and_repeats_nothing(tmp_path: Path) 
     levels = read_snapshot_levels(out)
     per = levels.groupby("last_update_id").size()
     assert (per == 4).all()  # each snapshot whole: 2 bids + 2 asks of the recorded payload
-    assert "1 unfinished file(s) of an earlier run removed" in log.read_text()
+    # the planted file, plus any a kill cut mid-write
+    removed = re.search(r"(\d+) unfinished file\(s\) of an earlier run removed", log.read_text())
+    assert removed is not None and int(removed.group(1)) >= 1
 
 
 def test_sigint_finishes_the_write_and_prints_a_summary(tmp_path: Path) -> None:
