@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from flowscope.analytics.rotation import ROTATION_UNIVERSE
+from flowscope.analytics.text import LexiconModel
 from flowscope.errors import InsufficientDataError
 from flowscope.queries.docs import cached_history, held_docs, top_sentences
 from flowscope.queries.flows import etf_total_flows, flows_wide, latest_total_flow
@@ -166,8 +167,6 @@ def tone_day(hist: pd.DataFrame) -> pd.Series:
 
 
 def _tone(store: Store, docs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]] | None]:
-    from flowscope.analytics.text import LexiconModel
-
     if docs.empty:
         return pd.DataFrame(), None
     model = LexiconModel()
@@ -181,8 +180,6 @@ def _tone(store: Store, docs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, lis
 
 
 def _regime_inputs(store: Store, start: pd.Timestamp) -> RegimeInputs:
-    from flowscope.analytics.text import LexiconModel
-
     inputs = load_regime_inputs(store, start=start)
     docs = inputs.fomc_docs
     if docs.empty or "text" not in docs.columns:

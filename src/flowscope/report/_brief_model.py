@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from flowscope.queries import Store
     from flowscope.queries.brief import BriefFrames
+    from flowscope.queries.rates import FedWatchInputs as FedWatchInputs
 
 __all__ = ["BriefContext", "BriefSection"]
 

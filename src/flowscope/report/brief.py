@@ -150,8 +150,22 @@ def stale_from_coverage(
     """:func:`stale_inputs` from coverage per series with values up to ``today`` and the
     FOMC calendar (what :func:`flowscope.queries.brief.freshness_inputs` reads)."""
     day = pd.Timestamp(today).normalize()
-    per = series_freshness(cov, today=day, meetings=meetings).rename(columns={"group": "series"})
-    whole = dataset_freshness(cov, today=day, meetings=meetings).assign(series=None)
+    # Judge only what the brief reads: each series-judged input on its own series, each
+    # other dataset as a whole (a verdict depends only on its own dataset's rows).
+    inputs = {n: w for n, w in BRIEF_INPUTS.items() if n in DATASETS}
+    one = pd.Series(False, index=cov.index)
+    whole_mask = one.copy()
+    for name, wanted in inputs.items():
+        here = cov["dataset"] == name
+        if not DATASETS[name].publication.judge_series:
+            whole_mask |= here
+        elif wanted is None:
+            one |= here
+        else:
+            one |= here & cov["group"].isin(wanted)
+    per = series_freshness(cov[one], today=day, meetings=meetings)
+    per = per.rename(columns={"group": "series"})
+    whole = dataset_freshness(cov[whole_mask], today=day, meetings=meetings).assign(series=None)
     parts = []
     for name, wanted in BRIEF_INPUTS.items():
         if name not in DATASETS:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from flowscope._typing import DateLike
-    from flowscope.queries.rates import FedWatchInputs
+    from flowscope.report._brief_model import FedWatchInputs
 
 __all__ = [
     "build",
