@@ -135,3 +135,16 @@ def test_json_brief_imports_no_plotly_jinja_or_numba(bundled_store, monkeypatch)
     brief = build_brief(bundled_store, asof=ASOF)
     json.dumps(brief.to_dict(), default=str)
     assert seen == []
+
+
+def test_one_read_of_all_closes_equals_one_read_per_symbol(bundled_store):
+    from flowscope.queries.prices import held_symbols, load_close, load_closes
+
+    end = ASOF + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    held = held_symbols(bundled_store)
+    many = load_closes(bundled_store, [*held, "NOT-HELD"], end=end)
+    assert list(many) == list(held)
+    for symbol in held:
+        one = load_close(bundled_store, symbol, end=end)
+        pd.testing.assert_series_equal(many[symbol], one, check_exact=True)
+        assert many[symbol].attrs == one.attrs

@@ -21,7 +21,7 @@ from flowscope.queries.docs import cached_history, held_docs, top_sentences
 from flowscope.queries.flows import etf_total_flows, flows_wide, latest_total_flow
 from flowscope.queries.liquidity import daily_bars, latest_book
 from flowscope.queries.macro import macro_observations
-from flowscope.queries.prices import held_symbols, latest_closes, load_close
+from flowscope.queries.prices import held_symbols, latest_closes, load_closes
 from flowscope.queries.rates import (
     FedWatchInputs,
     fedwatch_panel,
@@ -216,10 +216,7 @@ def load_brief_frames(
     held = held_symbols(store)
     closes: dict[str, pd.Series] = {}
     if "BTC-USD" in held:
-        closes["BTC-USD"] = load_close(store, "BTC-USD", end=end)
-        for a in ROTATION_UNIVERSE:
-            if a in held:
-                closes[a] = load_close(store, a, end=end)
+        closes = load_closes(store, ["BTC-USD", *ROTATION_UNIVERSE], end=end, held=held)
     try:
         fw_inputs: FedWatchInputs | None = load_inputs(store, end=day)
     except InsufficientDataError:
