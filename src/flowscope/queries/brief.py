@@ -204,8 +204,8 @@ def load_brief_frames(
     asof
         Brief date (naive day).
     regime_start
-        First day the headline judges the regime on (default ``asof``); None-free inputs
-        are read from about 800 days before it.
+        First day the headline judges the regime on (default ``asof``); the regime's
+        prices are read from 800 days before it, its FOMC texts from 400.
 
     Returns
     -------
