@@ -14,7 +14,7 @@ rotation_store = _stores.rotation_store  # session fixture: bundled data
 
 
 def test_rotation_section_facts(rotation_store):
-    sec = rotation.build(BriefContext(store=rotation_store, asof=pd.Timestamp("2025-11-21")))
+    sec = rotation.build(BriefContext.load(rotation_store, pd.Timestamp("2025-11-21")))
     assert sec is not None and sec.key == "rotation"
     assert set(sec.facts) >= {"NVDA", "QQQ", "SMH", "definition"}
     nv = sec.facts["NVDA"]
@@ -29,11 +29,11 @@ def test_rotation_section_facts(rotation_store):
 
 
 def test_seasonality_section_only_in_season(rotation_store):
-    out_of_season = BriefContext(store=rotation_store, asof=pd.Timestamp("2025-11-21"))
+    out_of_season = BriefContext.load(rotation_store, pd.Timestamp("2025-11-21"))
     assert seasonality.build(out_of_season) is None
     sec = seasonality.build(out_of_season, force=True)
     assert sec is not None
-    dec = BriefContext(store=rotation_store, asof=pd.Timestamp("2025-12-20"))
+    dec = BriefContext.load(rotation_store, pd.Timestamp("2025-12-20"))
     sec = seasonality.build(dec)
     assert sec is not None
     # ten complete Christmases before Dec 2025: 2015..2024, Dec-25 closes from the MANIFEST

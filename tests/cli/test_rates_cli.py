@@ -161,7 +161,7 @@ def test_panel_is_stored_idempotently(db, tmp_path):
 
 def test_brief_section_with_futures(db):
     with Store(db, read_only=True) as store:
-        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-07-15")))
+        sec = section.build(BriefContext.load(store, pd.Timestamp("2026-07-15")))
     assert sec is not None
     text = "\n".join(sec.bullets)
     assert "Next FOMC meeting: 2026-07-29" in text
@@ -175,7 +175,7 @@ def test_brief_section_with_futures(db):
 
 def test_brief_section_in_2022_reports_week_change_and_largest_event(db):
     with Store(db, read_only=True) as store:
-        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2022-06-20")))
+        sec = section.build(BriefContext.load(store, pd.Timestamp("2022-06-20")))
     assert sec is not None
     assert sec.facts["odds_meeting"] == "2022-07-27"
     assert "d_hike_1w_pp" in sec.facts
@@ -184,7 +184,7 @@ def test_brief_section_in_2022_reports_week_change_and_largest_event(db):
 
 def test_brief_section_without_futures_says_how_to_import(empty_db):
     with Store(empty_db, read_only=True) as store:
-        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-07-15")))
+        sec = section.build(BriefContext.load(store, pd.Timestamp("2026-07-15")))
     assert sec is not None
     text = " ".join(sec.bullets)
     assert "No fed funds futures are held up to 2026-07-15" in text
@@ -194,7 +194,7 @@ def test_brief_section_without_futures_says_how_to_import(empty_db):
 
 def test_brief_section_with_old_futures_flags_them_stale(db):
     with Store(db, read_only=True) as store:
-        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-04-10")))
+        sec = section.build(BriefContext.load(store, pd.Timestamp("2026-04-10")))
     assert sec is not None
     assert sec.facts["watch_date"] == "2023-09-15"
     assert sec.facts["stale"] is True
@@ -321,7 +321,7 @@ def test_brief_section_with_fred_behind_names_the_calendar(stale_fred_db):
         Store(stale_fred_db, read_only=True) as store,
         pytest.warns(StaleDataWarning, match="using the FOMC calendar"),
     ):
-        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2022-06-28")))
+        sec = section.build(BriefContext.load(store, pd.Timestamp("2022-06-28")))
     assert sec is not None
     text = "\n".join(sec.bullets)
     assert "Target range 1.50-1.75 % (FOMC calendar, decision of 2022-06-15)" in text
@@ -332,7 +332,7 @@ def test_brief_section_with_fred_behind_names_the_calendar(stale_fred_db):
 
 def test_brief_section_with_only_past_meetings_priced_says_so(db):
     with Store(db, read_only=True) as store:
-        sec = section.build(BriefContext(store=store, asof=pd.Timestamp("2026-04-10")))
+        sec = section.build(BriefContext.load(store, pd.Timestamp("2026-04-10")))
     assert sec is not None
     text = " ".join(sec.bullets)
     assert "Newest ZQ settlements 2023-09-15" in text

@@ -13,7 +13,7 @@ from flowscope.storage import Store
 
 
 def test_section_on_bundled_data(bundled_store: Store) -> None:
-    sec = build(BriefContext(store=bundled_store, asof=pd.Timestamp("2025-11-18")))
+    sec = build(BriefContext.load(bundled_store, pd.Timestamp("2025-11-18")))
     assert sec is not None
     assert sec.key == "flows"
     f = sec.facts
@@ -38,7 +38,7 @@ def test_section_on_bundled_data(bundled_store: Store) -> None:
 
 
 def test_section_absent_without_flows(store: Store) -> None:
-    assert build(BriefContext(store=store, asof=pd.Timestamp("2025-11-18"))) is None
+    assert build(BriefContext.load(store, pd.Timestamp("2025-11-18"))) is None
 
 
 def test_flow_figure_colours() -> None:
@@ -51,19 +51,19 @@ def test_flow_figure_colours() -> None:
 
 
 def test_section_says_when_flows_lag_the_brief(bundled_store: Store) -> None:
-    sec = build(BriefContext(store=bundled_store, asof=pd.Timestamp("2026-04-17")))
+    sec = build(BriefContext.load(bundled_store, pd.Timestamp("2026-04-17")))
     assert sec is not None
     assert sec.facts["date"] == "2026-04-10"
     assert sec.facts["weekdays_behind_asof"] == 5
     assert "flowscope update" in sec.bullets[0]
-    fresh = build(BriefContext(store=bundled_store, asof=pd.Timestamp("2026-04-10")))
+    fresh = build(BriefContext.load(bundled_store, pd.Timestamp("2026-04-10")))
     assert fresh is not None
     assert fresh.facts["weekdays_behind_asof"] == 0
     assert "flowscope update" not in fresh.bullets[0]
 
 
 def test_fund_table_lists_every_fund_of_the_window_and_adds_up(bundled_store: Store) -> None:
-    sec = build(BriefContext(store=bundled_store, asof=pd.Timestamp("2026-04-10")))
+    sec = build(BriefContext.load(bundled_store, pd.Timestamp("2026-04-10")))
     assert sec is not None
     tab = sec.table.set_index("fund")
     # MSBT reported on 2026-04-08 (30.6) and 04-09 (14.9) but not in the first release of
@@ -106,7 +106,7 @@ def test_fund_table_shows_the_gap_when_a_fund_is_not_held(
     raw.drop(columns="MSBT").to_csv(p, index=False)
     parsed = read_file(p, "etf_flows")
     store.upsert("etf_flows", parsed.frame, source="farside")
-    sec = build(BriefContext(store=store, asof=pd.Timestamp("2026-04-10")))
+    sec = build(BriefContext.load(store, pd.Timestamp("2026-04-10")))
     assert sec is not None
     tab = sec.table.set_index("fund")
     assert "MSBT" not in tab.index

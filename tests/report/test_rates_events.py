@@ -14,7 +14,7 @@ import pytest
 from flowscope._bundle import bundle_manifest
 from flowscope.analytics.events import fomc_events
 from flowscope.data.events import event_set
-from flowscope.report.sections.rates import release_events
+from flowscope.queries.rates import release_events
 from flowscope.storage import Store
 
 OCT_2025 = pd.Timestamp("2025-10-29")

@@ -18,7 +18,7 @@ from flowscope._bundle import bundle_manifest
 from flowscope.analytics import flows as fa
 from flowscope.cli import app
 from flowscope.config import load_settings
-from flowscope.report.sections.rates import load_inputs
+from flowscope.queries.rates import load_inputs
 from flowscope.sources import read_file
 from flowscope.storage import Store
 

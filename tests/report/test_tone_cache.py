@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from flowscope.analytics.text import LexiconModel
+from flowscope.queries import brief as brief_q
 from flowscope.queries import docs as docs_q
 from flowscope.report._brief_model import BriefContext
 from flowscope.report.sections import tone as tone_section
@@ -38,14 +39,15 @@ def counting(monkeypatch):
     CountingLexicon.calls = 0
     monkeypatch.setattr(tone_section, "LexiconModel", CountingLexicon)
     monkeypatch.setattr(docs_q, "LexiconModel", CountingLexicon)
+    monkeypatch.setattr(brief_q, "LexiconModel", CountingLexicon)
     return CountingLexicon
 
 
 def test_second_build_scores_no_document_and_gives_the_same_section(store, counting):
-    first = tone_section.build(BriefContext(store, ASOF))
+    first = tone_section.build(BriefContext.load(store, ASOF))
     scored_first = counting.calls
     counting.calls = 0
-    second = tone_section.build(BriefContext(store, ASOF))
+    second = tone_section.build(BriefContext.load(store, ASOF))
     assert scored_first >= 2  # the history batch and the latest document's sentences
     assert counting.calls == 0
     assert first is not None and second is not None
@@ -93,7 +95,7 @@ def test_warm_cache_then_a_read_only_brief_section_scores_nothing(store, countin
     store.close()
     counting.calls = 0
     with Store(path, read_only=True) as ro:  # the brief opens the store read-only
-        sec = tone_section.build(BriefContext(store=ro, asof=ASOF))
+        sec = tone_section.build(BriefContext.load(ro, ASOF))
     assert sec is not None
     # only the latest document's quoted sentences may be scored; no document's counts
     assert counting.calls <= 1

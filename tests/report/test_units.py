@@ -42,7 +42,7 @@ def test_brief_reversal_sentence_reads_the_analytics_default(bundled_store, monk
 
     monkeypatch.setattr(fa, "REVERSAL_BAND_USD", 100e6)
     monkeypatch.setattr(fa.detect_reversals, "__kwdefaults__", {"window": 5, "band_usd": 100e6})
-    sec = section.build(BriefContext(bundled_store, pd.Timestamp("2026-04-10")))
+    sec = section.build(BriefContext.load(bundled_store, pd.Timestamp("2026-04-10")))
     assert sec is not None
     line = next(b for b in sec.bullets if b.startswith("Last regime flip"))
     assert "±100.0 $M" in line

@@ -168,22 +168,19 @@ def asof_panel(obs: pd.DataFrame, asof_days: pd.DatetimeIndex) -> pd.DataFrame:
     """
     rel = _with_release(obs)
     rel = pd.concat([rel, derived_observations(rel)], ignore_index=True)
-    cut = pd.DatetimeIndex(asof_days).tz_localize("UTC") + pd.Timedelta(days=1)
-    left = pd.DataFrame({"cut": cut.as_unit("ns"), "asof": pd.DatetimeIndex(asof_days)})
+    days = pd.DatetimeIndex(asof_days, name="asof")
+    cut = (days.tz_localize("UTC") + pd.Timedelta(days=1)).as_unit("ns").asi8
     cols: dict[str, pd.Series] = {}
     for sid, one in rel.groupby("series", sort=True):
-        right = (
-            one.assign(release_ts=pd.DatetimeIndex(one["release_ts"]).as_unit("ns"))
-            .sort_values(["release_ts", "date"])
-            .rename(columns={"release_ts": "cut"})[["cut", "date", "value"]]
-        )
-        m = pd.merge_asof(
-            left.sort_values("cut"), right, on="cut", allow_exact_matches=False
-        ).set_index("asof")
-        cols[str(sid)] = m["value"]
-        cols[f"{sid}__date"] = m["date"]
-    out = pd.DataFrame(cols, index=pd.DatetimeIndex(asof_days, name="asof"))
-    return out
+        # newest observation released strictly before each cut: one binary search per day
+        one = one.assign(_rel=pd.DatetimeIndex(one["release_ts"]).as_unit("ns").asi8)
+        one = one.sort_values(["_rel", "date"], kind="stable")
+        pos = np.searchsorted(one["_rel"].to_numpy(), cut, side="left") - 1
+        held = pos >= 0
+        at = np.maximum(pos, 0)
+        cols[str(sid)] = pd.Series(np.where(held, one["value"].to_numpy()[at], np.nan), index=days)
+        cols[f"{sid}__date"] = pd.Series(one["date"].to_numpy()[at], index=days).where(held)
+    return pd.DataFrame(cols, index=days)
 
 
 def friday_grid(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:

@@ -116,7 +116,7 @@ def show(
     """Newest value of each indicator, with the inputs used; stale inputs flagged loudly."""
     from flowscope.analytics.macro import INDICATOR_INPUTS, INDICATOR_UNITS
     from flowscope.queries.macro import daily_close
-    from flowscope.report.sections.macro import load_indicators, snapshot
+    from flowscope.report.macro import load_indicators, snapshot
 
     fmt = output_format(fmt)
     day = parse_day(asof, "--asof")
@@ -206,7 +206,7 @@ def leadlag(
     """Cross-correlations of indicator changes with BTC weekly returns at lags -N..+N weeks."""
     from flowscope.analytics.macro_leadlag import cross_correlation
     from flowscope.analytics.macro_leadlag import granger as granger_test
-    from flowscope.report.sections.macro import weekly_frame
+    from flowscope.report.macro import weekly_frame
 
     fmt = output_format(fmt)
     names = list(indicator or ["net_liquidity_chg_usd"])
@@ -271,7 +271,7 @@ def chain(
 ) -> None:
     """The seed note's chain, link by link: estimate, 95% interval, weeks used, verdict."""
     from flowscope.analytics.macro_leadlag import chain_links
-    from flowscope.report.sections.macro import weekly_frame
+    from flowscope.report.macro import weekly_frame
 
     fmt = output_format(fmt)
     _check_boot(boot, block)

@@ -8,6 +8,7 @@ several sources hold a symbol, one close per day comes from the most trusted sou
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -18,7 +19,7 @@ from flowscope.errors import InsufficientDataError
 if TYPE_CHECKING:
     from flowscope.storage import Store
 
-__all__ = ["held_symbols", "latest_closes", "load_close", "price_inventory"]
+__all__ = ["held_symbols", "latest_closes", "load_close", "load_closes", "price_inventory"]
 
 #: What :func:`load_close` reads: the close and what the adjustment checks need.
 _CLOSE_COLUMNS = ["ts", "symbol", "close", "adjusted", "source"]
@@ -78,6 +79,39 @@ def load_close(
     out = close_series(bars, symbol)
     used = pd.unique(bars.sort_values("ts")["source"].astype(str))
     out.attrs["source"] = " + ".join(used) if len(used) else (source or "")
+    return out
+
+
+def load_closes(
+    store: Store,
+    symbols: Sequence[str],
+    *,
+    end: pd.Timestamp | None = None,
+    held: Collection[str] | None = None,
+) -> dict[str, pd.Series]:
+    """Daily closes of several symbols in one read, each as :func:`load_close` gives it.
+
+    Symbols without daily bars (not in ``held``, default :func:`held_symbols`) are left out.
+    """
+    held = held_symbols(store) if held is None else held
+    wanted = [s for s in symbols if s in held]
+    if not wanted:
+        return {}
+    bars = store.read(
+        "prices",
+        end=end,
+        where={"interval": "1d", "symbol": wanted},
+        columns=_CLOSE_COLUMNS,
+        preferred=True,
+    )
+    sym = bars["symbol"].astype(str).to_numpy()
+    out: dict[str, pd.Series] = {}
+    for symbol in wanted:  # one slice per symbol (a handful), not per row
+        part = bars[sym == symbol].reset_index(drop=True)
+        close = close_series(part, symbol)
+        used = pd.unique(part.sort_values("ts")["source"].astype(str))
+        close.attrs["source"] = " + ".join(used)
+        out[symbol] = close
     return out
 
 

@@ -14,23 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-import markupsafe
 import pandas as pd
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.text import Text
 
 from flowscope._typing import DateLike
+from flowscope.analytics.freshness import dataset_freshness, series_freshness
 from flowscope.analytics.rotation import ROTATION_UNIVERSE
 from flowscope.errors import FlowscopeError, FlowscopeWarning
-from flowscope.queries.inventory import coverage, input_freshness
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.sections import section_builders
 from flowscope.schemas import DATASETS
 
 if TYPE_CHECKING:
+    import jinja2
+    from rich.console import Console
+
     from flowscope.queries import Store
+    from flowscope.queries.brief import BriefFrames
     from flowscope.report.headline import Headline
 
 __all__ = [
@@ -40,10 +39,12 @@ __all__ = [
     "BriefSection",
     "banner_lines",
     "build_brief",
+    "build_brief_from",
     "plotly_js",
     "render_html",
     "render_markdown",
     "render_terminal",
+    "stale_from_coverage",
     "stale_inputs",
 ]
 
@@ -137,8 +138,34 @@ def stale_inputs(store: Store, *, today: DateLike) -> pd.DataFrame:
         ``newest_date``, ``age_days``, ``expected_latest_date``, ``periods_behind``; one row
         per stale input, empty when all are current.
     """
-    per = input_freshness(store, today=today).rename(columns={"group": "series"})
-    whole = input_freshness(store, today=today, by_series=False).assign(series=None)
+    from flowscope.queries.brief import freshness_inputs
+
+    cov, meetings = freshness_inputs(store, today)
+    return stale_from_coverage(cov, meetings, today=today)
+
+
+def stale_from_coverage(
+    cov: pd.DataFrame, meetings: pd.DataFrame | None, *, today: DateLike
+) -> pd.DataFrame:
+    """:func:`stale_inputs` from coverage per series with values up to ``today`` and the
+    FOMC calendar (what :func:`flowscope.queries.brief.freshness_inputs` reads)."""
+    day = pd.Timestamp(today).normalize()
+    # Judge only what the brief reads: each series-judged input on its own series, each
+    # other dataset as a whole (a verdict depends only on its own dataset's rows).
+    inputs = {n: w for n, w in BRIEF_INPUTS.items() if n in DATASETS}
+    one = pd.Series(False, index=cov.index)
+    whole_mask = one.copy()
+    for name, wanted in inputs.items():
+        here = cov["dataset"] == name
+        if not DATASETS[name].publication.judge_series:
+            whole_mask |= here
+        elif wanted is None:
+            one |= here
+        else:
+            one |= here & cov["group"].isin(wanted)
+    per = series_freshness(cov[one], today=day, meetings=meetings)
+    per = per.rename(columns={"group": "series"})
+    whole = dataset_freshness(cov[whole_mask], today=day, meetings=meetings).assign(series=None)
     parts = []
     for name, wanted in BRIEF_INPUTS.items():
         if name not in DATASETS:
@@ -217,11 +244,22 @@ def build_brief(
         that fails is reported in ``problems`` and skipped, so one broken front never hides
         the others.
     """
-    from flowscope.report.charts import annotate_source
+    day = _today() if asof is None else pd.Timestamp(asof).normalize()
+    prev = None if since is None else pd.Timestamp(since).normalize()
+    start = day - pd.Timedelta(days=1) if prev is None else min(prev, day)
+    return build_brief_from(
+        BriefContext.load(store, day, regime_start=start), since=prev, preset=preset
+    )
+
+
+def build_brief_from(
+    ctx: BriefContext, *, since: pd.Timestamp | None = None, preset: str = "siege"
+) -> Brief:
+    """Build the brief from frames already read (:meth:`BriefContext.load`); see
+    :func:`build_brief`."""
     from flowscope.report.headline import build_headline
 
-    day = _today() if asof is None else pd.Timestamp(asof).normalize()
-    ctx = BriefContext(store=store, asof=day)
+    day, frames = ctx.asof, ctx.frames
     sections: list[BriefSection] = []
     problems: list[str] = []
     for name, build in section_builders():
@@ -237,24 +275,12 @@ def build_brief(
         )
         if sec is not None:
             sections.append(sec)
-    end = day + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    cov = coverage(store, end=end)
     for sec in sections:
-        sec.sources = _sources(cov, SECTION_DATASETS.get(sec.key, ()))
-        for fig in sec.figures:
-            annotate_source(
-                fig, sec.provenance or [f"{r['dataset']}: {r['source']}" for r in sec.sources]
-            )
+        sec.sources = _sources(frames.coverage_asof, SECTION_DATASETS.get(sec.key, ()))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FlowscopeWarning)
         try:
-            head = build_headline(
-                store,
-                day,
-                sections,
-                since=None if since is None else pd.Timestamp(since).normalize(),
-                preset=preset,
-            )
+            head = build_headline(frames.regime_inputs, day, sections, since=since, preset=preset)
         except FlowscopeError as exc:
             problems.append(f"headline: {exc}")
             head = None
@@ -266,9 +292,14 @@ def build_brief(
         sections=sections,
         generated=pd.Timestamp.now(tz="UTC"),
         problems=problems,
-        stale=stale_inputs(store, today=day),
+        stale=_stale(frames),
         headline=head,
     )
+
+
+def _stale(frames: BriefFrames) -> pd.DataFrame:
+    meetings = frames.meetings if frames.has_meetings else None
+    return stale_from_coverage(frames.freshness_coverage, meetings, today=frames.asof)
 
 
 def _stale_line(r: Any) -> str:
@@ -297,6 +328,10 @@ def banner_lines(brief: Brief) -> list[str]:
 
 def render_terminal(brief: Brief, console: Console | None = None) -> None:
     """Print the brief with rich."""
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.text import Text
+
     from flowscope.report.tables import frame_to_table
 
     console = console or Console(width=None if sys.stdout.isatty() else 120)
@@ -395,6 +430,8 @@ _PLOTLY_BUNDLE = "vendor/plotly-basic.min.js.gz"  # licence: vendor/LICENSE-plot
 
 @functools.cache
 def _env() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("flowscope.report", TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
@@ -482,6 +519,8 @@ def _context(brief: Brief, *, html_out: bool) -> dict[str, Any]:
 def render_html(brief: Brief) -> str:
     """Return the brief as one self-contained HTML page: plotly.js inlined once, every
     figure without its own copy, no external URL (opens offline)."""
+    import markupsafe
+
     ctx = _context(brief, html_out=True)
     data = json.dumps(brief.to_dict(), default=str).replace("</", "<\\/")
     return (

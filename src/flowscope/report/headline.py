@@ -7,13 +7,13 @@ day, 09:30 New York, point in time), so the headline and that command always agr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from flowscope.queries.regime import load_regime_inputs
 from flowscope.report.units import fmt_musd
 from flowscope.signals.fronts import RotationParams, TrendParams, compute_front
 from flowscope.signals.regime import preset_rules, run_regime
@@ -21,6 +21,7 @@ from flowscope.signals.regime import preset_rules, run_regime
 if TYPE_CHECKING:
     from flowscope.queries import Store
     from flowscope.report._brief_model import BriefSection
+    from flowscope.signals.fronts import RegimeInputs
 
 __all__ = ["Change", "Headline", "RegimeView", "build_headline", "regime_view"]
 
@@ -64,9 +65,17 @@ class RegimeView:
 def regime_view(store: Store, day: pd.Timestamp, *, preset: str = "siege") -> RegimeView | None:
     """The regime of ``preset`` on ``day`` (as ``flowscope regime --asof day``), or None
     when the store holds neither ETF flows nor prices."""
+    from flowscope.queries.regime import load_regime_inputs
+
+    return regime_view_from(load_regime_inputs(store, start=day), day, preset=preset)
+
+
+def regime_view_from(
+    inputs: RegimeInputs, day: pd.Timestamp, *, preset: str = "siege"
+) -> RegimeView | None:
+    """:func:`regime_view` from inputs already read (their start on or before ``day``)."""
     rules = preset_rules(preset)
     days = pd.DatetimeIndex([day], name="date")
-    inputs = load_regime_inputs(store, start=day)
     if inputs.flows.empty and inputs.prices.empty:
         return None
     res = run_regime(inputs, rules, days=days)
@@ -360,7 +369,7 @@ def _changes(now: RegimeView | None, before: RegimeView | None) -> list[Change]:
 
 
 def build_headline(
-    store: Store,
+    inputs_for: Callable[[pd.Timestamp], RegimeInputs],
     asof: pd.Timestamp,
     sections: list[BriefSection],
     *,
@@ -368,10 +377,13 @@ def build_headline(
     preset: str = "siege",
 ) -> Headline:
     """Regime on ``asof`` and on ``since`` (default the day before), per-front lines
-    (from the regime's fronts and the sections' first bullets) and the changes between."""
+    (from the regime's fronts and the sections' first bullets) and the changes between.
+
+    ``inputs_for(day)`` returns the regime's inputs read for ``day``
+    (:meth:`flowscope.queries.brief.BriefFrames.regime_inputs`)."""
     prev = since if since is not None else asof - pd.Timedelta(days=1)
-    now = regime_view(store, asof, preset=preset)
-    before = regime_view(store, prev, preset=preset)
+    now = regime_view_from(inputs_for(asof), asof, preset=preset)
+    before = regime_view_from(inputs_for(prev), prev, preset=preset)
     secs = {s.key: s for s in sections}
     return Headline(
         regime=now,

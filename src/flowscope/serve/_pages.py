@@ -87,7 +87,7 @@ def _section(name: str, ctx: Any, notes: list[str]) -> BriefSection | None:
 def _macro_figure(store: Any, asof: pd.Timestamp) -> go.Figure | None:
     import plotly.graph_objects as go
 
-    from flowscope.report.sections.macro import load_indicators
+    from flowscope.report.macro import load_indicators
 
     try:
         ind = load_indicators(store, asof=asof)
@@ -179,7 +179,7 @@ def _build(db: Path, asof: pd.Timestamp) -> Dashboard:
         raise ApiError(503, str(exc)) from None
     try:
         brief = build_brief(store, asof=asof)
-        ctx = BriefContext(store=store, asof=asof)
+        ctx = BriefContext.load(store, asof)
         for name in ("liquidity", "macro"):
             sec = _section(name, ctx, pages[name].notes)
             if sec is not None:

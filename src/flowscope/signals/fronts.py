@@ -122,6 +122,10 @@ class RegimeInputs:
     macro
         Declared FRED macro series in long form (``series``, ``date``, ``value`` in each
         series' FRED unit, :mod:`flowscope.schemas.macro`), or empty.
+    fomc_tone
+        Tone history of ``fomc_docs`` already scored with the dictionary model (as
+        :func:`~flowscope.analytics.text.tone_history` returns it, e.g. from the store's
+        per-document cache), or None to score the texts.
     """
 
     flows: pd.DataFrame = field(default_factory=lambda: _empty("date,fund,flow_usd,ts_ingested"))
@@ -134,6 +138,7 @@ class RegimeInputs:
         default_factory=lambda: _empty("meeting_date,kind,release_ts,text")
     )
     macro: pd.DataFrame = field(default_factory=lambda: _empty("series,date,value"))
+    fomc_tone: pd.DataFrame | None = None
 
 
 class _Params(BaseModel):
@@ -374,9 +379,13 @@ def tone_front(
     """Tone of the newest FOMC document released before each decision (dictionary model)."""
     p = params or ToneParams()
     d = days if days is not None else decision_days(inputs)
-    docs = inputs.fomc_docs
-    docs = docs[docs["kind"].isin(p.kinds)]
-    hist = tone_history(docs, LexiconModel(), prefer=FOMC_DOCS.source_preference)
+    if inputs.fomc_tone is not None:
+        hist = inputs.fomc_tone[inputs.fomc_tone["kind"].isin(p.kinds)].copy()
+        hist["change"] = hist.groupby("kind")["score"].diff()
+    else:
+        docs = inputs.fomc_docs
+        docs = docs[docs["kind"].isin(p.kinds)]
+        hist = tone_history(docs, LexiconModel(), prefer=FOMC_DOCS.source_preference)
     if hist.empty:
         rows = pd.DataFrame(columns=["value", "state", "data_date", "available_at"])
     else:

@@ -16,7 +16,7 @@ HL = "orderbook/hftbacktest_hyperliquid_btc_l2book_raw_feed_20250126.gz"
 
 
 def test_section_model_without_books(bundled_store: Store) -> None:
-    sec = build(BriefContext(bundled_store, pd.Timestamp("2025-10-31")))
+    sec = build(BriefContext.load(bundled_store, pd.Timestamp("2025-10-31")))
     assert sec is not None
     assert sec.facts["kind"] == "model"
     assert sec.facts["year"] == 2024  # the last complete Christmas window before 2025-10-31
@@ -44,7 +44,7 @@ def test_section_measured_with_a_real_hyperliquid_book(tmp_path, shared_data) ->
     levels = pd.DataFrame(rows)
     with Store(tmp_path / "book.duckdb") as store:
         store.upsert("book_snapshots", levels, source="hyperliquid")
-        sec = build(BriefContext(store, pd.Timestamp("2025-01-27")))
+        sec = build(BriefContext.load(store, pd.Timestamp("2025-01-27")))
     assert sec is not None and sec.facts["kind"] == "measured"
     # all 40 levels lie within ±1 % of the 105,055.5 mid: depth = sum of px x sz
     want = float((levels["price"] * levels["size"]).sum())

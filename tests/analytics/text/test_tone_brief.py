@@ -23,7 +23,7 @@ def test_bundle_holds_licence_clean_texts_only(bundled_store) -> None:
 
 
 def test_section_on_the_day_after_the_october_2025_minutes(bundled_store) -> None:
-    sec = tone_section.build(BriefContext(bundled_store, pd.Timestamp("2025-11-20")))
+    sec = tone_section.build(BriefContext.load(bundled_store, pd.Timestamp("2025-11-20")))
     assert sec is not None and sec.key == "tone"
     f = sec.facts
     assert (f["kind"], f["meeting_date"], f["release_date"]) == (
@@ -73,7 +73,7 @@ def test_section_joins_fedwatch_on_release_day(bundled_store, shared_data, tmp_p
     docs = bundled_store.read("fomc_docs", where={"source": "fed_communications"})
     s.upsert("fomc_docs", docs.drop(columns=["source", "ts_ingested"]), source="fed_communications")
     s.upsert("fedwatch_panel", panel, source="cme_fedwatch_history")
-    sec = tone_section.build(BriefContext(s, pd.Timestamp("2025-07-10")))
+    sec = tone_section.build(BriefContext.load(s, pd.Timestamp("2025-07-10")))
     s.close()
     assert sec is not None
     assert (sec.facts["kind"], sec.facts["release_date"]) == ("minutes", "2025-07-09")
@@ -86,4 +86,4 @@ def test_section_joins_fedwatch_on_release_day(bundled_store, shared_data, tmp_p
 
 
 def test_no_texts_no_section(store) -> None:
-    assert tone_section.build(BriefContext(store, pd.Timestamp("2025-11-20"))) is None
+    assert tone_section.build(BriefContext.load(store, pd.Timestamp("2025-11-20"))) is None

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flowscope.queries.flows import latest_total_flow
-from flowscope.queries.inventory import coverage
-from flowscope.queries.prices import latest_closes
-from flowscope.queries.rates import latest_rates
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.units import fmt_musd
 
@@ -24,10 +20,9 @@ def _provenance(cov: pd.DataFrame) -> list[str]:
 
 def build(ctx: BriefContext) -> BriefSection | None:
     """Latest BTC close, latest ETF flow day (Total), latest target range and EFFR."""
-    store, asof = ctx.store, ctx.asof
-    end = asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    fr = ctx.frames
     sec = BriefSection(key="data", title="Data inventory")
-    btc = latest_closes(store, "BTC-USD", end=end, n=8)
+    btc = fr.btc_latest
     if not btc.empty:
         last = btc.iloc[0]
         prev = btc[btc["ts"] <= last["ts"] - pd.Timedelta(days=7)]
@@ -42,7 +37,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
             line += f" ({chg:+.1%} over 7 days)"
             sec.facts["btc_close"]["change_7d_pct"] = float(chg * 100)
         sec.bullets.append(line)
-    flows = latest_total_flow(store, asof=asof)
+    flows = fr.latest_total_flow
     if not flows.empty:
         f = flows.iloc[0]
         sec.bullets.append(
@@ -54,7 +49,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
             "flow_usd": float(f["flow_usd"]),
             "source": f["source"],
         }
-    rates = latest_rates(store, ["DFEDTARL", "DFEDTARU", "EFFR"], asof=asof)
+    rates = fr.latest_rates
     if not rates.empty:
         r = rates.set_index("series")
         if {"DFEDTARL", "DFEDTARU"} <= set(r.index):
@@ -70,7 +65,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
                 line += f"; EFFR {e['value']:.2f} % ({e['date']:%Y-%m-%d})"
                 sec.facts["effr"] = {"pct": float(e["value"]), "date": f"{e['date']:%Y-%m-%d}"}
             sec.bullets.append(line)
-    cov = coverage(store)
+    cov = fr.coverage
     held = cov[cov["rows"] > 0]
     if held.empty and not sec.bullets:
         return None

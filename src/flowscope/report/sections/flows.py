@@ -12,8 +12,6 @@ import numpy as np
 import pandas as pd
 
 from flowscope.analytics import flows as fa
-from flowscope.queries.flows import flows_wide
-from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.charts import price_flow_figure
 from flowscope.report.units import USD_PER_MUSD, fmt_musd, musd
@@ -167,7 +165,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
 
     Returns None when no ETF flows are held up to ``ctx.asof``.
     """
-    held = flows_wide(ctx.store, end=ctx.asof)
+    held = ctx.frames.flows
     if held is None:
         return None
     flows, wide = held
@@ -226,15 +224,16 @@ def build(ctx: BriefContext) -> BriefSection | None:
     sec.table, note = fund_table(wide, total.index[-20:])
     if note:
         sec.bullets.append(note)
-    if "BTC-USD" in held_symbols(ctx.store):
-        end = ctx.asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-        btc = load_close(ctx.store, "BTC-USD", end=end)
+    if "BTC-USD" in ctx.frames.closes:
+        btc = ctx.frames.closes["BTC-USD"]
         since = total.index[-1] - pd.Timedelta(days=365)
-        sec.figures.append(price_flow_figure(btc[btc.index >= since], total[total.index >= since]))
+        sec.charts.append(
+            lambda: price_flow_figure(btc[btc.index >= since], total[total.index >= since])
+        )
         sec.provenance.append(
             f"prices BTC-USD: {btc.attrs.get('source')} (close {btc.index[-1]:%Y-%m-%d}, USD)"
         )
-    sec.figures.append(flow_figure(total.iloc[-120:], label="Total"))
+    sec.charts.append(lambda: flow_figure(total.iloc[-120:], label="Total"))
     sec.facts = {
         "date": f"{last:%Y-%m-%d}",
         "weekdays_behind_asof": behind,

@@ -19,7 +19,6 @@ from flowscope.analytics.liquidity.impact import (
 )
 from flowscope.analytics.liquidity.thinning import depth_from_levels
 from flowscope.errors import InsufficientDataError
-from flowscope.queries.liquidity import daily_bars, latest_book
 from flowscope.report._brief_model import BriefContext, BriefSection
 
 __all__ = ["build"]
@@ -53,9 +52,8 @@ def _measured(levels: pd.DataFrame) -> BriefSection:
 
 
 def _model(ctx: BriefContext) -> BriefSection | None:
-    try:
-        bars = daily_bars(ctx.store, "BTC-USD", end=ctx.asof)
-    except InsufficientDataError:
+    bars = ctx.frames.bars
+    if bars is None:
         return None
     last_vol = bars.attrs["last_volume_day"]
     if last_vol is None:
@@ -117,7 +115,7 @@ def _model(ctx: BriefContext) -> BriefSection | None:
 def build(ctx: BriefContext) -> BriefSection | None:
     """Measured depth from the newest book snapshots held, else the seasonal impact model;
     None when neither book snapshots nor BTC bars with volume are held."""
-    levels = latest_book(ctx.store, end=ctx.asof)
+    levels = ctx.frames.book
     if levels is not None:
         return _measured(levels)
     return _model(ctx)

@@ -14,20 +14,13 @@ import pandas as pd
 
 from flowscope.analytics import fedwatch as fw
 from flowscope.errors import InsufficientDataError, StaleDataWarning
-from flowscope.queries.rates import (
-    FedWatchInputs,
-    fomc_meetings,
-    fred_target_ranges,
-    load_inputs,
-    policy_rates,
-    release_events,
-)
 from flowscope.report._brief_model import BriefContext, BriefSection
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from flowscope._typing import DateLike
+    from flowscope.report._brief_model import FedWatchInputs
 
 __all__ = [
     "build",
@@ -242,9 +235,9 @@ def _pct(x: float) -> str:
 
 def build(ctx: BriefContext) -> BriefSection | None:
     """Return the rates section, or None when nothing is held for it."""
-    store, asof = ctx.store, pd.Timestamp(ctx.asof).normalize()
-    cal = fomc_meetings(store)
-    rates = policy_rates(store, ["DFEDTARL", "DFEDTARU", "EFFR"], end=asof)
+    fr, asof = ctx.frames, pd.Timestamp(ctx.asof).normalize()
+    cal = fr.meetings
+    rates = fr.policy_rates
     if cal.empty and rates.empty:
         return None
     sec = BriefSection(key="rates", title="Rate expectations (FedWatch)")
@@ -254,7 +247,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         sep = " (with projections)" if bool(nxt["sep"]) is True else ""
         sec.bullets.append(f"Next FOMC meeting: {nxt['meeting_date']:%Y-%m-%d}{sep}.")
         sec.facts["next_meeting"] = f"{nxt['meeting_date']:%Y-%m-%d}"
-    rng = fw.target_range_asof([asof], fred=fred_target_ranges(rates), calendar=cal).iloc[0]
+    rng = fw.target_range_asof([asof], fred=fr.target_range, calendar=cal).iloc[0]
     if rng["source"] is not None:
         sec.bullets.append(f"Target range {range_label(rng)}.")
         sec.facts.update(
@@ -279,8 +272,10 @@ def build(ctx: BriefContext) -> BriefSection | None:
             f"rates: fred ({rates['date'].min():%Y-%m-%d}..{rates['date'].max():%Y-%m-%d})"
         )
         sec.asof = pd.Timestamp(rates["date"].max())
+    inputs = fr.fedwatch_inputs
     try:
-        inputs = load_inputs(store, end=asof)
+        if inputs is None:  # no FOMC calendar held
+            raise InsufficientDataError(IMPORT_HINT)
         latest = inputs.futures["date"].max() if not inputs.futures.empty else asof
         panel = compute_panel(inputs, start=latest - pd.Timedelta(days=120), end=latest)
     except InsufficientDataError:
@@ -348,7 +343,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
             f"Change since {w['watch_date']:%Y-%m-%d}: cut {d_cut:+.1f} pp, hike {d_hike:+.1f} pp."
         )
         sec.facts.update(d_cut_1w_pp=float(d_cut), d_hike_1w_pp=float(d_hike))
-    events = fw.event_moves(panel, release_events(store))
+    events = fw.event_moves(panel, fr.release_events)
     if not events.empty:
         recent = events[events["date"] >= watch - pd.Timedelta(days=90)]
         if not recent.empty:
@@ -374,6 +369,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         }
     )
     sec.table = table.reset_index(drop=True)
-    sec.figures.append(history_figure(panel, first["meeting_date"]))
+    meeting = first["meeting_date"]
+    sec.charts.append(lambda: history_figure(panel, meeting))
     sec.provenance.append(provenance)
     return sec

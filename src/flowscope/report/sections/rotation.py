@@ -8,8 +8,6 @@ import pandas as pd
 
 from flowscope.analytics.align import align_daily
 from flowscope.analytics.rotation import ROTATION_UNIVERSE, pair_metrics, rotation_snapshot
-from flowscope.queries.flows import etf_total_flows
-from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.units import fmt_musd
 
@@ -45,24 +43,29 @@ def rotation_figure(pm: pd.DataFrame, asset: str, score: pd.Series | None = None
     return fig
 
 
+def _chart(btc: pd.Series, close: pd.Series, asset: str) -> object:
+    """The rotation figure of ``asset`` against BTC over the last two years."""
+    al = align_daily(btc, close.rename(asset))
+    pm = pair_metrics(al, asset).loc[lambda d: d.index >= d.index[-1] - pd.DateOffset(years=2)]
+    return rotation_figure(pm, asset)
+
+
 def build(ctx: BriefContext) -> BriefSection | None:
     """BTC against the AI/tech universe on the brief's date: correlation regime, relative
     strength trend, 20-session spread and rotation score; None without BTC and equity prices."""
-    store = ctx.store
-    end = ctx.asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    held = held_symbols(store)
+    held = ctx.frames.closes
     if "BTC-USD" not in held:
         return None
     assets: Sequence[str] = [a for a in ROTATION_UNIVERSE if a in held]
     if not assets:
         return None
-    btc = load_close(store, "BTC-USD", end=end)
-    closes = {a: load_close(store, a, end=end) for a in assets}
+    btc = held["BTC-USD"]
+    closes = {a: held[a] for a in assets}
     newest = max(c.index[-1] for c in closes.values())
     cutoff = newest - pd.Timedelta(days=STALE_ASSET_DAYS)
     dropped = {a: c.index[-1] for a, c in closes.items() if c.index[-1] < cutoff}
     current = {a: c for a, c in closes.items() if a not in dropped}
-    flows = etf_total_flows(store, end=end)
+    flows = ctx.frames.etf_total
     snap = rotation_snapshot(btc, closes, flows=flows)
     sec = BriefSection(key="rotation", title="AI rotation: BTC vs AI and tech stocks")
     for r in snap.itertuples(index=False):
@@ -117,9 +120,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     sec.facts["stale_assets"] = {a: f"{d:%Y-%m-%d}" for a, d in dropped.items()}
     if current:
         lead = "NVDA" if "NVDA" in current else next(iter(current))
-        al = align_daily(btc, current[lead].rename(lead))
-        pm = pair_metrics(al, lead).loc[lambda d: d.index >= d.index[-1] - pd.DateOffset(years=2)]
-        sec.figures.append(rotation_figure(pm, lead))
+        sec.charts.append(lambda: _chart(btc, current[lead], lead))
     sec.provenance.append(
         "prices: "
         + ", ".join(

@@ -19,7 +19,6 @@ from flowscope.analytics.seasonality import (
     regime_summary,
 )
 from flowscope.errors import SmallSampleWarning
-from flowscope.queries.prices import held_symbols, load_close
 from flowscope.report._brief_model import BriefContext, BriefSection
 
 if TYPE_CHECKING:
@@ -54,10 +53,9 @@ def build(ctx: BriefContext, *, force: bool = False, years: int = 10) -> BriefSe
     ``force``) or without BTC prices."""
     if not (force or in_season(ctx.asof)):
         return None
-    if "BTC-USD" not in held_symbols(ctx.store):
+    if "BTC-USD" not in ctx.frames.closes:
         return None
-    end = ctx.asof + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    btc = load_close(ctx.store, "BTC-USD", end=end)
+    btc = ctx.frames.closes["BTC-USD"]
     last_year = btc.index[-1].year
     yrs = range(last_year - years, last_year + 1)
     tab = christmas_table(btc, yrs)
@@ -89,7 +87,7 @@ def build(ctx: BriefContext, *, force: bool = False, years: int = 10) -> BriefSe
     show = tab.reset_index()[["year", "dec25_close", "return", *REGIME_RULES, "seed_label"]]
     show["return_pct"] = show.pop("return") * 100
     sec.table = show
-    sec.figures.append(_figure(show))
+    sec.charts.append(lambda: _figure(show))
     sec.provenance.append(
         f"prices BTC-USD: {btc.attrs.get('source')} {btc.index[0]:%Y-%m-%d}..{btc.index[-1]:%Y-%m-%d}"
         f"; window {CHRISTMAS_WINDOW[0]}..{CHRISTMAS_WINDOW[1]} (UTC closes)"

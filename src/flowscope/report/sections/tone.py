@@ -8,6 +8,8 @@ shown beside the tone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowscope.analytics.text import (
@@ -17,11 +19,12 @@ from flowscope.analytics.text import (
     percentile_of,
     tone_history,
 )
-from flowscope.queries.docs import cached_history, held_docs, top_sentences
-from flowscope.queries.rates import fedwatch_panel
 from flowscope.report._brief_model import BriefContext, BriefSection
 from flowscope.report.charts import break_gaps
 from flowscope.schemas import FOMC_DOCS
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = [
     "CHART_KINDS",
@@ -82,22 +85,46 @@ def cut_odds_around(panel: pd.DataFrame, release_day: pd.Timestamp) -> dict[str,
     }
 
 
+def _figure(hist: pd.DataFrame) -> go.Figure:
+    """Tone score by meeting, one line per kind of :data:`CHART_KINDS` (gaps not joined)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for k in CHART_KINDS:
+        g = hist[hist["kind"] == k].sort_values("meeting_date")
+        if g.empty:
+            continue
+        line = break_gaps(g.set_index("meeting_date")["score"], MAX_MEETING_GAP)
+        fig.add_trace(
+            go.Scatter(
+                x=line.index,
+                y=[None if pd.isna(v) else round(float(v), 4) for v in line],
+                mode="lines+markers",
+                name=str(k),
+                connectgaps=False,
+            )
+        )
+    fig.update_layout(
+        title="FOMC tone by meeting: (hawkish − dovish) / policy sentences, dictionary model",
+        yaxis_title="tone score (−1 dovish .. +1 hawkish)",
+        xaxis_title="meeting date",
+        height=360,
+        template="plotly_white",
+    )
+    return fig
+
+
 def build(ctx: BriefContext) -> BriefSection | None:
     """Return the Fed-tone section, or None when no FOMC text is held."""
-    docs = held_docs(ctx.store, asof=ctx.asof)
-    if docs.empty:
+    fr = ctx.frames
+    docs, hist = fr.docs, fr.tone
+    if docs.empty or hist.empty or fr.tone_top is None:
         return None
     model = LexiconModel()
-    hist = cached_history(ctx.store, docs, model)
-    if hist.empty:
-        return None
-    day = hist["release_ts"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
-    hist = hist.assign(day=day.fillna(hist["meeting_date"]))
     latest = hist.sort_values(["day", "kind"], ascending=[True, False]).iloc[-1]
     same = hist[hist["kind"] == latest["kind"]]
     pct = percentile_of(float(latest["score"]), same["score"])
-    text = docs[(docs["kind"] == latest["kind"]) & (docs["meeting_date"] == latest["meeting_date"])]
-    top = top_sentences(ctx.store, str(text["text"].iloc[0]), model)
+    top = fr.tone_top
     kind_name = {"minutes": "minutes", "statement": "statement"}.get(
         str(latest["kind"]), str(latest["kind"])
     )
@@ -127,7 +154,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
     }
     hawk, dove = top["hawkish"], top["dovish"]
     bullets += [f"Hawkish: “{s}”" for s in hawk] + [f"Dovish: “{s}”" for s in dove]
-    panel = fedwatch_panel(ctx.store, end=latest["day"])
+    panel = fr.fedwatch_panel
     if panel is not None:
         odds = cut_odds_around(panel, latest["day"])
         if odds is not None:
@@ -144,35 +171,6 @@ def build(ctx: BriefContext) -> BriefSection | None:
         .rename(columns={"day": "released"})
         .reset_index(drop=True)
     )
-    figures = []
-    try:
-        import plotly.graph_objects as go
-
-        fig = go.Figure()
-        for k in CHART_KINDS:
-            g = hist[hist["kind"] == k].sort_values("meeting_date")
-            if g.empty:
-                continue
-            line = break_gaps(g.set_index("meeting_date")["score"], MAX_MEETING_GAP)
-            fig.add_trace(
-                go.Scatter(
-                    x=line.index,
-                    y=[None if pd.isna(v) else round(float(v), 4) for v in line],
-                    mode="lines+markers",
-                    name=str(k),
-                    connectgaps=False,
-                )
-            )
-        fig.update_layout(
-            title="FOMC tone by meeting: (hawkish − dovish) / policy sentences, dictionary model",
-            yaxis_title="tone score (−1 dovish .. +1 hawkish)",
-            xaxis_title="meeting date",
-            height=360,
-            template="plotly_white",
-        )
-        figures.append(fig)
-    except ImportError:  # plotly is a core dependency; keep the section if it is broken
-        pass
     provenance = [
         f"fomc_docs: {s} ({g['meeting_date'].min():%Y-%m-%d}..{g['meeting_date'].max():%Y-%m-%d})"
         for s, g in docs.groupby("source")
@@ -182,7 +180,7 @@ def build(ctx: BriefContext) -> BriefSection | None:
         title="Fed tone",
         bullets=bullets,
         table=table,
-        figures=figures,
+        charts=[lambda: _figure(hist)],
         facts=facts,
         provenance=provenance,
         asof=pd.Timestamp(latest["day"]),
