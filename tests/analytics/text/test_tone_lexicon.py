@@ -218,3 +218,11 @@ def test_phrases_found_on_the_tuning_sentences(fomc_corpus: str) -> None:
     }
     _in_corpus(list(cases), fomc_corpus)
     assert LexiconModel().predict(list(cases)).tolist() == list(cases.values())
+
+
+def test_job_gains_is_one_subject(fomc_corpus: str) -> None:
+    """'job gains slowed' is jobs down: 'gains' is part of the subject, not a rise."""
+    s = "The pace of job gains slowed and the unemployment rate held steady."
+    _in_corpus([s], fomc_corpus)
+    got = LexiconModel().sentence_scores([s])
+    assert got["label"].tolist() == [DOVISH] and got["rule"].tolist() == ["jobs_down"]

@@ -103,7 +103,7 @@ SUBJECTS: dict[str, str] = {
         r"exports|sales|economy|expansion|recovery|housing|profits"
     ),
     "jobs": (
-        r"jobs?|(?<!maximum )employment|payrolls?|hiring|job gains|labor market(?: conditions)?|"
+        r"job gains|jobs?(?! loss)|(?<!maximum )employment|payrolls?|hiring|labor market(?: conditions)?|"
         r"resource utilization|labor demand"
     ),
     "slack": (
@@ -392,7 +392,8 @@ LEXICON_RULES: tuple[Rule, ...] = _build_rules()
 TOPIC_PATTERN: str = (
     r"\b(?:"
     + "|".join(SUBJECTS.values())
-    + r"|interest rates?|federal funds rate|target range|monetary policy|policy rate)\b"
+    + r"|prices?(?! stability)|interest rates?|federal funds rate|target range|monetary policy|"
+    r"policy rate)\b"
 )
 
 _COMPILED: dict[str, re.Pattern[str]] = {r.name: re.compile(r.pattern) for r in LEXICON_RULES}
