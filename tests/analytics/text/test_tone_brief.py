@@ -31,8 +31,8 @@ def test_section_on_the_day_after_the_october_2025_minutes(bundled_store) -> Non
         "2025-10-29",
         "2025-11-19",
     )
-    assert f["score"] == pytest.approx((41 - 44) / 153)
-    assert f["change"] == pytest.approx((41 - 44) / 153 - (31 - 47) / 147)
+    assert f["score"] == pytest.approx((41 - 41) / 153)
+    assert f["change"] == pytest.approx((41 - 41) / 153 - (33 - 51) / 147)
     assert 0 <= f["percentile"] <= 100
     assert sec.bullets[0].startswith(
         "Latest FOMC minutes (meeting 2025-10-29, released 2025-11-19)"

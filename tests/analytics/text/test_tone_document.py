@@ -28,8 +28,8 @@ def test_october_2025_minutes_lexicon_tone(comm_docs: pd.DataFrame) -> None:
     doc = comm_docs[(comm_docs["kind"] == "minutes") & (comm_docs["meeting_date"] == "2025-10-29")]
     assert doc["release_ts"].iloc[0] == pd.Timestamp("2025-11-19", tz="UTC")
     tone = score_document(doc["text"].iloc[0], LexiconModel())
-    assert (tone.n_sentences, tone.n_hawkish, tone.n_dovish) == (153, 41, 44)
-    assert tone.score == pytest.approx((41 - 44) / 153)
+    assert (tone.n_sentences, tone.n_hawkish, tone.n_dovish) == (153, 41, 41)
+    assert tone.score == pytest.approx((41 - 41) / 153)
     hawk = tone.top(5, side="hawkish")
     dove = tone.top(5, side="dovish")
     assert len(hawk) == 5 and len(dove) == 5

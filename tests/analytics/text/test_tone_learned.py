@@ -47,7 +47,7 @@ def test_beats_the_dictionary_on_the_real_test_split(combine, cache) -> None:
     model = _fit(train, cache)
     f1 = weighted_f1(test["label"], model.predict(test["sentence"]))
     lex = weighted_f1(test["label"], LexiconModel().predict(test["sentence"]))
-    assert lex == pytest.approx(0.5874, abs=1e-4)  # the structured lexicon on this split
+    assert lex == pytest.approx(0.6133, abs=1e-4)  # the structured lexicon (sklearn f1_score)
     assert f1 > lex, (f1, lex)
     hawkish = (
         "Inflation has moved up in recent months, mainly reflecting higher prices for some "

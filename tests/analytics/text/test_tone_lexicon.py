@@ -19,7 +19,13 @@ from flowscope.analytics.text import (
     lexicon_frame,
     score_document,
 )
-from flowscope.analytics.text.lexicon import CONTRAST_EXAMPLE, NEGATION_EXAMPLE
+from flowscope.analytics.text.lexicon import (
+    CARRY_EXAMPLE,
+    CONTRAST_EXAMPLE,
+    DIMINISHER_EXAMPLE,
+    NEAREST_EXAMPLE,
+    NEGATION_EXAMPLE,
+)
 
 OCT_2025 = "fomc_text/extracted_fomc_minutes_meeting-2025-10-29_released-2025-11-19.txt"
 
@@ -47,7 +53,16 @@ def test_no_copied_word_list(shared_data: Path) -> None:
     frame = lexicon_frame()
     assert "decelarate" not in " ".join(frame["pattern"])
     assert set(frame.columns) >= {"rule", "kind", "label_name", "pattern", "example"}
-    assert len(nc) == 56 and len(frame) == len(LEXICON_RULES)
+    assert len(nc) == 56 and len(frame) == len(LEXICON_RULES) + 5
+    assert (frame["kind"] == "modifier").sum() == 5
+
+
+def test_every_modifier_example_is_real_and_gets_its_label(fomc_corpus: str) -> None:
+    mods = lexicon_frame().query("kind == 'modifier'")
+    for ex in mods["example"]:
+        assert re.sub(r"\s+", " ", ex) in fomc_corpus
+    got = LexiconModel().sentence_scores(mods["example"])
+    assert got["label_name"].tolist() == mods["label_name"].tolist()
 
 
 @pytest.mark.parametrize("rule", LEXICON_RULES, ids=lambda r: r.name)
@@ -114,7 +129,7 @@ def test_weighted_f1_on_combined_test_splits(tdw: pd.DataFrame) -> None:
         f1_score(g["label"], LexiconModel().predict(g["sentence"]), average="weighted")
         for _, g in test.groupby("seed")
     ]
-    assert np.mean(f1) > 0.58  # the substring word-list rule scored 0.497
+    assert np.mean(f1) >= 0.60  # the substring word-list rule scored 0.497
     assert LEXICON_F1["combine"][0] == pytest.approx(np.mean(f1), abs=5e-5)
 
 
@@ -132,3 +147,82 @@ def test_missing_sentence_is_a_clear_error() -> None:
 
     with pytest.raises(ValidationError, match="sentence 1 is missing"):
         LexiconModel().predict(["Inflation rose.", None])  # type: ignore[list-item]
+
+
+def _in_corpus(sentences: list[str], corpus: str) -> None:
+    for s in sentences:
+        assert s in corpus, s
+
+
+def test_subject_is_carried_into_a_but_clause(fomc_corpus: str) -> None:
+    """'… but remained elevated' is said of the subject of the first clause."""
+    cases = {
+        CARRY_EXAMPLE: HAWKISH,  # inflation eased (0.5) but remained elevated (1)
+        "The unemployment rate had declined but remained elevated.": DOVISH,
+        "Consumer price inflation continued to show signs of easing but remained elevated.": (
+            HAWKISH
+        ),
+    }
+    _in_corpus(list(cases), fomc_corpus)
+    got = LexiconModel().sentence_scores(list(cases))
+    assert got["label"].tolist() == list(cases.values())
+    assert got["rule"].tolist() == ["prices_up", "slack_up", "prices_up"]
+
+
+def test_each_direction_pairs_with_its_nearest_subject(fomc_corpus: str) -> None:
+    """'higher core inflation and somewhat lower unemployment': 'lower' is unemployment's.
+
+    Pairing every subject with every direction read 'inflation … lower' as dovish and the
+    sentence as neutral; by nearest subject it is higher inflation plus lower unemployment
+    (hawkish) against lower potential output (dovish).
+    """
+    _in_corpus([NEAREST_EXAMPLE], fomc_corpus)
+    assert LexiconModel().predict([NEAREST_EXAMPLE]).tolist() == [HAWKISH]
+
+
+def test_diminishers_reverse_or_read_down(fomc_corpus: str) -> None:
+    cases = {
+        # 'few signs of any acceleration in labor costs': acceleration reversed.
+        DIMINISHER_EXAMPLE: DOVISH,
+        "In explaining that outlook, participants cited the lack of upward pressure from labor "
+        "costs and prices of imported commodities as well as the stability of inflation "
+        "expectations.": DOVISH,
+        # 'few signs of slowing' of inflation is hawkish.
+        "Additionally, participants emphasized that core nonhousing services inflation had "
+        "shown few signs of slowing in the past few months.": HAWKISH,
+        # A diminisher with no direction word after it reads as 'down'.
+        "The absence of sizable wage pressures also seemed to be confirmed by most aggregate "
+        "wage measures.": DOVISH,
+        "There was little evidence of wage or cost pressures outside of isolated sectors, and "
+        "measures of inflation expectations remained stable.": DOVISH,
+    }
+    _in_corpus(list(cases), fomc_corpus)
+    assert LexiconModel().predict(list(cases)).tolist() == list(cases.values())
+
+
+def test_subjects_abroad_are_not_paired(fomc_corpus: str) -> None:
+    """Growth abroad is not a U.S. policy subject; U.S. demand in the same sentence is."""
+    foreign = "Foreign economic growth appeared to have slowed significantly in recent months."
+    _in_corpus([foreign], fomc_corpus)
+    assert LexiconModel().predict([foreign]).tolist() == [NEUTRAL]
+
+
+def test_phrases_found_on_the_tuning_sentences(fomc_corpus: str) -> None:
+    cases = {
+        # 'move up to … 2 percent objective' is a shortfall from the goal; 'weighing on' lowers.
+        "In their discussion of the outlook for inflation, participants generally anticipated "
+        "that with appropriate policy, inflation would move up to the Committee's 2 percent "
+        "objective over the medium term.": DOVISH,
+        "Progress on vaccinations had been slower than expected, and the near-term trajectory "
+        "of the pandemic worsened, weighing on economic activity.": DOVISH,
+    }
+    _in_corpus(list(cases), fomc_corpus)
+    assert LexiconModel().predict(list(cases)).tolist() == list(cases.values())
+
+
+def test_job_gains_is_one_subject(fomc_corpus: str) -> None:
+    """'job gains slowed' is jobs down: 'gains' is part of the subject, not a rise."""
+    s = "The pace of job gains slowed and the unemployment rate held steady."
+    _in_corpus([s], fomc_corpus)
+    got = LexiconModel().sentence_scores([s])
+    assert got["label"].tolist() == [DOVISH] and got["rule"].tolist() == ["jobs_down"]

@@ -24,8 +24,18 @@ How a sentence is scored
      "pause" → dovish) and hedges ("upside risks to inflation", "could risk an increase in
      longer-term inflation expectations" → hawkish).
 
-   A negation ("not", "no longer", "n't", "never", "without") between the subject and the
-   direction word, or just before the direction word, reverses a pair.
+   Pairs are found on tagged tokens: each direction word pairs with its **nearest** subject
+   only (a following subject counts at double distance), so in "higher core inflation and
+   somewhat lower unemployment" "lower" goes with unemployment, not inflation. A clause
+   with a direction word but no subject takes the last subject of the clause before it
+   ("inflation had eased somewhat but remained elevated": "remained elevated" is said of
+   inflation). Subjects abroad ("foreign growth", "global demand") are not paired.
+
+   A negation ("not", "no longer", "n't", "never", "without") or a diminisher ("absence
+   of", "lack of", "few signs of", "little evidence of", "limited") between the subject and
+   the direction word, or up to 3 words before the direction word, reverses a pair ("few
+   signs of any acceleration in labor costs" is dovish). A diminisher with no direction
+   word right after it reads as "down" ("the absence of sizable wage pressures").
 3. The sentence score is the weighted sum of rule signs (+ hawkish); the label is hawkish
    if the score is at least :data:`THRESHOLD`, dovish if at most ``-THRESHOLD``, neutral
    otherwise. The rule that contributed most to the label is reported.
@@ -45,11 +55,17 @@ import pandas as pd
 from flowscope.errors import ValidationError
 
 __all__ = [
+    "CARRY_EXAMPLE",
+    "CONTRAST_EXAMPLE",
+    "DIMINISHERS",
+    "DIMINISHER_EXAMPLE",
     "DIRECTION_WORDS",
     "DOVISH",
     "HAWKISH",
     "LABEL_NAMES",
     "LEXICON_RULES",
+    "NEAREST_EXAMPLE",
+    "NEGATION_EXAMPLE",
     "NEUTRAL",
     "SUBJECTS",
     "THRESHOLD",
@@ -74,7 +90,7 @@ THRESHOLD = 0.5
 #: Subject word lists (regex alternatives, matched on word boundaries).
 SUBJECTS: dict[str, str] = {
     "prices": (
-        r"inflation(?:ary)?(?: pressures?)?(?! target| objective| goal)|prices?(?! stability)|"
+        r"inflation(?:ary)?(?: pressures?)?(?! target| objective| goal)|(?<!asset )(?<!stock )(?<!equity )(?<!share )(?<!bond )prices?(?! stability| level target)|"
         r"price pressures?|pce|cpi|"
         r"(?:labor|unit labor|input|energy|commodity|import|production) costs?|"
         r"cost pressures?"
@@ -87,7 +103,7 @@ SUBJECTS: dict[str, str] = {
         r"exports|sales|economy|expansion|recovery|housing|profits"
     ),
     "jobs": (
-        r"jobs?|(?<!maximum )employment|payrolls?|hiring|job gains|labor market(?: conditions)?|"
+        r"job gains|jobs?(?! loss)|(?<!maximum )employment|payrolls?|hiring|labor market(?: conditions)?|"
         r"resource utilization|labor demand"
     ),
     "slack": (
@@ -102,7 +118,7 @@ DIRECTION_WORDS: dict[str, str] = {
     "up": (
         r"rise[sn]?|rose|rising|increas(?:e|ed|es|ing)|higher|high|elevated|upward|"
         r"strong(?:er|ly)?|robust(?:ly)?|solid(?:ly)?|firm(?:er|ed|ing)?|accelerat\w*|"
-        r"pick(?:ed|s|ing)? up|moved up|edged up|expand\w*|gain(?:ed|s|ing)?|boost\w*|surg\w*|jump\w*|soar\w*|pickup|rebound\w*|mount\w*|rais\w*|ticked up|turned up|"
+        r"pick(?:ed|s|ing)? up|moved up|edged up|push(?:ed|es|ing)? up|expand\w*|gain(?:ed|s|ing)?|boost\w*|surg\w*|jump\w*|soar\w*|pickup|rebound\w*|mount\w*|rais\w*|ticked up|turned up|"
         r"climb\w*|strengthen\w*|improv\w*|rapid(?:ly)?|brisk(?:ly)?|tight(?:er|en\w*)?|"
         r"above|advanc\w*|buoyant|heightened|persistent(?:ly)?|outsized|upside"
     ),
@@ -111,7 +127,7 @@ DIRECTION_WORDS: dict[str, str] = {
         r"soft(?:er|en\w*)?|slow\w*|moderat\w*|subdued|eas(?:ed|ing)|diminish\w*|"
         r"reduc\w*|drop\w*|contract\w*|decelerat\w*|below|restrain\w*|damp\w*|sluggish\w*|"
         r"muted|contained|cool\w*|deteriorat\w*|downward|edged down|anchored|plung\w*|plummet\w*|ticked down|"
-        r"shortfalls?|under|negative|receded?|retreat\w*|waned?|tame|wan(?:e|ed|es|ing)"
+        r"shortfalls?|negative|weigh(?:ed|s|ing)?(?: heavily)? on|receded?|retreat\w*|waned?|tame|wan(?:e|ed|es|ing)"
     ),
 }
 
@@ -151,12 +167,6 @@ def _pair(subject: str, direction: str) -> str:
     gap_after = rf"(?:\W+[\w'-]+){{0,{WINDOW_AFTER}}}?\W+"
     gap_before = rf"(?:\W+[\w'-]+){{0,{WINDOW_BEFORE}}}?\W+"
     return rf"\b(?:(?:{s})\b{gap_after}(?:{d})|(?:{d})\b{gap_before}(?:{s}))\b"
-
-
-def _negated_pair(subject: str, direction: str) -> str:
-    s, d = SUBJECTS[subject], DIRECTION_WORDS[direction]
-    pre = rf"(?:\W+[\w'-]+){{0,{WINDOW_AFTER - 1}}}?"
-    return rf"\b(?:{s})\b{pre}\W*\b{_NEG}\b(?:\W+[\w'-]+){{0,3}}?\W+(?:{d})\b"
 
 
 _PAIR_SIGNS: tuple[tuple[str, str, int, float, str], ...] = (
@@ -270,7 +280,7 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
     (
         "policy_raise",
         1,
-        r"\b(?:rais\w*|increas\w*|hik\w*|boost\w*)\W+(?:[\w'-]+\W+){0,4}?(?:target range|"
+        r"\b(?:rais\w*|increas\w*|hik\w*|boost\w*|higher)\W+(?:[\w'-]+\W+){0,4}?(?:target range|"
         r"federal funds rate|policy rate|interest rates?|funds rate)\b",
         "Given the economic outlook, and recognizing the time it takes for policy actions to "
         "affect future economic outcomes, the Committee decided to raise the target range for "
@@ -300,7 +310,7 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
         "policy_ease",
         -1,
         r"\b(?:accommodat\w*|stimul\w*|(?:policy|monetary) easing|eased (?:monetary )?policy|"
-        r"risks? (?:\w+ ){0,6}?(?:tilted|skewed|weighted) (?:to|toward) the downside|easing (?:of|in) "
+        r"risks? (?:\w+ ){0,10}?(?:tilted|skewed|weighted) (?:to|toward) the downside|easing (?:of|in) "
         r"(?:monetary )?policy|pause|paus\w*|patient|asset purchases|securities purchases|"
         r"quantitative easing|exceptionally low|highly accommodative|support the (?:economy|"
         r"recovery)|effective lower bound|zero lower bound|lower bound|elb)\b",
@@ -323,9 +333,22 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
         1.5,
     ),
     (
+        "growth_risk_down",
+        -1,
+        r"\bdownside risks? (?:to|for|in) (?:the )?(?:u\.\s?s\. )?(?:economic |real )?"
+        r"(?:outlook|growth|activity|economy|employment|labor market|recovery|expansion|"
+        r"spending)\b",
+        "A number of participants also suggested that uncertainty about whether all elements of "
+        "the tax cuts would be made permanent, or about the implications of higher budget "
+        "deficits for fiscal sustainability and real interest rates, represented sources of "
+        "downside risk to the economic outlook.",
+        1.0,
+    ),
+    (
         "inflation_below_goal",
         -1,
-        r"\b(?:below|under|short of|undershoot\w*|shortfalls?)\W+(?:[\w'-]+\W+){0,5}?"
+        r"\b(?:below|under|short of|undershoot\w*|shortfalls?|(?:mov\w*|ris\w*|rose|back|"
+        r"climb\w*) up (?:back )?to)\W+(?:[\w'-]+\W+){0,5}?"
         r"(?:2 percent|objective|goal|target|mandate)\b",
         "Following these swings, inflation was expected to finish the year at just below 2 "
         "percent.",
@@ -333,13 +356,24 @@ _PHRASES: tuple[tuple[str, int, str, str, float], ...] = (
     ),
 )
 
-#: Real sentences for negation (a pair reversed) and contrast (main clause outweighs).
+#: Real sentences for the modifiers: negation (a pair reversed), contrast (main clause
+#: outweighs), subject carried into a "but" clause, nearest-subject pairing, diminishers.
 NEGATION_EXAMPLE = (
     "Labor cost increases had not turned up and core inflation continued to edge lower."
 )
 CONTRAST_EXAMPLE = (
     "While total inflation had moderated over the past year, core inflation had not shown a "
     "sustained easing since the beginning of the year."
+)
+CARRY_EXAMPLE = "Members agreed that inflation had eased somewhat but remained elevated."
+NEAREST_EXAMPLE = (
+    "A couple of others, however, suggested that the juxtaposition of higher core inflation "
+    "and somewhat lower unemployment could imply that the level of potential output was "
+    "lower than had been thought."
+)
+DIMINISHER_EXAMPLE = (
+    "Labor markets continued to be very tight, but there were few signs of any acceleration "
+    "in labor costs."
 )
 
 
@@ -358,18 +392,51 @@ LEXICON_RULES: tuple[Rule, ...] = _build_rules()
 TOPIC_PATTERN: str = (
     r"\b(?:"
     + "|".join(SUBJECTS.values())
-    + r"|interest rates?|federal funds rate|target range|monetary policy|policy rate)\b"
+    + r"|prices?(?! stability)|interest rates?|federal funds rate|target range|monetary policy|"
+    r"policy rate)\b"
 )
 
 _COMPILED: dict[str, re.Pattern[str]] = {r.name: re.compile(r.pattern) for r in LEXICON_RULES}
-_COMPILED_NEG: dict[str, re.Pattern[str]] = {
-    r.name: re.compile(_negated_pair(*r.name.rsplit("_", 1)))
-    for r in LEXICON_RULES
+_PAIR_INDEX: dict[tuple[str, str], int] = {
+    tuple(r.name.rsplit("_", 1)): j  # type: ignore[misc]
+    for j, r in enumerate(LEXICON_RULES)
     if r.kind == "pair"
 }
-_WORDS: dict[str, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?:{v})\b") for k, v in {**SUBJECTS, **DIRECTION_WORDS, "neg": _NEG}.items()
-}
+
+#: Subject categories in matching order (more specific first: "inflation expectations"
+#: before "inflation", "labor costs" as wages).
+_SUBJECT_ORDER: tuple[str, ...] = (
+    "inflation_expectations",
+    "rates",
+    "wages",
+    "jobs",
+    "slack",
+    "prices",
+    "activity",
+)
+#: Rule index of each (subject category, direction 0 = up / 1 = down).
+_PAIR_TABLE: np.ndarray = np.array(
+    [[_PAIR_INDEX[(k, "up")], _PAIR_INDEX[(k, "down")]] for k in _SUBJECT_ORDER], dtype=np.int64
+)
+_TAG_SUBJECT = re.compile(
+    "|".join(rf"\b(?P<S{i}>{SUBJECTS[k]})\b" for i, k in enumerate(_SUBJECT_ORDER))
+)
+#: Diminishers: reverse a following direction word ("little evidence of rising
+#: inflation"), or read as "down" ("the absence of significant growth in employment").
+DIMINISHERS = (
+    r"absence of|lack of|(?:few|no|little|scant) (?:signs?|evidence|indications?) of|"
+    r"limited"
+)
+_TAG_NEG = re.compile(rf"\b(?P<D>{DIMINISHERS})\b|(?P<N>\b{_NEG}\b|n't\b)")
+_TAG_DIRECTION = re.compile(
+    rf"\b(?P<U>{DIRECTION_WORDS['up']})\b|\b(?P<W>{DIRECTION_WORDS['down']})\b"
+)
+_BIG = 1 << 20
+#: Measures of economies abroad are not U.S. policy subjects ("foreign growth declined").
+_FOREIGN = re.compile(
+    r"\b(?:foreign|global|world|overseas)\W+(?:economic\W+)?"
+    r"(?:growth|activity|demand|output|economies|economy|inflation)\b"
+)
 
 _CONTRAST_MAIN = re.compile(
     r",?\s*\b(?:but|however|nevertheless|nonetheless|still,)\b", flags=re.IGNORECASE
@@ -381,9 +448,120 @@ _CONCESSIVE = re.compile(
 _MARK = "\x1f"
 
 
-def lexicon_frame() -> pd.DataFrame:
-    """The rules as a frame: ``rule, kind, label_name, weight, pattern, example``."""
+def _tag(m: re.Match[str]) -> str:
+    return f" \x02{m.lastgroup}\x03 "
+
+
+def _tokens(text: pd.Series) -> pd.DataFrame:
+    """Tagged tokens of each clause: ``clause, pos (word index), tag``.
+
+    Tags: ``S<i>`` subject of category ``_SUBJECT_ORDER[i]``, ``U``/``W`` direction up/down,
+    ``N`` negation, ``D`` diminisher.
+    """
+    tagged = (
+        text.str.replace(_FOREIGN, " \x02F\x03 ", regex=True)
+        .str.replace(_TAG_SUBJECT, _tag, regex=True)
+        .str.replace(_TAG_NEG, _tag, regex=True)
+        .str.replace(_TAG_DIRECTION, _tag, regex=True)
+    )
+    words = tagged.str.split().explode().dropna()
+    words = words.to_frame("word").assign(clause=words.index.to_numpy())
+    words["pos"] = words.groupby("clause").cumcount()
+    tags = words[words["word"].str.startswith("\x02")]
     return pd.DataFrame(
+        {
+            "clause": tags["clause"].to_numpy(dtype=np.int64),
+            "pos": tags["pos"].to_numpy(dtype=np.int64),
+            "tag": tags["word"].str.strip("\x02\x03").to_numpy(dtype=object),
+        }
+    )
+
+
+def _pair_hits(cl: pd.DataFrame) -> np.ndarray:
+    """Signed pair hits per clause and rule, shape ``(n_clauses, n_rules)``.
+
+    Each direction word pairs with its nearest subject: one before it with at most
+    :data:`WINDOW_AFTER` words between, or one after it with at most :data:`WINDOW_BEFORE`
+    (a following subject counts at double distance: in "higher core inflation and somewhat
+    lower unemployment", "lower" goes with unemployment, "higher" with inflation). A clause
+    with a direction word and no subject takes the last subject of the clause before it in
+    the same sentence ("inflation had eased somewhat but remained elevated"). A negation
+    or diminisher between the pair, or up to 3 words before the direction word, reverses
+    it; a diminisher with no direction word within 3 words after it reads as "down".
+    """
+    hits = np.zeros((len(cl), len(LEXICON_RULES)))
+    tok = _tokens(cl["clause"].astype(object))
+    if tok.empty:
+        return hits
+    key = tok["clause"].to_numpy() * _BIG + tok["pos"].to_numpy() + 1  # 0: carried subject
+    tag = tok["tag"].to_numpy(dtype=str)
+    is_subj = np.char.startswith(tag, "S")
+    is_dir = np.isin(tag, ["U", "W"])
+    is_neg = np.isin(tag, ["N", "D"])
+    # Diminishers with no direction word right after them read as "down".
+    dkey = key[is_dir]
+    dim = tag == "D"
+    nxt = np.searchsorted(dkey, key[dim], side="right")
+    nxt_key = np.append(dkey, np.iinfo(np.int64).max)[nxt]
+    tag = tag.copy()
+    tag[np.flatnonzero(dim)[nxt_key - key[dim] > 3]] = "W"
+    is_dir = np.isin(tag, ["U", "W"])
+    # Subjects, plus a carried-over subject (position 0) for subject-less clauses.
+    sent = cl["sent"].to_numpy()
+    s_clause = tok["clause"].to_numpy()[is_subj]
+    s_cat = np.char.lstrip(tag[is_subj], "S").astype(np.int64)
+    last_cat = np.full(len(cl), -1, dtype=np.int64)
+    last_cat[s_clause] = s_cat  # later subjects overwrite earlier ones: the last wins
+    has_subj = last_cat >= 0
+    carried = pd.Series(np.where(has_subj, last_cat, np.nan)).groupby(sent).ffill()
+    carried = carried.groupby(sent).shift(1).to_numpy()
+    take = ~has_subj & ~np.isnan(carried)
+    subj_key = np.concatenate([key[is_subj], np.flatnonzero(take) * _BIG])
+    subj_cat = np.concatenate([s_cat, carried[take].astype(np.int64)])
+    order = np.argsort(subj_key, kind="stable")
+    subj_key, subj_cat = subj_key[order], subj_cat[order]
+    if subj_key.size == 0:
+        return hits
+    d_key = key[is_dir]
+    d_clause = d_key // _BIG
+    i = np.searchsorted(subj_key, d_key)
+    prev_key = subj_key[np.maximum(i - 1, 0)]
+    next_key = subj_key[np.minimum(i, subj_key.size - 1)]
+    prev_gap = np.where(
+        (i > 0) & (prev_key // _BIG == d_clause) & (prev_key < d_key), d_key - prev_key - 1, _BIG
+    )
+    next_gap = np.where(
+        (i < subj_key.size) & (next_key // _BIG == d_clause) & (next_key > d_key),
+        next_key - d_key - 1,
+        _BIG,
+    )
+    prev_ok = prev_gap <= WINDOW_AFTER
+    next_ok = next_gap <= WINDOW_BEFORE
+    use_next = next_ok & (~prev_ok | (2 * next_gap < prev_gap))
+    use_prev = prev_ok & ~use_next
+    found = use_next | use_prev
+    s_key = np.where(use_next, next_key, prev_key)
+    cat = np.where(
+        use_next, subj_cat[np.minimum(i, subj_key.size - 1)], subj_cat[np.maximum(i - 1, 0)]
+    )
+    # Negation: between a preceding subject and the direction, or 3 words before it.
+    lo = np.where(use_prev, np.minimum(s_key + 1, d_key - 3), d_key - 3)
+    n_key = key[is_neg & (tag != "W")]
+    negs = np.searchsorted(n_key, d_key) - np.searchsorted(n_key, np.maximum(lo, d_clause * _BIG))
+    sign = np.where(negs > 0, -1.0, 1.0)
+    rule = _PAIR_TABLE[cat[found], (tag[is_dir] == "W")[found].astype(np.int64)]
+    np.add.at(hits, (d_clause[found], rule), sign[found])
+    return hits
+
+
+def lexicon_frame() -> pd.DataFrame:
+    """The rules and modifiers as a frame: ``rule, kind, label_name, weight, pattern, example``.
+
+    Rows of kind ``pair``/``phrase`` are :data:`LEXICON_RULES`; rows of kind ``modifier``
+    (negation, diminisher, contrast, carried subject, nearest subject) change how the rules
+    count, and ``label_name`` is the label of their example sentence.
+    """
+    rules = pd.DataFrame(
         {
             "rule": [r.name for r in LEXICON_RULES],
             "kind": [r.kind for r in LEXICON_RULES],
@@ -393,6 +571,17 @@ def lexicon_frame() -> pd.DataFrame:
             "example": [r.example for r in LEXICON_RULES],
         }
     )
+    modifiers = pd.DataFrame(
+        [
+            ("negation", "dovish", -1.0, _TAG_NEG.pattern, NEGATION_EXAMPLE),
+            ("diminisher", "dovish", -1.0, rf"\b(?:{DIMINISHERS})\b", DIMINISHER_EXAMPLE),
+            ("contrast", "hawkish", SUBORDINATE_WEIGHT, _CONCESSIVE.pattern, CONTRAST_EXAMPLE),
+            ("carried_subject", "hawkish", 1.0, _CONTRAST_MAIN.pattern, CARRY_EXAMPLE),
+            ("nearest_subject", "hawkish", 1.0, _TAG_SUBJECT.pattern, NEAREST_EXAMPLE),
+        ],
+        columns=["rule", "label_name", "weight", "pattern", "example"],
+    ).assign(kind="modifier")
+    return pd.concat([rules, modifiers[rules.columns]], ignore_index=True)
 
 
 def _as_series(sentences: Sequence[str] | pd.Series) -> pd.Series:
@@ -448,20 +637,11 @@ class LexiconModel:
         s = _as_series(sentences)
         cl = _clauses(s, self.subordinate_weight)
         text = cl["clause"].astype(object)
-        has = {k: text.str.contains(p, regex=True).to_numpy(dtype=bool) for k, p in _WORDS.items()}
+        pair_hits = _pair_hits(cl)
         contrib = np.zeros((len(cl), len(LEXICON_RULES)))
         for j, rule in enumerate(LEXICON_RULES):
-            hits = np.zeros(len(cl))
             if rule.kind == "pair":
-                subj, direction = rule.name.rsplit("_", 1)
-                cand = has[subj] & has[direction]
-                if cand.any():
-                    hits[cand] = text[cand].str.count(_COMPILED[rule.name]).to_numpy(dtype=float)
-                neg_cand = cand & has["neg"] & (hits > 0)
-                if neg_cand.any():
-                    neg = text[neg_cand].str.count(_COMPILED_NEG[rule.name])
-                    h = hits[neg_cand]
-                    hits[neg_cand] = h - 2.0 * np.minimum(neg.to_numpy(dtype=float), h)
+                hits = pair_hits[:, j]
             else:
                 hits = text.str.count(_COMPILED[rule.name]).to_numpy(dtype=float)
             contrib[:, j] = rule.sign * rule.weight * np.clip(hits, -1.0, 1.0)
