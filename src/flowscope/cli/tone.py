@@ -512,7 +512,7 @@ def history(
 ApproachHelp = (
     "minilm, e5, mpnet, frozen-all (frozen encoders + TF-IDF + dictionary → logistic "
     "regression), finetune-minilm, setfit-minilm (MiniLM tuned end to end), ensemble "
-    "(finetune-minilm + frozen-all)"
+    "(finetune-minilm + minilm), ensemble-large (finetune-minilm + frozen-all)"
 )
 BudgetOpt = Annotated[
     float,
@@ -540,21 +540,23 @@ def train(
     seed: Annotated[
         int, typer.Option("--seed", help="TDW split seed (5768, 78516, 944601).")
     ] = 5768,
-    approach: Annotated[str, typer.Option("--approach", "-a", help=ApproachHelp)] = "ensemble",
+    approach: Annotated[
+        str, typer.Option("--approach", "-a", help="One of " + ApproachHelp + ".")
+    ] = "minilm",
     time_budget: BudgetOpt = 600.0,
     epochs: EpochsOpt = 4,
 ) -> None:
     """Train the learned model on a TDW training split and save it in the user data dir.
 
     The labels are CC BY-NC 4.0: the saved model records that licence and is never part of
-    the flowscope package. The default approach trains in about 10 minutes on 2 CPU cores.
+    the flowscope package.
     """
     import time
 
     from flowscope.analytics.text.approaches import make_model
     from flowscope.sources.formats.fomc_text import read_tdw_splits
 
-    names = _approaches(approach, ("ensemble",))
+    names = _approaches(approach, ("minilm",))
     if len(names) != 1:
         msg = f"--approach: train takes one approach, got {approach!r}"
         raise ValidationError(msg, param_name="approach", received=approach)

@@ -129,6 +129,7 @@ class FineTunedTone:
         torch.manual_seed(self.seed)
         path = _base_path(self.base)
         transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
         self._tok = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
         self._body = transformers.AutoModel.from_pretrained(path, local_files_only=True)
         dim = int(self._body.config.hidden_size)
