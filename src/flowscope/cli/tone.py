@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, MutableMapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -163,7 +164,7 @@ def save_learned_model(model: Any, folder: Path, approach: str = "minilm") -> Pa
     arrays, meta = model_state(model, approach)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / "tone-learned.tmp.npz"
-    np.savez(tmp, **arrays)
+    np.savez(tmp, **arrays)  # type: ignore[arg-type]
     tmp.replace(folder / MODEL_FILE)
     (folder / MODEL_META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return folder / MODEL_FILE
@@ -607,8 +608,7 @@ def evaluate(
         typer.Option(
             "--approach",
             "-a",
-            help="Comma list of learned approaches (default minilm,e5,mpnet,frozen-all). "
-            + ApproachHelp,
+            help="Comma list of learned approaches (default minilm). " + ApproachHelp,
         ),
     ] = None,
     datasets: Annotated[
@@ -654,9 +654,7 @@ def evaluate(
             res = evaluate_tdw(splits, lambda seed: LexiconModel(), datasets=wanted)
         else:
             with console.status(f"evaluating {name}"):
-                res = evaluate_tdw(
-                    splits, lambda seed, n=name: make_model(n, seed, st), datasets=wanted
-                )
+                res = evaluate_tdw(splits, partial(make_model, name, settings=st), datasets=wanted)
             cache.save()
         parts.append(summarize_tdw(res).assign(approach=name))
     summary = pd.concat(parts, ignore_index=True)
