@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, MutableMapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -31,7 +32,6 @@ from flowscope.cli._common import (
 )
 from flowscope.errors import (
     InsufficientDataError,
-    MissingDependencyError,
     UnknownFormatError,
     ValidationError,
 )
@@ -68,8 +68,8 @@ def model_dir(data_dir: Path | None = None) -> Path:
 
 
 class EmbeddingCache(MutableMapping[str, "np.ndarray"]):
-    """Sentence embeddings kept in ``<data_dir>/cache/embeddings-minilm.npz`` (keyed by model
-    name + sentence hash); call :meth:`save` to write new entries."""
+    """Sentence embeddings of one encoder kept in ``<data_dir>/cache/embeddings-<key>.npz``
+    (keyed by encoder + sentence hash); call :meth:`save` to write new entries."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -109,47 +109,97 @@ class EmbeddingCache(MutableMapping[str, "np.ndarray"]):
         self._dirty = False
 
 
-def _cache(data_dir: Path | None = None) -> EmbeddingCache:
-    return EmbeddingCache(
-        (data_dir or state.settings().data_dir) / "cache" / "embeddings-minilm.npz"
-    )
+class EncoderCaches(MutableMapping[str, "np.ndarray"]):
+    """One :class:`EmbeddingCache` file per encoder, chosen by the key's ``<encoder>:``
+    prefix; files are read on first use."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._files: dict[str, EmbeddingCache] = {}
+
+    def _file(self, key: str) -> EmbeddingCache:
+        enc = key.split(":", 1)[0]
+        if enc not in self._files:
+            self._files[enc] = EmbeddingCache(self.folder / f"embeddings-{enc}.npz")
+        return self._files[enc]
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._file(key)[key]
+
+    def __setitem__(self, key: str, value: np.ndarray) -> None:
+        self._file(key)[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._file(key)[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._file(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for c in self._files.values() for k in c)
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self._files.values())
+
+    def save(self) -> None:
+        """Write every changed encoder file."""
+        for c in self._files.values():
+            c.save()
 
 
-def save_learned_model(model: Any, folder: Path) -> Path:
-    """Write a fitted :class:`~flowscope.analytics.text.learned.ToneClassifier` to ``folder``."""
-    st = model.get_state()
+def _cache(data_dir: Path | None = None) -> EncoderCaches:
+    return EncoderCaches((data_dir or state.settings().data_dir) / "cache")
+
+
+def _settings(cache: MutableMapping[str, np.ndarray] | None, **kw: Any) -> Any:
+    from flowscope.analytics.text.approaches import Settings
+
+    return Settings(cache=cache, unpack_dir=state.settings().data_dir / "models", **kw)
+
+
+def save_learned_model(model: Any, folder: Path, approach: str = "minilm") -> Path:
+    """Write a fitted learned tone model (any ``--approach``) to ``folder``."""
+    from flowscope.analytics.text.approaches import model_state
+
+    arrays, meta = model_state(model, approach)
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez(folder / MODEL_FILE, coef=st["coef"], intercept=st["intercept"], idf=st["idf"])
-    (folder / MODEL_META).write_text(json.dumps(st["meta"], indent=1), encoding="utf-8")
+    tmp = folder / "tone-learned.tmp.npz"
+    np.savez(tmp, **arrays)  # type: ignore[arg-type]
+    tmp.replace(folder / MODEL_FILE)
+    (folder / MODEL_META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return folder / MODEL_FILE
 
 
+def _no_model(folder: Path) -> InsufficientDataError:
+    return InsufficientDataError(
+        f"no trained tone model in {folder}; train one with "
+        "`flowscope tone train --data <folder with the Trillion Dollar Words splits>`"
+    )
+
+
 def load_learned_model(folder: Path, cache: MutableMapping[str, np.ndarray] | None = None) -> Any:
-    """Load the trained learned model from ``folder``.
+    """Load the trained learned model from ``folder`` (checked before any heavy import).
 
     Raises
     ------
-    MissingDependencyError
-        Without the ``nlp`` extra.
     InsufficientDataError
         If no model has been trained yet (says how to train one).
+    MissingDependencyError
+        Without the extra the saved approach needs.
     """
-    from flowscope.analytics.text.learned import ToneClassifier, load_encoder
+    if not (folder / MODEL_FILE).is_file() or not (folder / MODEL_META).is_file():
+        raise _no_model(folder)
+    from flowscope.analytics.text.approaches import model_from_state
+    from flowscope.analytics.text.learned import load_encoder
 
     load_encoder()  # fails early with the install hint when the nlp extra is missing
-    if not (folder / MODEL_FILE).is_file():
-        msg = (
-            f"no trained tone model in {folder}; train one with "
-            "`flowscope tone train --data <folder with the Trillion Dollar Words splits>`"
-        )
-        raise InsufficientDataError(msg)
-    with np.load(folder / MODEL_FILE, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in ("coef", "intercept", "idf")}
     meta = json.loads((folder / MODEL_META).read_text(encoding="utf-8"))
-    return ToneClassifier.from_state({**arrays, "meta": meta}, cache=cache)
+    with np.load(folder / MODEL_FILE, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    return model_from_state(arrays, meta, _settings(cache))
 
 
-def _model(name: str, cache: EmbeddingCache | None = None) -> SentenceModel:
+def _model(name: str, cache: EncoderCaches | None = None) -> SentenceModel:
     from flowscope.analytics.text import LexiconModel
 
     if name == "lexicon":
@@ -160,13 +210,29 @@ def _model(name: str, cache: EmbeddingCache | None = None) -> SentenceModel:
     raise ValidationError(msg, param_name="model", received=name)
 
 
-def _new_classifier(seed: int, cache: MutableMapping[str, np.ndarray]) -> Any:
-    try:
-        from flowscope.analytics.text.learned import ToneClassifier, load_encoder
-    except ImportError as exc:  # pragma: no cover - learned.py itself has no heavy imports
-        raise MissingDependencyError(str(exc)) from exc
-    load_encoder()
-    return ToneClassifier(seed=seed, cache=cache)
+def _history(docs: pd.DataFrame, m: SentenceModel, model: str) -> pd.DataFrame:
+    """Tone history; the learned model's per-document counts are cached in the store."""
+    from flowscope.report.sections.tone import history_for
+
+    if docs.empty:
+        return pd.DataFrame()
+    if model != "learned":
+        return history_for(docs, m)
+    from flowscope.queries.docs import cached_history
+
+    with open_cli_store() as store:
+        return cached_history(store, docs, m)
+
+
+def _approaches(value: str | None, default: tuple[str, ...]) -> list[str]:
+    from flowscope.analytics.text.approaches import APPROACHES
+
+    names = [a.strip() for a in value.split(",") if a.strip()] if value else list(default)
+    bad = [a for a in names if a not in APPROACHES]
+    if bad or not names:
+        msg = f"--approach must be one or more of {', '.join(APPROACHES)}, not {value!r}"
+        raise ValidationError(msg, param_name="approach", received=value)
+    return names
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -246,7 +312,6 @@ def score(
     """
     from flowscope.analytics.text import percentile_of, score_document
     from flowscope.queries.docs import held_docs
-    from flowscope.report.sections.tone import history_for
 
     fmt = output_format(fmt)
     if sum([file is not None, latest, meeting is not None]) != 1:
@@ -278,7 +343,7 @@ def score(
                 row = hit.iloc[0]
             text, meeting_date = str(row["text"]), pd.Timestamp(row["meeting_date"])
     tone = score_document(text, m)
-    hist = history_for(docs, m) if not docs.empty else pd.DataFrame()
+    hist = _history(docs, m, model)
     if cache is not None:
         cache.save()
     pct = prev_change = None
@@ -407,9 +472,12 @@ def history(
     start: Annotated[str | None, typer.Option("--start", help="First meeting date.")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Tone of every held document, with the change since the previous meeting."""
+    """Tone of every held document, with the change since the previous meeting.
+
+    With ``--model learned`` each document's counts are cached in the store under its text
+    hash and the model version, so a rerun scores only new or edited documents.
+    """
     from flowscope.queries.docs import held_docs
-    from flowscope.report.sections.tone import history_for
 
     fmt = output_format(fmt)
     first_day = _date(start, "start") if start is not None else None
@@ -420,7 +488,7 @@ def history(
     if docs.empty:
         msg = "no FOMC texts held; run flowscope init or flowscope tone import"
         raise InsufficientDataError(msg)
-    hist = history_for(docs, m)
+    hist = _history(docs, m, model)
     if cache is not None:
         cache.save()
     if first_day is not None:
@@ -442,6 +510,27 @@ def history(
     )
 
 
+ApproachHelp = (
+    "minilm, e5, mpnet, frozen-all (frozen encoders + TF-IDF + dictionary → logistic "
+    "regression), finetune-minilm, setfit-minilm (MiniLM tuned end to end), ensemble "
+    "(finetune-minilm + minilm), ensemble-large (finetune-minilm + frozen-all)"
+)
+BudgetOpt = Annotated[
+    float,
+    typer.Option("--time-budget", help="Wall-clock budget of each fine-tuning run, seconds."),
+]
+EpochsOpt = Annotated[int, typer.Option("--epochs", help="Fine-tuning epochs (finetune-minilm).")]
+
+
+def _check_budget(time_budget: float, epochs: int) -> None:
+    if time_budget <= 0:
+        msg = f"--time-budget must be positive seconds, got {time_budget}"
+        raise ValidationError(msg, param_name="time_budget", received=time_budget)
+    if epochs < 1:
+        msg = f"--epochs must be at least 1, got {epochs}"
+        raise ValidationError(msg, param_name="epochs", received=epochs)
+
+
 @app.command("train")
 @handle_errors
 def train(
@@ -452,32 +541,53 @@ def train(
     seed: Annotated[
         int, typer.Option("--seed", help="TDW split seed (5768, 78516, 944601).")
     ] = 5768,
+    approach: Annotated[
+        str, typer.Option("--approach", "-a", help="One of " + ApproachHelp + ".")
+    ] = "minilm",
+    time_budget: BudgetOpt = 600.0,
+    epochs: EpochsOpt = 4,
 ) -> None:
     """Train the learned model on a TDW training split and save it in the user data dir.
 
     The labels are CC BY-NC 4.0: the saved model records that licence and is never part of
     the flowscope package.
     """
+    import time
+
+    from flowscope.analytics.text.approaches import make_model
     from flowscope.sources.formats.fomc_text import read_tdw_splits
 
+    names = _approaches(approach, ("minilm",))
+    if len(names) != 1:
+        msg = f"--approach: train takes one approach, got {approach!r}"
+        raise ValidationError(msg, param_name="approach", received=approach)
+    name = names[0]
+    _check_budget(time_budget, epochs)
     splits = read_tdw_splits(data)
     sub = splits[(splits["dataset"] == dataset) & (splits["seed"] == seed)]
     train_part, test_part = sub[sub["partition"] == "train"], sub[sub["partition"] == "test"]
     if train_part.empty:
         msg = f"no training split for dataset {dataset!r} and seed {seed} in {data}"
         raise InsufficientDataError(msg)
+    from flowscope.analytics.text.learned import load_encoder
+
+    load_encoder()  # the install hint comes before any work
     cache = _cache()
-    clf = _new_classifier(seed, cache)
-    clf.fit(
-        train_part["sentence"].tolist(),
-        train_part["label"].to_numpy(),
-        data_licence=TDW_LICENCE,
-        training_data=f"TDW lab-manual-{dataset}-train-{seed} ({len(train_part)} sentences)",
-    )
-    path = save_learned_model(clf, model_dir())
+    clf = make_model(name, seed, _settings(cache, time_budget_s=time_budget, epochs=epochs))
+    t0 = time.monotonic()
+    with console.status(f"training {name} on {len(train_part)} sentences"):
+        clf.fit(
+            train_part["sentence"].tolist(),
+            train_part["label"].to_numpy(),
+            data_licence=TDW_LICENCE,
+            training_data=f"TDW lab-manual-{dataset}-train-{seed} ({len(train_part)} sentences)",
+        )
+    took = time.monotonic() - t0
+    path = save_learned_model(clf, model_dir(), name)
     cache.save()
     console.print(
-        f"saved {path} (trained on {len(train_part)} sentences; data licence {TDW_LICENCE})"
+        f"saved {path} (approach {name}, trained on {len(train_part)} sentences in {took:.0f} s; "
+        f"data licence {TDW_LICENCE})"
     )
     if not test_part.empty:
         from flowscope.analytics.text import weighted_f1
@@ -493,43 +603,80 @@ def evaluate(
         Path, typer.Option("--data", help="Folder (or CSV) of the TDW train/test splits.")
     ],
     model: ModelOpt = "learned",
-    datasets: Annotated[
-        str | None, typer.Option("--datasets", help="Comma-separated TDW datasets (default all 8).")
+    approach: Annotated[
+        str | None,
+        typer.Option(
+            "--approach",
+            "-a",
+            help="Comma list of learned approaches (default minilm). " + ApproachHelp,
+        ),
     ] = None,
+    datasets: Annotated[
+        str | None,
+        typer.Option(
+            "--datasets",
+            help="Comma-separated TDW datasets (default all 8), plus combine-by-source "
+            "(Combined test F1 per source) and lookahead (1996-2019 train, 2020-2022 test).",
+        ),
+    ] = None,
+    time_budget: BudgetOpt = 600.0,
+    epochs: EpochsOpt = 4,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Weighted F1 per TDW dataset (mean ± sd over the 3 seeds) beside the paper's RoBERTa-large."""
+    """Weighted F1 per approach and TDW dataset (mean ± sd over the 3 seeds, training time)
+    beside the paper's RoBERTa-large. Frozen-encoder sentence vectors are cached per encoder
+    in the user data dir, so repeated runs only fit the heads."""
     from flowscope.analytics.text import LexiconModel, evaluate_tdw, summarize_tdw
-    from flowscope.sources.formats.fomc_text import read_tdw_splits
+    from flowscope.analytics.text.approaches import CHEAP_APPROACHES, make_model
+    from flowscope.sources.formats.fomc_text import read_tdw_lookahead, read_tdw_splits
 
     fmt = output_format(fmt)
+    _check_budget(time_budget, epochs)
     splits = read_tdw_splits(data)
     wanted = [d.strip() for d in datasets.split(",")] if datasets else None
+    if wanted is not None and "lookahead" in wanted:
+        splits = pd.concat([splits, read_tdw_lookahead(data)], ignore_index=True)
     if model == "lexicon":
-        res = evaluate_tdw(splits, lambda seed: LexiconModel(), datasets=wanted)
+        names = ["lexicon"]
     elif model == "learned":
-        cache = _cache()
-        _new_classifier(0, cache)
-        res = evaluate_tdw(splits, lambda seed: _new_classifier(seed, cache), datasets=wanted)
-        cache.save()
+        names = _approaches(approach, CHEAP_APPROACHES)
+        from flowscope.analytics.text.learned import load_encoder
+
+        load_encoder()
     else:
         msg = f"--model must be 'lexicon' or 'learned', not {model!r}"
         raise ValidationError(msg, param_name="model", received=model)
-    summary = summarize_tdw(res)
-    if fmt == "table":
-        summary = summary.assign(
-            ours=[
-                f"{m:.4f} ± {s:.4f}"
-                for m, s in zip(summary["f1_mean"], summary["f1_sd"], strict=True)
-            ]
-        )[["dataset", "n_seeds", "ours", "paper_f1", "gap"]]
-    print_frame(
-        summary, fmt, title=f"TDW test weighted F1, model {model} vs RoBERTa-large", floatfmt=".4f"
-    )
-    if fmt == "table":
-        comb = summary[summary["dataset"] == "combine"]
+    cache = _cache()
+    st = _settings(cache, time_budget_s=time_budget, epochs=epochs)
+    parts = []
+    for name in names:
+        if name == "lexicon":
+            res = evaluate_tdw(splits, lambda seed: LexiconModel(), datasets=wanted)
+        else:
+            with console.status(f"evaluating {name}"):
+                res = evaluate_tdw(splits, partial(make_model, name, settings=st), datasets=wanted)
+            cache.save()
+        parts.append(summarize_tdw(res).assign(approach=name))
+    summary = pd.concat(parts, ignore_index=True)
+    cols = ["approach", "dataset", "n_seeds", "seeds", "f1_mean", "f1_sd", "paper_f1", "gap"]
+    summary = summary[[*cols, "train_s"]]
+    if fmt != "table":
+        print_frame(summary, fmt, floatfmt=".4f")
+        return
+    for name, g in summary.groupby("approach", sort=False):
+        show = g.assign(
+            ours=[f"{m:.4f} ± {s:.4f}" for m, s in zip(g["f1_mean"], g["f1_sd"], strict=True)],
+            train_s=g["train_s"].round(1),
+        )[["dataset", "n_seeds", "ours", "paper_f1", "gap", "train_s"]]
+        print_frame(
+            show.reset_index(drop=True),
+            "table",
+            title=f"TDW test weighted F1, {name} vs RoBERTa-large (train_s: mean per seed)",
+            floatfmt=".4f",
+        )
+        comb = show[show["dataset"] == "combine"]
         if not comb.empty:
-            console.print(f"combined: ours {comb['ours'].iloc[0]} vs paper 0.7171 (target 0.72)")
+            console.print(f"combined: {name} {comb['ours'].iloc[0]} vs paper 0.7171 (target 0.72)")
 
 
 @app.command("calibrate")
@@ -561,7 +708,6 @@ def calibrate(
     from flowscope.cli.rates import _notes
     from flowscope.queries.tone_calibration import load_calibration_inputs
     from flowscope.report.sections import rates as rs
-    from flowscope.report.sections.tone import history_for
 
     fmt = output_format(fmt)
     first_day = parse_day(start, "--start")
@@ -608,7 +754,7 @@ def calibrate(
     moves = fw.event_moves(panel, rel, after_days=0)
     if not moves.empty:  # keep moves read on adjacent trade dates only
         moves = moves.merge(frame[["before_date", "on_date"]].drop_duplicates())
-    hist = history_for(inputs.docs, m)
+    hist = _history(inputs.docs, m, model)
     if cache is not None:
         cache.save()
     pairs = release_pairs(hist, moves)

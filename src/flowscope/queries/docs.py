@@ -59,12 +59,15 @@ def held_docs(
 
 
 def model_key(model: SentenceModel) -> str:
-    """Cache key of a sentence model: its name, its settings and the code that defines it."""
+    """Cache key of a sentence model: its name, its settings, the code that defines it and,
+    for a trained model, its ``version`` (a hash of the fitted weights), so retraining
+    invalidates the cached counts."""
     try:
         code = Path(inspect.getfile(type(model))).read_bytes()
     except (OSError, TypeError):
         code = b""
-    digest = hashlib.sha256(code + repr(model).encode()).hexdigest()[:16]
+    version = str(getattr(model, "version", ""))
+    digest = hashlib.sha256(code + repr(model).encode() + version.encode()).hexdigest()[:16]
     return f"{model.name}@{digest}"
 
 

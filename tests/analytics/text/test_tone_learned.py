@@ -13,6 +13,7 @@ pytest.importorskip("sentence_transformers", reason="needs the nlp extra")
 from flowscope.analytics.text import (
     HAWKISH,
     LexiconModel,
+    encoders,
     learned,
     weighted_f1,
 )
@@ -88,7 +89,7 @@ def test_bad_labels_and_unfitted_use_are_clear() -> None:
 
 
 def test_missing_extra_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(learned, "_ENCODER", None)
+    monkeypatch.setattr(encoders, "_LOADED", {})
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)
     with pytest.raises(MissingDependencyError, match=r'pip install "flowscope\[nlp\]"'):
         learned.load_encoder()

@@ -11,6 +11,7 @@ with their own selection rule; the Combined value 0.7171 is the one printed in t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +20,17 @@ import pandas as pd
 
 from flowscope.errors import InsufficientDataError, ValidationError
 
-__all__ = ["LEXICON_F1", "PAPER_F1", "TDW_DATASETS", "evaluate_tdw", "summarize_tdw", "weighted_f1"]
+__all__ = [
+    "BY_SOURCE",
+    "LEXICON_F1",
+    "PAPER_F1",
+    "SOURCES",
+    "TDW_DATASETS",
+    "evaluate_tdw",
+    "sentence_sources",
+    "summarize_tdw",
+    "weighted_f1",
+]
 
 #: TDW dataset ids in display order (``combine`` is the overall "Combined" set).
 TDW_DATASETS: tuple[str, ...] = (
@@ -72,6 +83,19 @@ def weighted_f1(y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.n
     return float(np.sum(f1 * support) / support.sum())
 
 
+#: Pseudo-datasets of :func:`evaluate_tdw`: the Combined test F1 split by the source of each
+#: sentence (meeting minutes, press conferences, speeches), and the temporal split.
+BY_SOURCE = "combine-by-source"
+SOURCES: dict[str, str] = {"mm": "minutes", "pc": "press-conf", "sp": "speeches"}
+
+
+def sentence_sources(splits: pd.DataFrame) -> pd.Series:
+    """Source (``mm``, ``pc`` or ``sp``) of each sentence of the per-source TDW splits,
+    indexed by sentence text (first source wins for the rare shared sentence)."""
+    sub = splits[splits["dataset"].isin(list(SOURCES))]
+    return sub.drop_duplicates("sentence").set_index("sentence")["dataset"]
+
+
 def evaluate_tdw(
     splits: pd.DataFrame,
     make_model: Callable[[int], Any],
@@ -91,12 +115,16 @@ def evaluate_tdw(
         training_data=)`` and ``predict(sentences)``. A model without ``fit`` (the
         lexicon) is only scored.
     datasets
-        Subset of :data:`TDW_DATASETS` (default: those present in ``splits``).
+        Subset of :data:`TDW_DATASETS` (default: those present in ``splits``), other
+        datasets present in ``splits`` (e.g. ``lookahead``), or :data:`BY_SOURCE`: trained
+        on ``combine`` and scored on its test sentences of each source, as
+        ``combine/mm``, ``combine/pc``, ``combine/sp``.
 
     Returns
     -------
     DataFrame
-        ``dataset, seed, n_train, n_test, f1`` (weighted F1 on the test split).
+        ``dataset, seed, n_train, n_test, f1, train_s`` (weighted F1 on the test split,
+        training wall-clock seconds).
     """
     need = {"dataset", "partition", "seed", "sentence", "label"}
     if not need.issubset(splits.columns):
@@ -107,16 +135,20 @@ def evaluate_tdw(
         if datasets is not None
         else [d for d in TDW_DATASETS if d in set(splits["dataset"])]
     )
+    cols = ["dataset", "seed", "n_train", "n_test", "f1", "train_s"]
     rows = []
     for ds in wanted:
-        sub = splits[splits["dataset"] == ds]
+        by_source = ds == BY_SOURCE
+        sub = splits[splits["dataset"] == ("combine" if by_source else ds)]
         if sub.empty:
             msg = f"no TDW split named {ds!r} in the data (known: {', '.join(TDW_DATASETS)})"
             raise InsufficientDataError(msg)
+        src = sentence_sources(splits) if by_source else None
         for seed, g in sub.groupby("seed", sort=True):
             train = g[g["partition"] == "train"]
             test = g[g["partition"] == "test"]
             model = make_model(int(seed))
+            t0 = time.monotonic()
             if hasattr(model, "fit"):
                 model.fit(
                     train["sentence"].tolist(),
@@ -124,17 +156,28 @@ def evaluate_tdw(
                     data_licence=data_licence,
                     training_data=f"TDW lab-manual-{ds}-train-{seed}",
                 )
-            pred = model.predict(test["sentence"].tolist())
-            rows.append(
-                {
-                    "dataset": ds,
-                    "seed": int(seed),
-                    "n_train": len(train),
-                    "n_test": len(test),
-                    "f1": weighted_f1(test["label"].to_numpy(), pred),
-                }
+            took = time.monotonic() - t0
+            pred = np.asarray(model.predict(test["sentence"].tolist()))
+            y = test["label"].to_numpy()
+            groups = (
+                {f"combine/{k}": (test["sentence"].map(src) == k).to_numpy() for k in SOURCES}
+                if src is not None
+                else {ds: np.ones(len(test), dtype=bool)}
             )
-    return pd.DataFrame(rows, columns=["dataset", "seed", "n_train", "n_test", "f1"])
+            for name, mask in groups.items():
+                if not mask.any():
+                    continue
+                rows.append(
+                    {
+                        "dataset": name,
+                        "seed": int(seed),
+                        "n_train": len(train),
+                        "n_test": int(mask.sum()),
+                        "f1": weighted_f1(y[mask], pred[mask]),
+                        "train_s": took,
+                    }
+                )
+    return pd.DataFrame(rows, columns=cols)
 
 
 def summarize_tdw(results: pd.DataFrame) -> pd.DataFrame:
@@ -143,17 +186,20 @@ def summarize_tdw(results: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``dataset, n_seeds, f1_mean, f1_sd, paper_f1 (RoBERTa-large), gap`` with
-        ``gap = f1_mean − paper_f1``.
+        ``dataset, n_seeds, seeds, f1_mean, f1_sd, paper_f1 (RoBERTa-large), gap,
+        train_s`` with ``gap = f1_mean − paper_f1`` and ``train_s`` the mean training
+        seconds per seed.
     """
-    g = results.groupby("dataset", sort=False)["f1"]
+    g = results.groupby("dataset", sort=False)
     out = pd.DataFrame(
         {
-            "n_seeds": g.size(),
-            "f1_mean": g.mean(),
-            "f1_sd": g.std(ddof=0),
+            "n_seeds": g["f1"].size(),
+            "seeds": g["seed"].agg(lambda v: ",".join(str(int(x)) for x in v)),
+            "f1_mean": g["f1"].mean(),
+            "f1_sd": g["f1"].std(ddof=0),
+            "train_s": g["train_s"].mean() if "train_s" in results else np.nan,
         }
     ).reset_index()
     out["paper_f1"] = out["dataset"].map(PAPER_F1)
     out["gap"] = out["f1_mean"] - out["paper_f1"]
-    return out
+    return out[["dataset", "n_seeds", "seeds", "f1_mean", "f1_sd", "paper_f1", "gap", "train_s"]]

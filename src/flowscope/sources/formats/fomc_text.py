@@ -33,7 +33,7 @@ import pandas as pd
 from flowscope.errors import ParseError
 from flowscope.sources._files import FileFormat, ParsedFile, RowIssue, register_format
 
-__all__ = ["read_fomc_text_folder", "read_tdw_splits", "repair_mojibake"]
+__all__ = ["read_fomc_text_folder", "read_tdw_lookahead", "read_tdw_splits", "repair_mojibake"]
 
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}|[\u00f0-\u00f4][\u0080-\u00bf]{3}"
@@ -447,6 +447,49 @@ def read_tdw_splits(path: str | Path) -> pd.DataFrame:
         raise ParseError(msg, path=p, expected=", ".join(cols))
     df = df.assign(_file=p.name, _row=np.arange(2, len(df) + 2))
     return _check_labels(df, cols)
+
+
+def read_tdw_lookahead(path: str | Path) -> pd.DataFrame:
+    """Read the TDW temporal split (train 1996-2019, test 2020-2022) as dataset ``lookahead``.
+
+    Parameters
+    ----------
+    path
+        A folder holding ``tdw_look_ahead_bias/`` (or that folder itself) with
+        ``1996-2019-train.xlsx`` and ``2020-2022-test.xlsx``.
+
+    Returns
+    -------
+    DataFrame
+        ``dataset ('lookahead'), partition, seed (0), sentence, label``.
+    """
+    p = Path(path)
+    base = p / "tdw_look_ahead_bias" if (p / "tdw_look_ahead_bias").is_dir() else p
+    cols = ["dataset", "partition", "seed", "sentence", "label"]
+    parts = []
+    for name, part in (("1996-2019-train.xlsx", "train"), ("2020-2022-test.xlsx", "test")):
+        f = base / name
+        if not f.is_file():
+            msg = f"{f}: no such file (the lookahead dataset needs tdw_look_ahead_bias/)"
+            raise FileNotFoundError(msg)
+        x = pd.read_excel(f)
+        if not {"sentence", "label"}.issubset(x.columns):
+            msg = "missing column(s) sentence/label"
+            raise ParseError(msg, path=f, expected="sentence, year, label")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "dataset": "lookahead",
+                    "partition": part,
+                    "seed": 0,
+                    "sentence": x["sentence"].astype(str),
+                    "label": x["label"],
+                    "_file": f.name,
+                    "_row": np.arange(2, len(x) + 2),
+                }
+            )
+        )
+    return _check_labels(pd.concat(parts, ignore_index=True), cols)
 
 
 def _check_labels(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
