@@ -53,7 +53,9 @@ def test_second_build_scores_no_document_and_gives_the_same_section(store, count
     assert first is not None and second is not None
     assert second.bullets == first.bullets and second.facts == first.facts
     pd.testing.assert_frame_equal(second.table, first.table)
-    assert first.facts["score"] == pytest.approx((41 - 44) / 153)  # the document's count, as before
+    assert first.facts["score"] == pytest.approx(
+        (41 - 41) / 153
+    )  # docs/tone.md: 41 hawkish, 41 dovish
 
 
 def test_cached_history_equals_the_uncached_analytics(store):
@@ -99,3 +101,23 @@ def test_warm_cache_then_a_read_only_brief_section_scores_nothing(store, countin
     assert sec is not None
     # only the latest document's quoted sentences may be scored; no document's counts
     assert counting.calls <= 1
+
+
+def test_warm_cache_then_todays_read_only_brief_scores_not_even_the_quoted_document(
+    store, counting
+):
+    # a brief of today quotes the newest document held: warm_cache caches its sentences too
+    docs = docs_q.held_docs(store)
+    today = brief_q.tone_day(docs).max() + pd.Timedelta(days=3)
+    with Store(store.path.with_name("plain.duckdb")) as plain:  # scored without any cache
+        plain.upsert("fomc_docs", store.read("fomc_docs").drop(columns=["ts_ingested"]))
+        uncached = tone_section.build(BriefContext.load(plain, today))
+    docs_q.warm_cache(store)
+    path = store.path
+    store.close()
+    counting.calls = 0
+    with Store(path, read_only=True) as ro:
+        sec = tone_section.build(BriefContext.load(ro, today))
+    assert counting.calls == 0
+    assert sec is not None and uncached is not None
+    assert sec.bullets == uncached.bullets and sec.facts == uncached.facts

@@ -15,7 +15,13 @@ from flowscope.schemas.datasets import (
     PRICES,
     RATES,
 )
-from flowscope.signals.pit import asof_view, available_at, decision_times, first_known
+from flowscope.signals.pit import (
+    asof_view,
+    available_at,
+    decision_times,
+    first_known,
+    pick_asof,
+)
 
 UTC = "UTC"
 
@@ -112,3 +118,47 @@ def test_first_known_takes_the_earliest_ingested_version():
     rev = cur.iloc[[0]].assign(flow_usd=42.8e6, ts_ingested=_ts("2025-11-27"))
     out = first_known(cur, rev.assign(ts_superseded=_ts("2025-11-28")), ["date", "fund"])
     assert out.set_index("fund")["flow_usd"].to_dict() == {"FBTC": -33.3e6, "IBIT": 42.8e6}
+
+
+def _merge_asof_oracle(rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """pandas' merge_asof: the newest row available at or before each decision."""
+    dec = decision_times(days).astype("datetime64[ns, UTC]")
+    left = pd.DataFrame({"date": days, "decision_at": dec.to_numpy()})
+    right = rows[rows["available_at"].notna()].copy()
+    right["available_at"] = right["available_at"].astype("datetime64[ns, UTC]")
+    right = right.sort_values(["available_at", "data_date"], kind="stable")
+    right = right.drop_duplicates("available_at", keep="last")
+    out = pd.merge_asof(
+        left, right, left_on="decision_at", right_on="available_at", direction="backward"
+    )
+    return out.drop(columns="decision_at").set_index("date").sort_index()
+
+
+def test_pick_asof_matches_merge_asof_on_real_flows(inputs):
+    # every fund's real flows: many rows share an availability instant (ties), and the
+    # decision days start before the first flow is known (rows filled as missing)
+    f = inputs.flows.copy()
+    f["date"] = pd.to_datetime(f["date"]).dt.normalize()
+    rows = pd.DataFrame(
+        {
+            "value": f["flow_usd"].astype(float).to_numpy(),
+            "state": f["fund"].astype(str).to_numpy(),
+            "data_date": f["date"].to_numpy(),
+            "flag": (f["flow_usd"] > 0).to_numpy(),
+            "available_at": available_at(f, ETF_FLOWS).to_numpy(),
+        }
+    )
+    first = rows["data_date"].min()
+    last = rows["data_date"].max() + pd.Timedelta(days=7)
+    days = pd.date_range(first - pd.Timedelta(days=5), last, name="date")
+    got = pick_asof(rows, days)
+    pd.testing.assert_frame_equal(got, _merge_asof_oracle(rows, days))
+    # a Friday's flow is known on Saturday 09:30 New York, not on the Friday itself
+    fri = rows[rows["data_date"].dt.day_of_week == 4]["data_date"].max()
+    assert got.loc[fri + pd.Timedelta(days=1), "data_date"] == fri
+    assert got.loc[fri, "data_date"] < fri
+    assert got.loc[days[0]].isna().all()
+    # all rows known: the dtypes stay those of the rows (no missing row to fill)
+    late = pd.DatetimeIndex([days[-1]], name="date")
+    pd.testing.assert_frame_equal(pick_asof(rows, late), _merge_asof_oracle(rows, late))
+    assert pick_asof(rows, late)["flag"].dtype == bool

@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     from flowscope.signals.fronts import RegimeInputs
     from flowscope.storage import Store
 
-__all__ = ["RATE_SERIES", "BriefFrames", "freshness_inputs", "load_brief_frames", "tone_day"]
+__all__ = [
+    "RATE_SERIES",
+    "BriefFrames",
+    "freshness_inputs",
+    "load_brief_frames",
+    "tone_day",
+    "warm_top_sentences",
+]
 
 #: FRED series the rates and data sections show (target range bounds and EFFR, %).
 RATE_SERIES: tuple[str, ...] = ("DFEDTARL", "DFEDTARU", "EFFR")
@@ -174,9 +181,26 @@ def _tone(store: Store, docs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, lis
     if hist.empty:
         return hist, None
     hist = hist.assign(day=tone_day(hist))
+    return hist, top_sentences(store, _latest_text(docs, hist), model)
+
+
+def _latest_text(docs: pd.DataFrame, hist: pd.DataFrame) -> str:
+    """Text of the document the tone section quotes: the newest release (a statement before
+    minutes of the same day)."""
     latest = hist.sort_values(["day", "kind"], ascending=[True, False]).iloc[-1]
     text = docs[(docs["kind"] == latest["kind"]) & (docs["meeting_date"] == latest["meeting_date"])]
-    return hist, top_sentences(store, str(text["text"].iloc[0]), model)
+    return str(text["text"].iloc[0])
+
+
+def warm_top_sentences(store: Store, docs: pd.DataFrame) -> None:
+    """Cache the quoted sentences of the newest of ``docs`` (a writable store), so a brief
+    of today, which opens the store read-only, does not score that document again."""
+    if docs.empty:
+        return
+    model = LexiconModel()
+    hist = cached_history(store, docs, model)
+    if not hist.empty:
+        top_sentences(store, _latest_text(docs, hist.assign(day=tone_day(hist))), model)
 
 
 def _regime_inputs(store: Store, start: pd.Timestamp) -> RegimeInputs:

@@ -129,9 +129,14 @@ def warm_cache(store: Store) -> None:
     """Score every held document the cache lacks with the brief's model (a writable store).
 
     ``flowscope init`` and ``flowscope update`` call it after writing, so the brief, which
-    opens the store read-only, finds every document's tone already cached.
+    opens the store read-only, finds every document's tone and the newest document's quoted
+    sentences already cached.
     """
-    cached_history(store, held_docs(store), LexiconModel())
+    from flowscope.queries.brief import warm_top_sentences  # the brief imports this module
+
+    docs = held_docs(store)
+    cached_history(store, docs, LexiconModel())
+    warm_top_sentences(store, docs)
 
 
 def top_sentences(store: Store, text: str, model: SentenceModel) -> dict[str, list[str]]:

@@ -291,6 +291,14 @@ def pick_asof(
     order = ["available_at", "data_date"] if "data_date" in right.columns else ["available_at"]
     right = right.sort_values(order, kind="stable")
     right = right.drop_duplicates("available_at", keep="last")
+    if len(right) and len(days) and "date" not in right.columns:
+        # one binary search: the last row available at or before each decision (merge_asof's
+        # backward match), missing rows filled as a merge fills them
+        known = right["available_at"].to_numpy(dtype="datetime64[ns]")
+        pos = np.searchsorted(known, dec.to_numpy(dtype="datetime64[ns]"), side="right") - 1
+        picked = right.reset_index(drop=True).reindex(pos)
+        picked.index = pd.DatetimeIndex(days, name="date", freq=None)
+        return picked.sort_index()
     out = pd.merge_asof(
         left.sort_values("decision_at"),
         right,

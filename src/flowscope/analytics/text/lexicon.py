@@ -46,7 +46,7 @@ Label codes follow Trillion Dollar Words: ``0 = dovish``, ``1 = hawkish``, ``2 =
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -396,7 +396,32 @@ TOPIC_PATTERN: str = (
     r"policy rate)\b"
 )
 
-_COMPILED: dict[str, re.Pattern[str]] = {r.name: re.compile(r.pattern) for r in LEXICON_RULES}
+
+class _Lazy(Mapping[str, re.Pattern[str]]):
+    """Compiled patterns, compiled on first use (importing the module stays cheap)."""
+
+    def __init__(self, build: Callable[[], dict[str, re.Pattern[str]]]) -> None:
+        self._build = build
+        self._map: dict[str, re.Pattern[str]] | None = None
+
+    def _get(self) -> dict[str, re.Pattern[str]]:
+        if self._map is None:
+            self._map = self._build()
+        return self._map
+
+    def __getitem__(self, key: str) -> re.Pattern[str]:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+_COMPILED: Mapping[str, re.Pattern[str]] = _Lazy(
+    lambda: {r.name: re.compile(r.pattern) for r in LEXICON_RULES}
+)
 _PAIR_INDEX: dict[tuple[str, str], int] = {
     tuple(r.name.rsplit("_", 1)): j  # type: ignore[misc]
     for j, r in enumerate(LEXICON_RULES)
