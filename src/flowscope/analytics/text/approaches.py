@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from flowscope.analytics.text.learned import ToneClassifier, scores_frame
+from flowscope.analytics.text.learned import ProbaModel, ToneClassifier
 from flowscope.errors import ValidationError
 
 __all__ = [
@@ -74,7 +74,7 @@ class Settings:
     epochs: int = 4
 
 
-class EnsembleTone:
+class EnsembleTone(ProbaModel):
     """Mean class probabilities of several fitted tone models (equal weights)."""
 
     name = "learned"
@@ -112,15 +112,6 @@ class EnsembleTone:
         """Mean of the members' probabilities, shape ``(n, 3)``."""
         sents = [str(s) for s in sentences]
         return np.mean([m.predict_proba(sents) for m in self.members], axis=0)  # type: ignore[no-any-return]
-
-    def predict(self, sentences: Sequence[str] | pd.Series) -> np.ndarray:
-        """Label codes (0 dovish, 1 hawkish, 2 neutral)."""
-        out: np.ndarray = np.argmax(self.predict_proba(sentences), axis=1)
-        return out
-
-    def sentence_scores(self, sentences: Sequence[str] | pd.Series) -> pd.DataFrame:
-        """``sentence, label, label_name, score, p_dovish, p_hawkish, p_neutral``."""
-        return scores_frame(sentences, self.predict_proba(sentences))
 
 
 def make_model(approach: str, seed: int, settings: Settings | None = None) -> Any:

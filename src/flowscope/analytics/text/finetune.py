@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from flowscope.analytics.text.encoders import INSTALL_NLP, minilm_path
-from flowscope.analytics.text.learned import ToneClassifier, scores_frame
+from flowscope.analytics.text.learned import ProbaModel, ToneClassifier, check_labels
 from flowscope.errors import MissingDependencyError, ValidationError
 
 __all__ = ["FineTunedTone"]
@@ -53,7 +53,7 @@ def _base_path(base: str) -> str:
     return str(minilm_path())
 
 
-class FineTunedTone:
+class FineTunedTone(ProbaModel):
     """All-MiniLM-L6-v2 fine-tuned on labelled sentences (``classify`` or ``setfit`` mode).
 
     Parameters
@@ -173,6 +173,17 @@ class FineTunedTone:
     def _over_budget(self, start: float) -> bool:
         return self.time_budget_s is not None and time.monotonic() - start > self.time_budget_s
 
+    def _step(self, loss: Any, params: list[Any], opt: Any, sched: Any, start: float) -> bool:
+        """One optimiser step on ``loss`` (gradients clipped at norm 1); True when over budget."""
+        torch, _ = _torch()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        self.steps_done += 1
+        return self._over_budget(start)
+
     def _fit_classify(self, sents: list[str], y: np.ndarray, start: float) -> None:
         torch, _ = _torch()
         rng = np.random.default_rng(self.seed)
@@ -191,13 +202,7 @@ class FineTunedTone:
                 idx = order[b * self.batch_size : (b + 1) * self.batch_size]
                 logits = self._head(self._pool([sents[i] for i in idx]))
                 loss = loss_fn(logits, yt[idx])
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                opt.step()
-                sched.step()
-                self.steps_done += 1
-                if self._over_budget(start):
+                if self._step(loss, params, opt, sched, start):
                     return
 
     def _pairs(self, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -235,13 +240,7 @@ class FineTunedTone:
                 v = self._pool([sents[i] for i in right[sl]])
                 cos = torch.nn.functional.cosine_similarity(u, v)
                 loss = torch.nn.functional.mse_loss(cos, tt[sl])
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                opt.step()
-                sched.step()
-                self.steps_done += 1
-                if self._over_budget(start):
+                if self._step(loss, params, opt, sched, start):
                     return
 
     # -- estimator API -------------------------------------------------------------------------
@@ -255,10 +254,7 @@ class FineTunedTone:
     ) -> FineTunedTone:
         """Fine-tune on labelled sentences (codes 0 dovish, 1 hawkish, 2 neutral)."""
         sents = [str(s) for s in sentences]
-        y = np.asarray(labels).astype(int)
-        if len(y) != len(sents) or len(np.unique(y)) < 3 or not np.isin(y, [0, 1, 2]).all():
-            msg = "training needs one label (0, 1 or 2) per sentence and all three labels"
-            raise ValidationError(msg, param_name="labels")
+        y = check_labels(sents, labels)
         self._build()
         start = time.monotonic()
         self.steps_done = 0
@@ -301,15 +297,6 @@ class FineTunedTone:
                 logits = self._head(self._pool([sents[j] for j in idx]))
                 out[idx] = torch.softmax(logits, dim=1).numpy()
         return out
-
-    def predict(self, sentences: Sequence[str] | pd.Series) -> np.ndarray:
-        """Label codes (0 dovish, 1 hawkish, 2 neutral)."""
-        out: np.ndarray = np.argmax(self.predict_proba(sentences), axis=1)
-        return out
-
-    def sentence_scores(self, sentences: Sequence[str] | pd.Series) -> pd.DataFrame:
-        """``sentence, label, label_name, score, p_dovish, p_hawkish, p_neutral``."""
-        return scores_frame(sentences, self.predict_proba(sentences))
 
     # -- persistence ---------------------------------------------------------------------------
     def get_state(self) -> dict[str, Any]:

@@ -126,7 +126,45 @@ def _sklearn() -> Any:
     return fe, lm
 
 
-class ToneClassifier:
+class ProbaModel:
+    """Shared estimator surface: ``predict`` and ``sentence_scores`` from ``predict_proba``."""
+
+    def predict_proba(self, sentences: Sequence[str] | pd.Series) -> np.ndarray:
+        """Class probabilities, shape ``(n, 3)``, columns dovish, hawkish, neutral."""
+        raise NotImplementedError
+
+    def predict(self, sentences: Sequence[str] | pd.Series) -> np.ndarray:
+        """Label codes (0 dovish, 1 hawkish, 2 neutral)."""
+        out: np.ndarray = np.argmax(self.predict_proba(sentences), axis=1)
+        return out
+
+    def sentence_scores(self, sentences: Sequence[str] | pd.Series) -> pd.DataFrame:
+        """``sentence, label, label_name, score, p_dovish, p_hawkish, p_neutral``.
+
+        ``score = p_hawkish − p_dovish`` (in [−1, 1]).
+        """
+        return scores_frame(sentences, self.predict_proba(sentences))
+
+
+def check_labels(
+    sents: Sequence[str], labels: Sequence[int] | np.ndarray | pd.Series
+) -> np.ndarray:
+    """Training label codes as an int array: one per sentence, each 0, 1 or 2, all three present."""
+    y = np.asarray(labels)
+    if len(y) != len(sents):
+        msg = f"{len(sents)} sentences but {len(y)} labels"
+        raise ValidationError(msg, param_name="labels")
+    bad = ~np.isin(y, [0, 1, 2])
+    if bad.any():
+        msg = f"labels must be 0 (dovish), 1 (hawkish) or 2 (neutral); got {y[bad][0]!r}"
+        raise ValidationError(msg, param_name="labels", received=y[bad][0])
+    if len(np.unique(y)) < 3:
+        msg = "training needs examples of all three labels"
+        raise ValidationError(msg, param_name="labels")
+    return y.astype(int)
+
+
+class ToneClassifier(ProbaModel):
     """Embeddings + TF-IDF + dictionary label, logistic regression head.
 
     Labels: 0 dovish, 1 hawkish, 2 neutral (Trillion Dollar Words codes).
@@ -264,17 +302,7 @@ class ToneClassifier:
             Description of the training set, kept with the model.
         """
         sents = [str(s) for s in sentences]
-        y = np.asarray(labels)
-        if len(y) != len(sents):
-            msg = f"{len(sents)} sentences but {len(y)} labels"
-            raise ValidationError(msg, param_name="labels")
-        bad = ~np.isin(y, [0, 1, 2])
-        if bad.any():
-            msg = f"labels must be 0 (dovish), 1 (hawkish) or 2 (neutral); got {y[bad][0]!r}"
-            raise ValidationError(msg, param_name="labels", received=y[bad][0])
-        if len(np.unique(y)) < 3:
-            msg = "training needs examples of all three labels"
-            raise ValidationError(msg, param_name="labels")
+        y = check_labels(sents, labels)
         fe, lm = _sklearn()
         tf = fe.TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit(sents)
         self.vocabulary_ = {str(k): int(v) for k, v in tf.vocabulary_.items()}
@@ -282,7 +310,7 @@ class ToneClassifier:
         self._tfidf = None
         clf = lm.LogisticRegression(
             C=self.C, max_iter=5000, random_state=self.seed, class_weight=self.class_weight
-        ).fit(self._features(sents), y.astype(int))
+        ).fit(self._features(sents), y)
         order = np.argsort(clf.classes_)
         self.coef_ = np.asarray(clf.coef_)[order]
         self.intercept_ = np.asarray(clf.intercept_)[order]
@@ -307,18 +335,6 @@ class ToneClassifier:
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
-
-    def predict(self, sentences: Sequence[str] | pd.Series) -> np.ndarray:
-        """Label codes (0 dovish, 1 hawkish, 2 neutral)."""
-        out: np.ndarray = np.argmax(self.predict_proba(sentences), axis=1)
-        return out
-
-    def sentence_scores(self, sentences: Sequence[str] | pd.Series) -> pd.DataFrame:
-        """``sentence, label, label_name, score, p_dovish, p_hawkish, p_neutral``.
-
-        ``score = p_hawkish − p_dovish`` (in [−1, 1]).
-        """
-        return scores_frame(sentences, self.predict_proba(sentences))
 
     # -- persistence (no I/O here: arrays + JSON-able metadata) ---------------------------
     def get_state(self) -> dict[str, Any]:
