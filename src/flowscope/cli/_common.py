@@ -156,6 +156,15 @@ class CliState:
         settings = self.settings()
         return settings.resolved_db_path, dict(settings.source_preference)
 
+    def cache_dir(self) -> Path:
+        """``<data_dir>/cache``, where trained-model encodings and cached results live
+        (the settings are loaded only when they can change ``data_dir``)."""
+        if light_db_path(self.db, self.config) is not None:
+            import platformdirs
+
+            return Path(platformdirs.user_data_dir("flowscope", appauthor=False)) / "cache"
+        return self.settings().data_dir / "cache"
+
 
 state = CliState()
 _json_sink: ContextVar[list[Any] | None] = ContextVar("flowscope_json_sink", default=None)

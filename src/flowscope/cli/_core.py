@@ -8,7 +8,7 @@ import sys
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import httpx
     import pandas as pd
 
+    from flowscope.report.brief import Brief
     from flowscope.sources import Source
     from flowscope.storage import Store
 else:
@@ -352,6 +353,55 @@ def guard_history(
             n = len(cmp.recent_revised)
             msgs.append(f"{origin}: {n} recent {src} value(s) revised (kept as revisions)")
     return msgs
+
+
+def _cached_brief(
+    day: pd.Timestamp,
+    prev: pd.Timestamp | None,
+    preset: str,
+    *,
+    with_figures: bool,
+    fresh: bool,
+) -> Brief:
+    """The brief of ``day`` from the cache while the store is unchanged, else built (and
+    cached when the store did not change meanwhile); ``with_figures``: charts drawn."""
+    from flowscope.storage._results import ResultCache
+
+    path, preference = state.store_options()
+    args = {
+        "store": str(path.resolve()) if path.is_file() else str(path),
+        "asof": f"{day:%Y-%m-%d}",
+        "since": None if prev is None else f"{prev:%Y-%m-%d}",
+        "preset": preset,
+        "today_utc": f"{dt.datetime.now(dt.UTC).date():%Y-%m-%d}",
+        "source_preference": {k: list(v) for k, v in sorted(preference.items())},
+        "with_figures": with_figures,
+    }
+    cache = ResultCache(path, "brief", args, cache_dir=state.cache_dir() / "results")
+    if not fresh:
+        cached = cache.load()
+        if cached is not None:
+            return cast("Brief", cached)
+    from flowscope.queries.inventory import has_data
+    from flowscope.report.brief import build_brief
+
+    with open_cli_store(read_only=True) as store:
+        if not has_data(store):
+            err_console.print(
+                f"[bold red]error:[/] the store {escape(str(store.path))} holds no data; load "
+                "the bundled snapshot with `flowscope init`, import files with `flowscope "
+                "import`, or fetch the latest with `flowscope update`",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_NO_DATA)
+        with err_console.status("building the brief", spinner="dots"):
+            b = build_brief(store, asof=day, since=prev, preset=preset)
+    portable = b.portable(with_figures=with_figures)
+    cache.save(
+        portable, needs=("pandas", "numpy", "plotly") if with_figures else ("pandas", "numpy")
+    )
+    return portable
 
 
 def _reference_day(value: str | None, option: str) -> pd.Timestamp:
@@ -720,21 +770,22 @@ def brief(
     as_json: Annotated[
         bool, typer.Option("--json", hidden=True, help="Same as --format json.")
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Build the brief again even if one for the same store is cached."
+        ),
+    ] = False,
 ) -> None:
     """Print the daily brief: the verdict first, what changed, one section per front, the
     data inventory last.
 
     A banner lists every stale input (dataset or series, newest date, age, expected date);
-    it is absent when every input is current.
+    it is absent when every input is current. A built brief is kept in <data_dir>/cache
+    and shown again until the store, the options, the day or flowscope change; --fresh
+    builds it anew.
     """
-    from flowscope.queries.inventory import has_data
-    from flowscope.report.brief import (
-        build_brief,
-        render_html,
-        render_markdown,
-        render_terminal,
-        write_html,
-    )
+    from flowscope.report.brief import render_html, render_markdown, render_terminal, write_html
     from flowscope.signals.regime import PRESETS
 
     fmt = output_format(fmt, ("table", "terminal", "json", "html", "markdown"))
@@ -748,18 +799,9 @@ def brief(
     if prev is not None and prev >= day:
         msg = f"--since {prev:%Y-%m-%d} must be before the brief date {day:%Y-%m-%d}"
         raise UsageError(msg, param_name="since", received=since)
-    with open_cli_store(read_only=True) as store:
-        if not has_data(store):
-            err_console.print(
-                f"[bold red]error:[/] the store {escape(str(store.path))} holds no data; load "
-                "the bundled snapshot with `flowscope init`, import files with `flowscope "
-                "import`, or fetch the latest with `flowscope update`",
-                highlight=False,
-                soft_wrap=True,
-            )
-            raise typer.Exit(EXIT_NO_DATA)
-        with err_console.status("building the brief", spinner="dots"):
-            b = build_brief(store, asof=day, since=prev, preset=preset)
+    b = _cached_brief(
+        day, prev, preset, with_figures=fmt == "html" or html is not None, fresh=fresh
+    )
     if fmt in ("table", "terminal"):
         if out is not None:
             from rich.console import Console

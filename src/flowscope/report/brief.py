@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gzip
@@ -99,6 +100,17 @@ class Brief:
             }
             for r in self.stale.itertuples(index=False)
         ]
+
+    def portable(self, *, with_figures: bool) -> Brief:
+        """A copy that pickles: the sections' chart functions are dropped; with
+        ``with_figures`` each section's figures are drawn first and kept (for HTML)."""
+        sections = []
+        for sec in self.sections:
+            figures = sec.figures if with_figures else None
+            copy = dataclasses.replace(sec, charts=[])
+            copy._figures = figures
+            sections.append(copy)
+        return dataclasses.replace(self, sections=sections)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready content: headline (verdict, reasons, fronts, changes) first, stale
