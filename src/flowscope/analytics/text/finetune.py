@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from flowscope.analytics.text.encoders import INSTALL_NLP, minilm_path
+from flowscope.analytics.text.encoders import INSTALL_NLP, import_torch, length_batches, minilm_path
 from flowscope.analytics.text.learned import ProbaModel, ToneClassifier, check_labels
 from flowscope.errors import MissingDependencyError, ValidationError
 
@@ -38,7 +38,7 @@ BASES = {"minilm": "sentence-transformers/all-MiniLM-L6-v2"}
 
 def _torch() -> Any:
     try:
-        import torch
+        torch = import_torch()
         import transformers
     except ImportError as exc:
         msg = f"fine-tuning needs the nlp extra: {INSTALL_NLP} ({exc})"
@@ -147,17 +147,24 @@ class FineTunedTone(ProbaModel):
         mask = batch["attention_mask"].unsqueeze(-1).to(out.dtype)
         return (out * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
-    def _embed(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def _batches(self, sents: list[str]) -> list[np.ndarray]:
+        """Inference batches by token count (see :func:`length_batches`): less padding."""
+        n_tok = self._tok(sents, truncation=True, max_length=self.max_length, return_length=True)[
+            "length"
+        ]
+        return length_batches(n_tok)
+
+    def _embed(self, sentences: Sequence[str]) -> np.ndarray:
         """L2-normalised mean-pooled vectors of the (tuned) body, shape ``(n, dim)``."""
         torch, _ = _torch()
         torch.set_num_threads(self.threads)
         self._body.eval()
         sents = [str(s) for s in sentences]
-        order = np.argsort([len(s) for s in sents], kind="stable")  # less padding per batch
         out = np.zeros((len(sents), int(self._body.config.hidden_size)))
+        if not sents:
+            return out
         with torch.inference_mode():
-            for i in range(0, len(sents), batch_size):
-                idx = order[i : i + batch_size]
+            for idx in self._batches(sents):
                 v = self._pool([sents[j] for j in idx])
                 out[idx] = torch.nn.functional.normalize(v, dim=1).numpy()
         return out
@@ -289,11 +296,9 @@ class FineTunedTone(ProbaModel):
         torch.set_num_threads(self.threads)
         self._body.eval()
         self._head.eval()
-        order = np.argsort([len(s) for s in sents], kind="stable")  # less padding per batch
         out = np.zeros((len(sents), 3))
         with torch.inference_mode():
-            for i in range(0, len(sents), 64):
-                idx = order[i : i + 64]
+            for idx in self._batches(sents):
                 logits = self._head(self._pool([sents[j] for j in idx]))
                 out[idx] = torch.softmax(logits, dim=1).numpy()
         return out

@@ -39,6 +39,7 @@ import pandas as pd
 from flowscope.analytics.text.encoders import (
     ENCODERS,
     INSTALL_NLP,
+    MAX_TOKENS,
     encode,
     encoder_key,
     get_encoder,
@@ -82,7 +83,7 @@ def embed_sentences(
     sentences: Sequence[str] | pd.Series,
     *,
     cache: MutableMapping[str, np.ndarray] | None = None,
-    batch_size: int = 64,
+    max_tokens: int = MAX_TOKENS,
 ) -> np.ndarray:
     """L2-normalised all-MiniLM-L6-v2 embeddings, shape ``(n, 384)``, float32.
 
@@ -92,10 +93,11 @@ def embed_sentences(
         Texts to embed.
     cache
         Optional mapping ``sentence_key -> vector``; hits are reused, misses are added.
-    batch_size
-        Encoder batch size.
+    max_tokens
+        Most padded tokens per encoder forward pass (speed only, see
+        :func:`~flowscope.analytics.text.encoders.length_batches`).
     """
-    return encode("minilm", [str(s) for s in sentences], cache=cache, batch_size=batch_size)
+    return encode("minilm", [str(s) for s in sentences], cache=cache, max_tokens=max_tokens)
 
 
 def scores_frame(sentences: Sequence[str] | pd.Series, p: np.ndarray) -> pd.DataFrame:
