@@ -369,7 +369,6 @@ def _cached_brief(
 
     path, preference = state.store_options()
     args = {
-        "store": str(path.resolve()) if path.is_file() else str(path),
         "asof": f"{day:%Y-%m-%d}",
         "since": None if prev is None else f"{prev:%Y-%m-%d}",
         "preset": preset,

@@ -120,9 +120,9 @@ class ResultCache:
         return self.stamp is not None
 
     def load(self) -> Any | None:
-        """The cached result, or None when there is none usable (also when the store has
-        changed since this cache was made, or the libraries differ from the saving run's)."""
-        if not self.usable or store_stamp(self.db) != self.stamp:
+        """The cached result for the store as stamped when this cache was made, or None
+        when there is none usable (also when the libraries differ from the saving run's)."""
+        if not self.usable:  # the stamp, taken when this cache was made, is in the key
             return None
         try:
             with self.path.open("rb") as fh:

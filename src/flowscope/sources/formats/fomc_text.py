@@ -418,23 +418,7 @@ def read_tdw_splits(path: str | Path) -> pd.DataFrame:
                 m = _TDW_XLSX.match(f.name)
                 if m is None:
                     continue
-                x = pd.read_excel(f)
-                if not {"sentence", "label"}.issubset(x.columns):
-                    msg = "missing column(s) sentence/label"
-                    raise ParseError(msg, path=f, expected="sentence, year, label")
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            "dataset": m.group(1),
-                            "partition": m.group(2),
-                            "seed": int(m.group(3)),
-                            "sentence": x["sentence"].astype(str),
-                            "label": x["label"],
-                            "_file": f.name,
-                            "_row": np.arange(2, len(x) + 2),
-                        }
-                    )
-                )
+                parts.append(_split_xlsx(f, m.group(1), m.group(2), int(m.group(3))))
             df = pd.concat(parts, ignore_index=True)
             return _check_labels(df, cols)
     if not p.is_file():
@@ -472,24 +456,28 @@ def read_tdw_lookahead(path: str | Path) -> pd.DataFrame:
         if not f.is_file():
             msg = f"{f}: no such file (the lookahead dataset needs tdw_look_ahead_bias/)"
             raise FileNotFoundError(msg)
-        x = pd.read_excel(f)
-        if not {"sentence", "label"}.issubset(x.columns):
-            msg = "missing column(s) sentence/label"
-            raise ParseError(msg, path=f, expected="sentence, year, label")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "dataset": "lookahead",
-                    "partition": part,
-                    "seed": 0,
-                    "sentence": x["sentence"].astype(str),
-                    "label": x["label"],
-                    "_file": f.name,
-                    "_row": np.arange(2, len(x) + 2),
-                }
-            )
-        )
+        parts.append(_split_xlsx(f, "lookahead", part, 0))
     return _check_labels(pd.concat(parts, ignore_index=True), cols)
+
+
+def _split_xlsx(f: Path, dataset: str, partition: str, seed: int) -> pd.DataFrame:
+    """One labelled split file (``sentence``, ``label`` columns) with its file and row
+    (spreadsheet row: header is row 1) kept for error messages."""
+    x = pd.read_excel(f)
+    if not {"sentence", "label"}.issubset(x.columns):
+        msg = "missing column(s) sentence/label"
+        raise ParseError(msg, path=f, expected="sentence, year, label")
+    return pd.DataFrame(
+        {
+            "dataset": dataset,
+            "partition": partition,
+            "seed": seed,
+            "sentence": x["sentence"].astype(str),
+            "label": x["label"],
+            "_file": f.name,
+            "_row": np.arange(2, len(x) + 2),
+        }
+    )
 
 
 def _check_labels(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
